@@ -1,0 +1,56 @@
+import type { Role } from '../shared/instruments/schema.ts';
+
+/** Staff roles, as Cognito groups (`cognito:groups`) in AWS and the dev identity provider locally. */
+export const STAFF_ROLES = ['lead', 'coordinator', 'researcher', 'analyst'] as const;
+export type StaffRole = (typeof STAFF_ROLES)[number];
+
+export interface RouteSpec {
+  method: 'GET' | 'POST' | 'PATCH';
+  /** API Gateway HTTP API path, with `{param}` placeholders. */
+  path: string;
+  /** Module (repository-relative) whose `handler` export serves the route; one Lambda per module. */
+  handler: string;
+  /** `public` routes carry no JWT authorizer; the others need a valid token with one of these roles. */
+  access: 'public' | readonly StaffRole[];
+  /** Participant routes have the small-bundle budget (DESIGN §11). */
+  participant?: true;
+}
+
+const site: readonly StaffRole[] = ['lead', 'coordinator'];
+const readers: readonly StaffRole[] = ['researcher', 'analyst'];
+
+/**
+ * Every HTTP route of Tandem. The CDK stack makes one function and one API route of each entry; the
+ * local server dispatches the same table to the same modules.
+ */
+export const ROUTES: readonly RouteSpec[] = [
+  { method: 'GET', path: '/healthz', handler: 'functions/web/health.ts', access: 'public' },
+  { method: 'GET', path: '/signin', handler: 'functions/web/pages.ts', access: 'public' },
+  { method: 'GET', path: '/coordinator/', handler: 'functions/web/pages.ts', access: 'public' },
+  { method: 'GET', path: '/researcher/', handler: 'functions/web/pages.ts', access: 'public' },
+
+  { method: 'GET', path: '/s/{token}', handler: 'functions/participant/page.ts', access: 'public', participant: true },
+  { method: 'POST', path: '/s/{token}', handler: 'functions/participant/submit.ts', access: 'public', participant: true },
+  { method: 'POST', path: '/s/{token}/consent', handler: 'functions/participant/consent.ts', access: 'public', participant: true },
+  { method: 'POST', path: '/s/{token}/withdraw', handler: 'functions/participant/withdraw.ts', access: 'public', participant: true },
+
+  { method: 'GET', path: '/api/v1/sites', handler: 'functions/coordinator/list-sites.ts', access: site },
+  { method: 'GET', path: '/api/v1/sites/{siteId}/enrolment', handler: 'functions/coordinator/enrolment.ts', access: site },
+  { method: 'GET', path: '/api/v1/sites/{siteId}/dyads', handler: 'functions/coordinator/list-dyads.ts', access: site },
+  { method: 'POST', path: '/api/v1/sites/{siteId}/dyads', handler: 'functions/coordinator/enrol-dyad.ts', access: site },
+  { method: 'GET', path: '/api/v1/sites/{siteId}/dyads/{dyadId}', handler: 'functions/coordinator/get-dyad.ts', access: site },
+  { method: 'PATCH', path: '/api/v1/sites/{siteId}/dyads/{dyadId}', handler: 'functions/coordinator/update-dyad.ts', access: site },
+  { method: 'POST', path: '/api/v1/sites/{siteId}/dyads/{dyadId}/links/{role}/rotate', handler: 'functions/coordinator/rotate-link.ts', access: site },
+  { method: 'POST', path: '/api/v1/sites/{siteId}/dyads/{dyadId}/card', handler: 'functions/coordinator/card.ts', access: site },
+  { method: 'GET', path: '/api/v1/sites/{siteId}/therapists', handler: 'functions/coordinator/list-therapists.ts', access: site },
+  { method: 'POST', path: '/api/v1/sites/{siteId}/therapists', handler: 'functions/coordinator/add-therapist.ts', access: site },
+  { method: 'POST', path: '/api/v1/sites/{siteId}/therapists/{therapistId}/links/rotate', handler: 'functions/coordinator/rotate-therapist-link.ts', access: site },
+  { method: 'GET', path: '/api/v1/audit', handler: 'functions/coordinator/audit.ts', access: ['lead'] },
+
+  { method: 'GET', path: '/api/v1/releases', handler: 'functions/researcher/list-releases.ts', access: readers },
+  { method: 'GET', path: '/api/v1/releases/{releaseId}', handler: 'functions/researcher/get-release.ts', access: readers },
+  { method: 'GET', path: '/api/v1/releases/{releaseId}/files/{name}', handler: 'functions/researcher/download.ts', access: readers },
+];
+
+/** Roles that a link may belong to, for path validation. */
+export const LINK_ROLES: readonly Role[] = ['client', 'therapist', 'interpreter'];

@@ -1,0 +1,34 @@
+import * as z from 'zod/mini';
+
+// The one place that reads process.env: once, at first use, through a schema. The local runtime
+// sets these variables before the first handler runs; in AWS the CDK constructs set them.
+const Env = z.object({
+  TANDEM_TABLE: z._default(z.string().check(z.minLength(1)), 'tandem'),
+  TANDEM_BUCKET: z._default(z.string().check(z.minLength(1)), 'tandem-releases'),
+  AWS_REGION: z._default(z.string(), 'eu-central-1'),
+  /** Emulator endpoints, set only by the local runtime. */
+  TANDEM_DYNAMODB_ENDPOINT: z.optional(z.string()),
+  TANDEM_S3_ENDPOINT: z.optional(z.string()),
+  /** Public origin used to print participant links (cards, CLI). */
+  TANDEM_PUBLIC_URL: z._default(z.string(), 'http://localhost:3000'),
+  /** Name of the Secrets Manager secret holding the pseudonym key (AWS) … */
+  TANDEM_PSEUDONYM_SECRET_ARN: z.optional(z.string()),
+  /** … or the key itself (local runtime, tests). */
+  TANDEM_PSEUDONYM_SECRET: z.optional(z.string()),
+  LOG_LEVEL: z._default(z.enum(['debug', 'info', 'warn', 'error', 'silent']), 'info'),
+});
+export type Config = z.infer<typeof Env>;
+
+let cached: Config | undefined;
+
+/** The validated environment, read once. Throws with every bad variable named. */
+export function config(): Config {
+  if (cached) return cached;
+  const parsed = Env.safeParse(process.env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    throw new Error(`invalid environment: ${problems}`);
+  }
+  cached = parsed.data;
+  return cached;
+}

@@ -1,0 +1,150 @@
+import type { Answers, Role } from './instruments/schema.ts';
+import type { Site, Study } from './study/schema.ts';
+
+// Ports: what the domain needs from storage, in the study's language. Each has a DynamoDB or S3
+// adapter and an in-memory one; one contract suite (test/contracts/) runs against every adapter.
+
+export type Modality = 'in_person' | 'online' | 'mixed';
+export type DyadStatus = 'active' | 'ended' | 'withdrawn';
+
+export interface Therapist {
+  siteId: string;
+  therapistId: string;
+  enrolledOn: string;
+  status: 'active' | 'withdrawn';
+  /** SHA-256 of the therapist's current link token (therapist-level instruments). */
+  linkHash?: string;
+}
+
+export interface Dyad {
+  siteId: string;
+  dyadId: string;
+  therapistId: string;
+  modality: Modality;
+  interpreter: boolean;
+  language: string;
+  enrolledOn: string;
+  status: DyadStatus;
+  lastSession?: number;
+  /** Highest session any member has reported; kept up to date on each submission. */
+  currentSession: number;
+  /** When each session was first reported (ISO date), for overdue. */
+  sessionDates: Record<string, string>;
+  /** SHA-256 of each role's current link token. A link whose hash is not here no longer works. */
+  linkHashes: Partial<Record<Role, string>>;
+  /** Set when a safety flag fired and the site should follow up; never carries an answer. */
+  safetyFollowUp?: string;
+}
+
+/** Who a link belongs to. */
+export type LinkOwner =
+  | { kind: 'dyad'; siteId: string; dyadId: string; therapistId: string; role: Role }
+  | { kind: 'therapist'; siteId: string; therapistId: string; role: 'therapist' };
+
+export interface Link {
+  tokenHash: string;
+  owner: LinkOwner;
+  language: string;
+  createdAt: string;
+  /** Kept after withdrawal so the link answers 410 instead of 404. */
+  withdrawn?: boolean;
+}
+
+export interface Consent {
+  /** `DYAD#{dyadId}` or `THER#{therapistId}`. */
+  ownerKey: string;
+  role: Role;
+  version: number;
+  language: string;
+  consentedOn: string;
+}
+
+export interface StoredResponse {
+  responseId: string;
+  ownerKey: string;
+  siteId: string;
+  therapistId: string;
+  dyadId: string | null;
+  role: Role;
+  session: number;
+  instrument: string;
+  answers: Answers;
+  submittedOn: string;
+  language: string;
+  /** Receipt handed to the participant; the same answers again return the same receipt. */
+  receipt: string;
+}
+
+export interface ReleaseRecord {
+  releaseId: string;
+  createdAt: string;
+  studyId: string;
+  files: number;
+  inputs: { dyads: number; responses: number; skipped: number };
+}
+
+export interface AuditEvent {
+  at: string;
+  id: string;
+  actor: string;
+  action: string;
+  siteId?: string;
+  target?: string;
+  detail?: Record<string, string | number | boolean>;
+}
+
+export type PutResult<T> = { outcome: 'created' } | { outcome: 'exists'; existing: T };
+
+/** The one DynamoDB table, seen from the domain. */
+export interface TandemStore {
+  // study
+  putStudy(study: Study): Promise<void>;
+  getStudy(): Promise<Study | undefined>;
+
+  // sites, therapists, dyads
+  putSite(site: Site): Promise<void>;
+  listSites(): Promise<Site[]>;
+  /** Reserves a pseudonymous code study-wide; false when it is taken. */
+  reserveCode(code: string): Promise<boolean>;
+  putTherapist(therapist: Therapist): Promise<void>;
+  getTherapist(siteId: string, therapistId: string): Promise<Therapist | undefined>;
+  listTherapists(siteId: string): Promise<Therapist[]>;
+  putDyad(dyad: Dyad): Promise<void>;
+  getDyad(siteId: string, dyadId: string): Promise<Dyad | undefined>;
+  listDyads(siteId: string): Promise<Dyad[]>;
+
+  // links and consent
+  putLink(link: Link): Promise<void>;
+  getLink(tokenHash: string): Promise<Link | undefined>;
+  putConsent(consent: Consent): Promise<void>;
+  listConsents(ownerKey: string): Promise<Consent[]>;
+
+  // responses
+  /** Conditional put on the natural key (owner, role, session, instrument). */
+  putResponse(response: StoredResponse): Promise<PutResult<StoredResponse>>;
+  listResponses(ownerKey: string): Promise<StoredResponse[]>;
+  /** Every response of a site, through the GSI. */
+  listSiteResponses(siteId: string): Promise<StoredResponse[]>;
+  deleteResponse(response: Pick<StoredResponse, 'ownerKey' | 'role' | 'session' | 'instrument'>): Promise<void>;
+  deleteConsent(consent: Pick<Consent, 'ownerKey' | 'role' | 'version'>): Promise<void>;
+
+  // releases and audit
+  putRelease(release: ReleaseRecord): Promise<void>;
+  listReleases(): Promise<ReleaseRecord[]>;
+  putAudit(event: AuditEvent): Promise<void>;
+  listAudit(fromDate: string, toDate: string): Promise<AuditEvent[]>;
+}
+
+/** The release bucket, seen from the domain. */
+export interface ReleaseBucket {
+  put(key: string, body: Uint8Array | string, contentType: string): Promise<void>;
+  get(key: string): Promise<Uint8Array | undefined>;
+  list(prefix: string): Promise<string[]>;
+  delete(keys: string[]): Promise<void>;
+  /** A presigned GET URL valid for `expiresInSeconds`. */
+  presignGet(key: string, expiresInSeconds: number, downloadName?: string): Promise<string>;
+}
+
+/** Key of the item group that holds a dyad's or a therapist's consents and responses. */
+export const ownerKeyOf = (owner: { dyadId: string } | { therapistId: string }): string =>
+  'dyadId' in owner ? `DYAD#${owner.dyadId}` : `THER#${owner.therapistId}`;
