@@ -26,7 +26,9 @@ export function config(): Config {
   if (cached) return cached;
   const parsed = Env.safeParse(process.env);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    const problems = parsed.error.issues
+      .map((issue) => `${issue.path.join('.')}: ${issue.message}`)
+      .join('; ');
     throw new Error(`invalid environment: ${problems}`);
   }
   cached = parsed.data;

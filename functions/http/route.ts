@@ -1,0 +1,61 @@
+import middy from '@middy/core';
+import type * as z from 'zod/mini';
+import { detailsFromIssues, type TandemError, ValidationError } from '../../shared/errors.ts';
+import { type AuthorizedEvent, authorize } from './authorize.ts';
+import { type ParsedBodyEvent, parseBody } from './body.ts';
+import { httpErrors } from './errors.ts';
+import type { HttpEvent, HttpResult, Principal } from './event.ts';
+
+type Schema<T> = z.ZodMiniType<T, unknown>;
+type Params = Record<string, string | undefined>;
+
+export interface RouteOptions<P, Q, B> {
+  path?: Schema<P>;
+  query?: Schema<Q>;
+  body?: Schema<B>;
+  /** Default 16 KB (DESIGN §5). */
+  maxBodyBytes?: number;
+  /** A readable page for browsers (participant routes); JSON otherwise. */
+  errorPage?: (error: TandemError, event: HttpEvent) => string | undefined;
+}
+
+export interface RouteInput<P, Q, B> {
+  path: P;
+  query: Q;
+  body: B;
+  /** Set on staff routes, after role and site have been checked. */
+  principal: Principal | undefined;
+  event: HttpEvent;
+}
+
+type RouteEvent = AuthorizedEvent & ParsedBodyEvent;
+
+function validated<T>(schema: Schema<T> | undefined, value: unknown, what: string): T {
+  if (!schema) return value as T;
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw new ValidationError(`The ${what} is not valid.`, { details: detailsFromIssues(result.error.issues) });
+}
+
+/**
+ * One HTTP route as a Lambda handler: body parsing, authorization from the route table, validation
+ * of path, query and body, then `fn`; every error becomes a response in one middleware.
+ */
+export function httpRoute<P = Params, Q = Params, B = unknown>(
+  options: RouteOptions<P, Q, B>,
+  fn: (input: RouteInput<P, Q, B>) => Promise<HttpResult>,
+) {
+  return middy<RouteEvent, HttpResult>()
+    .use(httpErrors({ errorPage: options.errorPage }))
+    .use(authorize())
+    .use(parseBody(options.maxBodyBytes === undefined ? {} : { maxBytes: options.maxBodyBytes }))
+    .handler(async (event) =>
+      fn({
+        path: validated(options.path, event.pathParameters ?? {}, 'path'),
+        query: validated(options.query, event.queryStringParameters ?? {}, 'query'),
+        body: validated(options.body, event.parsedBody ?? {}, 'request body'),
+        principal: event.principal,
+        event,
+      }),
+    );
+}
