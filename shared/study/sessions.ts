@@ -20,7 +20,8 @@ export function parseSessions(expression: string): ParsedSessions {
     if (term === 'first') terms.push({ kind: 'one', session: 1 });
     else if (term === 'last') terms.push({ kind: 'last' });
     else if (POSITIVE.test(term)) terms.push({ kind: 'one', session: Number(term) });
-    else if (term.startsWith('every:') && POSITIVE.test(term.slice(6))) terms.push({ kind: 'every', step: Number(term.slice(6)) });
+    else if (term.startsWith('every:') && POSITIVE.test(term.slice(6)))
+      terms.push({ kind: 'every', step: Number(term.slice(6)) });
     else {
       const range = /^([1-9][0-9]*)-([1-9][0-9]*)$/.exec(term);
       if (!range || Number(range[1]) > Number(range[2])) {
@@ -34,23 +35,26 @@ export function parseSessions(expression: string): ParsedSessions {
 
 /** Whether `session` is scheduled by the terms; `last` matches only the dyad's ending session. */
 export function isScheduled(terms: readonly SessionTerm[], session: number, lastSession?: number): boolean {
-  return terms.some((term) => {
-    switch (term.kind) {
-      case 'one':
-        return session === term.session;
-      case 'range':
-        return session >= term.from && session <= term.to;
-      case 'every':
-        return session % term.step === 0;
-      case 'last':
-        return lastSession !== undefined && session === lastSession;
-    }
-  });
+  return terms.some((term) => termMatches(term, session, lastSession));
+}
+
+function termMatches(term: SessionTerm, session: number, lastSession: number | undefined): boolean {
+  switch (term.kind) {
+    case 'one':
+      return session === term.session;
+    case 'range':
+      return session >= term.from && session <= term.to;
+    case 'every':
+      return session % term.step === 0;
+    case 'last':
+      return lastSession !== undefined && session === lastSession;
+  }
 }
 
 /** Every scheduled session from 1 up to `upTo` (inclusive), ascending. */
 export function scheduledUpTo(terms: readonly SessionTerm[], upTo: number, lastSession?: number): number[] {
   const sessions: number[] = [];
-  for (let session = 1; session <= upTo; session++) if (isScheduled(terms, session, lastSession)) sessions.push(session);
+  for (let session = 1; session <= upTo; session++)
+    if (isScheduled(terms, session, lastSession)) sessions.push(session);
   return sessions;
 }
