@@ -32,7 +32,7 @@ type RouteEvent = AuthorizedEvent & ParsedBodyEvent;
 
 function validated<T>(schema: Schema<T> | undefined, value: unknown, what: string): T {
   if (!schema) return value as T;
-  const result = schema.safeParse(value);
+  const result = schema.safeParse(value, { reportInput: true });
   if (result.success) return result.data;
   throw new ValidationError(`The ${what} is not valid.`, { details: detailsFromIssues(result.error.issues) });
 }
