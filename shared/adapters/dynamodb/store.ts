@@ -1,0 +1,134 @@
+import {
+  ConditionalCheckFailedException,
+  CreateTableCommand,
+  type CreateTableCommandInput,
+  DescribeTableCommand,
+  ResourceInUseException,
+} from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { type Item, type ItemKey, type ItemQuery, type ItemTable, ItemTandemStore } from '../item-store.ts';
+
+/** The CreateTable input of Tandem's one table: pk/sk, GSI `gsi1` (gsi1pk/gsi1sk), on demand. */
+export function tableDefinition(tableName: string): CreateTableCommandInput {
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [
+      { AttributeName: 'pk', AttributeType: 'S' },
+      { AttributeName: 'sk', AttributeType: 'S' },
+      { AttributeName: 'gsi1pk', AttributeType: 'S' },
+      { AttributeName: 'gsi1sk', AttributeType: 'S' },
+    ],
+    KeySchema: [
+      { AttributeName: 'pk', KeyType: 'HASH' },
+      { AttributeName: 'sk', KeyType: 'RANGE' },
+    ],
+    GlobalSecondaryIndexes: [
+      {
+        IndexName: 'gsi1',
+        KeySchema: [
+          { AttributeName: 'gsi1pk', KeyType: 'HASH' },
+          { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      },
+    ],
+  };
+}
+
+/** Creates the table unless it exists, and waits (up to a minute) until it and its index are active. */
+export async function ensureTable(client: DynamoDBDocumentClient, tableName: string): Promise<void> {
+  try {
+    await client.send(new CreateTableCommand(tableDefinition(tableName)));
+  } catch (error) {
+    if (!(error instanceof ResourceInUseException)) throw error;
+  }
+  for (let waitedMs = 0; ; waitedMs += 200) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const indexes = Table?.GlobalSecondaryIndexes ?? [];
+    if (Table?.TableStatus === 'ACTIVE' && indexes.every((index) => index.IndexStatus === 'ACTIVE')) return;
+    if (waitedMs >= 60_000)
+      throw new Error(`table ${tableName} is still ${Table?.TableStatus} after a minute`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** ItemTable over a DynamoDB table through the document client. */
+class DynamoDbItemTable implements ItemTable {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async put(item: Item, options: { ifAbsent?: boolean } = {}): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: item,
+          ...(options.ifAbsent ? { ConditionExpression: 'attribute_not_exists(pk)' } : {}),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (options.ifAbsent && error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async get(key: ItemKey): Promise<Item | undefined> {
+    // Consistent, so a read right after a refused conditional put sees the winner.
+    const result = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: key.pk, sk: key.sk }, ConsistentRead: true }),
+    );
+    return result.Item as Item | undefined;
+  }
+
+  async delete(key: ItemKey): Promise<void> {
+    await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: { pk: key.pk, sk: key.sk } }));
+  }
+
+  async query(query: ItemQuery): Promise<Item[]> {
+    const [pkName, skName] = query.index === 'gsi1' ? ['gsi1pk', 'gsi1sk'] : ['pk', 'sk'];
+    const input: QueryCommandInput = {
+      TableName: this.tableName,
+      KeyConditionExpression:
+        query.skPrefix === undefined ? '#pk = :pk' : '#pk = :pk AND begins_with(#sk, :prefix)',
+      ExpressionAttributeNames:
+        query.skPrefix === undefined ? { '#pk': pkName } : { '#pk': pkName, '#sk': skName },
+      ExpressionAttributeValues:
+        query.skPrefix === undefined ? { ':pk': query.pk } : { ':pk': query.pk, ':prefix': query.skPrefix },
+      ScanIndexForward: !query.descending,
+      ...(query.index === undefined ? { ConsistentRead: true } : { IndexName: query.index }),
+    };
+    const items: Item[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const remaining = query.limit === undefined ? undefined : query.limit - items.length;
+      const page = await this.client.send(
+        new QueryCommand({
+          ...input,
+          ...(remaining === undefined ? {} : { Limit: remaining }),
+          ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
+        }),
+      );
+      items.push(...((page.Items ?? []) as Item[]));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey !== undefined && (query.limit === undefined || items.length < query.limit));
+    return items;
+  }
+}
+
+/** TandemStore on one DynamoDB table (DESIGN §4); receives its client, never builds one. */
+export class DynamoDbTandemStore extends ItemTandemStore {
+  constructor(client: DynamoDBDocumentClient, tableName: string) {
+    super(new DynamoDbItemTable(client, tableName));
+  }
+}

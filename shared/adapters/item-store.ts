@@ -1,0 +1,252 @@
+import { ValidationError } from '../errors.ts';
+import type {
+  AuditEvent,
+  Consent,
+  Dyad,
+  Link,
+  PutResult,
+  ReleaseRecord,
+  StoredResponse,
+  TandemStore,
+  Therapist,
+} from '../ports.ts';
+import type { Site, Study } from '../study/schema.ts';
+
+// The single-table layout of DESIGN §4 "Storage", written once. The DynamoDB adapter and the
+// in-memory one differ only in the ItemTable beneath, so both store and read the same items.
+
+/** Attributes that belong to the table layout, never to the domain object. */
+const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk'] as const;
+
+export interface ItemKey {
+  pk: string;
+  sk: string;
+}
+
+/** A stored item: the domain object's fields plus the table's key attributes. */
+export type Item = ItemKey & { gsi1pk?: string; gsi1sk?: string } & Record<string, unknown>;
+
+export interface ItemQuery {
+  /** Partition key on the table, or gsi1pk when `index` is `gsi1`. */
+  pk: string;
+  index?: 'gsi1';
+  skPrefix?: string;
+  /** Newest (highest sort key) first. */
+  descending?: boolean;
+  limit?: number;
+}
+
+/** What the store needs from a table: single-item writes and key-ordered queries. */
+export interface ItemTable {
+  /** Writes the item; with `ifAbsent`, returns false instead when an item with that key exists. */
+  put(item: Item, options?: { ifAbsent?: boolean }): Promise<boolean>;
+  get(key: ItemKey): Promise<Item | undefined>;
+  delete(key: ItemKey): Promise<void>;
+  /** Every matching item in sort-key order (all pages), up to `limit`. */
+  query(query: ItemQuery): Promise<Item[]>;
+}
+
+/** Largest audit range one listAudit call reads (one query per day). */
+export const MAX_AUDIT_DAYS = 366;
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const DAY_MS = 86_400_000;
+/** Parallel day queries in listAudit: enough to hide latency, few enough not to throttle. */
+const AUDIT_CONCURRENCY = 8;
+
+// Study versions are zero-padded so that the sort key orders them numerically (v10 after v9).
+const studySk = (version: number): string => `META#v${String(version).padStart(6, '0')}`;
+const consentSk = (role: string, version: number): string => `CONSENT#${role}#v${version}`;
+const responseSk = (r: Pick<StoredResponse, 'role' | 'session' | 'instrument'>): string =>
+  `RESP#${r.role}#${String(r.session).padStart(3, '0')}#${r.instrument}`;
+const SITES_INDEX_PK = 'SITES';
+
+/** Key of a response item from its natural key (owner, role, session, instrument). */
+export const responseKey = (
+  r: Pick<StoredResponse, 'ownerKey' | 'role' | 'session' | 'instrument'>,
+): ItemKey => ({ pk: r.ownerKey, sk: responseSk(r) });
+
+/** The domain object of an item: the item without its key attributes. */
+function domainOf<T>(item: Item): T {
+  const copy: Record<string, unknown> = { ...item };
+  for (const attribute of KEY_ATTRIBUTES) delete copy[attribute];
+  return copy as T;
+}
+
+/** An item from a domain object; drops undefined fields (DynamoDB cannot store them). */
+function itemOf(key: ItemKey & { gsi1pk?: string; gsi1sk?: string }, value: object): Item {
+  const item: Item = { ...key };
+  for (const [name, field] of Object.entries(value)) if (field !== undefined) item[name] = field;
+  return item;
+}
+
+/** The days from `fromDate` to `toDate` inclusive, validated and capped at MAX_AUDIT_DAYS. */
+export function auditDays(fromDate: string, toDate: string): string[] {
+  const details = [
+    { path: 'from', value: fromDate },
+    { path: 'to', value: toDate },
+  ]
+    .filter(({ value }) => !ISO_DATE.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)))
+    .map(({ path, value }) => ({ path, message: 'expected an ISO date YYYY-MM-DD', received: value }));
+  if (details.length > 0) throw new ValidationError('invalid audit date range', { details });
+  const from = Date.parse(`${fromDate}T00:00:00Z`);
+  const to = Date.parse(`${toDate}T00:00:00Z`);
+  if (to < from) {
+    throw new ValidationError('the audit range ends before it starts', {
+      details: [{ path: 'to', message: `must not be before ${fromDate}`, received: toDate }],
+    });
+  }
+  const count = (to - from) / DAY_MS + 1;
+  if (count > MAX_AUDIT_DAYS) {
+    throw new ValidationError(`the audit range is longer than ${MAX_AUDIT_DAYS} days`, {
+      details: [{ path: 'to', message: `must be within ${MAX_AUDIT_DAYS} days of from`, received: toDate }],
+    });
+  }
+  return Array.from({ length: count }, (_, i) => new Date(from + i * DAY_MS).toISOString().slice(0, 10));
+}
+
+/** TandemStore over any ItemTable, with the keys of DESIGN §4. */
+export class ItemTandemStore implements TandemStore {
+  constructor(protected readonly table: ItemTable) {}
+
+  async putStudy(study: Study): Promise<void> {
+    await this.table.put(itemOf({ pk: 'STUDY', sk: studySk(study.version) }, study));
+  }
+
+  async getStudy(): Promise<Study | undefined> {
+    const [latest] = await this.table.query({ pk: 'STUDY', skPrefix: 'META#v', descending: true, limit: 1 });
+    return latest && domainOf<Study>(latest);
+  }
+
+  async putSite(site: Site): Promise<void> {
+    const pk = `SITE#${site.siteId}`;
+    // Sites sit under one GSI partition so listing them needs no Scan.
+    await this.table.put(itemOf({ pk, sk: 'META', gsi1pk: SITES_INDEX_PK, gsi1sk: pk }, site));
+  }
+
+  async listSites(): Promise<Site[]> {
+    const items = await this.table.query({ pk: SITES_INDEX_PK, index: 'gsi1' });
+    return items.map((item) => domainOf<Site>(item));
+  }
+
+  reserveCode(code: string): Promise<boolean> {
+    return this.table.put({ pk: `CODE#${code}`, sk: 'CODE' }, { ifAbsent: true });
+  }
+
+  async putTherapist(therapist: Therapist): Promise<void> {
+    await this.table.put(
+      itemOf({ pk: `SITE#${therapist.siteId}`, sk: `THER#${therapist.therapistId}` }, therapist),
+    );
+  }
+
+  async getTherapist(siteId: string, therapistId: string): Promise<Therapist | undefined> {
+    const item = await this.table.get({ pk: `SITE#${siteId}`, sk: `THER#${therapistId}` });
+    return item && domainOf<Therapist>(item);
+  }
+
+  async listTherapists(siteId: string): Promise<Therapist[]> {
+    const items = await this.table.query({ pk: `SITE#${siteId}`, skPrefix: 'THER#' });
+    return items.map((item) => domainOf<Therapist>(item));
+  }
+
+  async putDyad(dyad: Dyad): Promise<void> {
+    await this.table.put(itemOf({ pk: `SITE#${dyad.siteId}`, sk: `DYAD#${dyad.dyadId}` }, dyad));
+  }
+
+  async getDyad(siteId: string, dyadId: string): Promise<Dyad | undefined> {
+    const item = await this.table.get({ pk: `SITE#${siteId}`, sk: `DYAD#${dyadId}` });
+    return item && domainOf<Dyad>(item);
+  }
+
+  async listDyads(siteId: string): Promise<Dyad[]> {
+    const items = await this.table.query({ pk: `SITE#${siteId}`, skPrefix: 'DYAD#' });
+    return items.map((item) => domainOf<Dyad>(item));
+  }
+
+  async putLink(link: Link): Promise<void> {
+    await this.table.put(itemOf({ pk: `LINK#${link.tokenHash}`, sk: 'LINK' }, link));
+  }
+
+  async getLink(tokenHash: string): Promise<Link | undefined> {
+    const item = await this.table.get({ pk: `LINK#${tokenHash}`, sk: 'LINK' });
+    return item && domainOf<Link>(item);
+  }
+
+  async putConsent(consent: Consent): Promise<void> {
+    await this.table.put(
+      itemOf({ pk: consent.ownerKey, sk: consentSk(consent.role, consent.version) }, consent),
+    );
+  }
+
+  async listConsents(ownerKey: string): Promise<Consent[]> {
+    const items = await this.table.query({ pk: ownerKey, skPrefix: 'CONSENT#' });
+    return items
+      .map((item) => domainOf<Consent>(item))
+      .sort((a, b) => a.role.localeCompare(b.role) || a.version - b.version);
+  }
+
+  async putResponse(response: StoredResponse): Promise<PutResult<StoredResponse>> {
+    const item = itemOf(
+      {
+        ...responseKey(response),
+        gsi1pk: `SITE#${response.siteId}`,
+        gsi1sk: `${response.ownerKey}#${responseSk(response)}`,
+      },
+      response,
+    );
+    // A response deleted between the failed put and the read (withdrawal) is retried once more.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      if (await this.table.put(item, { ifAbsent: true })) return { outcome: 'created' };
+      const existing = await this.table.get(responseKey(response));
+      if (existing) return { outcome: 'exists', existing: domainOf<StoredResponse>(existing) };
+    }
+    throw new Error(`response ${item.pk} ${item.sk} neither written nor readable`);
+  }
+
+  async listResponses(ownerKey: string): Promise<StoredResponse[]> {
+    const items = await this.table.query({ pk: ownerKey, skPrefix: 'RESP#' });
+    return items.map((item) => domainOf<StoredResponse>(item));
+  }
+
+  async listSiteResponses(siteId: string): Promise<StoredResponse[]> {
+    const items = await this.table.query({ pk: `SITE#${siteId}`, index: 'gsi1' });
+    return items.map((item) => domainOf<StoredResponse>(item));
+  }
+
+  async deleteResponse(
+    response: Pick<StoredResponse, 'ownerKey' | 'role' | 'session' | 'instrument'>,
+  ): Promise<void> {
+    await this.table.delete(responseKey(response));
+  }
+
+  async deleteConsent(consent: Pick<Consent, 'ownerKey' | 'role' | 'version'>): Promise<void> {
+    await this.table.delete({ pk: consent.ownerKey, sk: consentSk(consent.role, consent.version) });
+  }
+
+  async putRelease(release: ReleaseRecord): Promise<void> {
+    await this.table.put(itemOf({ pk: 'RELEASE', sk: release.releaseId }, release));
+  }
+
+  async listReleases(): Promise<ReleaseRecord[]> {
+    const items = await this.table.query({ pk: 'RELEASE' });
+    return items.map((item) => domainOf<ReleaseRecord>(item));
+  }
+
+  async putAudit(event: AuditEvent): Promise<void> {
+    await this.table.put(
+      itemOf({ pk: `AUDIT#${event.at.slice(0, 10)}`, sk: `${event.at}#${event.id}` }, event),
+    );
+  }
+
+  async listAudit(fromDate: string, toDate: string): Promise<AuditEvent[]> {
+    const days = auditDays(fromDate, toDate);
+    const perDay: Item[][] = new Array(days.length);
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      for (let i = next++; i < days.length; i = next++) {
+        perDay[i] = await this.table.query({ pk: `AUDIT#${days[i]}` });
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(AUDIT_CONCURRENCY, days.length) }, worker));
+    return perDay.flat().map((item) => domainOf<AuditEvent>(item));
+  }
+}
