@@ -1,0 +1,278 @@
+// Inline SVG charts for report.html: plain strings, no scripts, deterministic output (numbers are
+// rounded to two decimals so the same input always gives the same bytes).
+
+/** Escapes text for HTML and SVG content and attribute values. */
+export function escapeXml(text: string): string {
+  return text
+    .replaceAll('&', '&amp;')
+    .replaceAll('<', '&lt;')
+    .replaceAll('>', '&gt;')
+    .replaceAll('"', '&quot;')
+    .replaceAll("'", '&#39;');
+}
+
+const px = (value: number): string => String(Math.round(value * 100) / 100);
+
+/** Colours with at least 4.5:1 contrast on white, told apart by dash pattern as well as hue. */
+const PALETTE = [
+  { stroke: '#1f5f99', dash: '' },
+  { stroke: '#a1421b', dash: '6 3' },
+  { stroke: '#2f6b2f', dash: '2 3' },
+  { stroke: '#6b3d8f', dash: '8 3 2 3' },
+];
+
+interface Frame {
+  width: number;
+  height: number;
+  left: number;
+  right: number;
+  top: number;
+  bottom: number;
+}
+
+interface Scale {
+  (value: number): number;
+  ticks: number[];
+}
+
+/** A linear scale from [min, max] to [from, to], with about five round ticks. */
+function linear(min: number, max: number, from: number, to: number): Scale {
+  const low = min === max ? min - 1 : min;
+  const high = min === max ? max + 1 : max;
+  const scale = ((value: number) => from + ((value - low) / (high - low)) * (to - from)) as Scale;
+  const raw = (high - low) / 5;
+  const magnitude = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * magnitude).find((s) => s >= raw) ?? raw;
+  const ticks: number[] = [];
+  for (let tick = Math.ceil(low / step) * step; tick <= high + step * 1e-9; tick += step) {
+    ticks.push(Math.round(tick / step) * step);
+  }
+  scale.ticks = ticks;
+  return scale;
+}
+
+const tickLabel = (value: number): string => String(Math.round(value * 1000) / 1000);
+
+function open(chart: string, title: string, description: string, frame: Frame): string {
+  const id = `chart-${chart}`;
+  return (
+    `<svg data-chart="${escapeXml(chart)}" role="img" aria-labelledby="${id}-title ${id}-desc" ` +
+    `viewBox="0 0 ${frame.width} ${frame.height}" width="100%" style="max-width:${frame.width}px" ` +
+    `xmlns="http://www.w3.org/2000/svg" font-family="system-ui, sans-serif" font-size="12">` +
+    `<title id="${id}-title">${escapeXml(title)}</title><desc id="${id}-desc">${escapeXml(description)}</desc>`
+  );
+}
+
+function xAxis(scale: Scale, frame: Frame, label: string): string {
+  const y = frame.height - frame.bottom;
+  let out = `<line x1="${frame.left}" y1="${y}" x2="${frame.width - frame.right}" y2="${y}" stroke="#333"/>`;
+  for (const tick of scale.ticks) {
+    const x = px(scale(tick));
+    out += `<line x1="${x}" y1="${y}" x2="${x}" y2="${y + 4}" stroke="#333"/>`;
+    out += `<text x="${x}" y="${y + 16}" text-anchor="middle" fill="#222">${tickLabel(tick)}</text>`;
+  }
+  const middle = px((frame.left + frame.width - frame.right) / 2);
+  return `${out}<text x="${middle}" y="${frame.height - 6}" text-anchor="middle" fill="#222">${escapeXml(label)}</text>`;
+}
+
+function yAxis(scale: Scale, frame: Frame, label: string): string {
+  const x = frame.left;
+  let out = `<line x1="${x}" y1="${frame.top}" x2="${x}" y2="${frame.height - frame.bottom}" stroke="#333"/>`;
+  for (const tick of scale.ticks) {
+    const y = px(scale(tick));
+    out += `<line x1="${x - 4}" y1="${y}" x2="${frame.width - frame.right}" y2="${y}" stroke="#ddd"/>`;
+    out += `<text x="${x - 6}" y="${y}" dy="4" text-anchor="end" fill="#222">${tickLabel(tick)}</text>`;
+  }
+  const middle = px((frame.top + frame.height - frame.bottom) / 2);
+  return `${out}<text transform="translate(14 ${middle}) rotate(-90)" text-anchor="middle" fill="#222">${escapeXml(label)}</text>`;
+}
+
+export interface LineSeries {
+  name: string;
+  points: { x: number; y: number }[];
+}
+
+export interface LineChartInput {
+  /** Value of `data-chart`, the chart's stable name. */
+  chart: string;
+  title: string;
+  xLabel: string;
+  yLabel: string;
+  series: LineSeries[];
+}
+
+/** A line chart with markers and a legend; series without points are listed as "no data". */
+export function lineChart(input: LineChartInput): string {
+  const frame: Frame = { width: 640, height: 300, left: 56, right: 150, top: 16, bottom: 44 };
+  const points = input.series.flatMap((series) => series.points);
+  const xs = points.map((p) => p.x);
+  const ys = points.map((p) => p.y);
+  const x = linear(Math.min(...xs, 1), Math.max(...xs, 1), frame.left, frame.width - frame.right);
+  const y = linear(Math.min(...ys, 0), Math.max(...ys, 1), frame.height - frame.bottom, frame.top);
+  const description = input.series
+    .map(
+      (s) =>
+        `${s.name}: ${s.points.map((p) => `${tickLabel(p.x)} → ${tickLabel(p.y)}`).join(', ') || 'no data'}`,
+    )
+    .join('; ');
+  let out = open(input.chart, input.title, description, frame) + yAxis(y, frame, input.yLabel);
+  out += xAxis(x, frame, input.xLabel);
+  input.series.forEach((series, index) => {
+    const style = PALETTE[index % PALETTE.length]!;
+    const sorted = [...series.points].sort((a, b) => a.x - b.x);
+    const path = sorted.map((p) => `${px(x(p.x))},${px(y(p.y))}`).join(' ');
+    const dash = style.dash ? ` stroke-dasharray="${style.dash}"` : '';
+    if (sorted.length > 1) {
+      out += `<polyline points="${path}" fill="none" stroke="${style.stroke}" stroke-width="2"${dash}/>`;
+    }
+    for (const p of sorted) {
+      out += `<circle cx="${px(x(p.x))}" cy="${px(y(p.y))}" r="3" fill="${style.stroke}"/>`;
+    }
+    const legendY = frame.top + 8 + index * 18;
+    const legendX = frame.width - frame.right + 12;
+    out += `<line x1="${legendX}" y1="${legendY}" x2="${legendX + 20}" y2="${legendY}" stroke="${style.stroke}" stroke-width="2"${dash}/>`;
+    const name = sorted.length ? series.name : `${series.name} (no data)`;
+    out += `<text x="${legendX + 26}" y="${legendY}" dy="4" fill="#222">${escapeXml(name)}</text>`;
+  });
+  return `${out}</svg>`;
+}
+
+export interface Bar {
+  label: string;
+  /** Undefined when the value is suppressed or missing; `note` says which. */
+  value: number | undefined;
+  note?: string;
+}
+
+export interface BarChartInput {
+  chart: string;
+  title: string;
+  xLabel: string;
+  bars: Bar[];
+  /** Upper end of the axis; 1 for rates. */
+  max: number;
+  format: (value: number) => string;
+}
+
+/** A horizontal bar chart; a bar without a value shows its note (e.g. "suppressed") instead. */
+export function barChart(input: BarChartInput): string {
+  const rowHeight = 24;
+  const frame: Frame = {
+    width: 640,
+    height: 16 + 44 + rowHeight * Math.max(1, input.bars.length),
+    left: 170,
+    right: 80,
+    top: 16,
+    bottom: 44,
+  };
+  const x = linear(0, input.max, frame.left, frame.width - frame.right);
+  const description = input.bars
+    .map(
+      (bar) => `${bar.label}: ${bar.value === undefined ? (bar.note ?? 'no data') : input.format(bar.value)}`,
+    )
+    .join('; ');
+  let out = open(input.chart, input.title, description, frame);
+  input.bars.forEach((bar, index) => {
+    const top = frame.top + index * rowHeight;
+    out += `<text x="${frame.left - 8}" y="${top + rowHeight / 2}" dy="4" text-anchor="end" fill="#222">${escapeXml(bar.label)}</text>`;
+    if (bar.value === undefined) {
+      out += `<text x="${frame.left + 6}" y="${top + rowHeight / 2}" dy="4" fill="#555" font-style="italic">${escapeXml(bar.note ?? 'no data')}</text>`;
+      return;
+    }
+    const width = Math.max(0, x(Math.min(bar.value, input.max)) - frame.left);
+    out += `<rect x="${frame.left}" y="${top + 4}" width="${px(width)}" height="${rowHeight - 8}" fill="#1f5f99"/>`;
+    out += `<text x="${px(frame.left + width + 6)}" y="${top + rowHeight / 2}" dy="4" fill="#222">${escapeXml(input.format(bar.value))}</text>`;
+  });
+  return `${out + xAxis(x, frame, input.xLabel)}</svg>`;
+}
+
+export interface ForestRow {
+  label: string;
+  /** Undefined for a suppressed or too-small site; `note` says why. */
+  estimate?: { value: number; lo: number; hi: number };
+  note?: string;
+}
+
+export interface ForestInput {
+  chart: string;
+  title: string;
+  xLabel: string;
+  rows: ForestRow[];
+  pooled?: { label: string; value: number; lo: number; hi: number; piLo: number; piHi: number };
+  format: (value: number) => string;
+}
+
+/**
+ * A forest plot: one square and interval per row, the pooled estimate as a diamond spanning its
+ * confidence interval, and the prediction interval as a line beneath it.
+ */
+export function forestPlot(input: ForestInput): string {
+  const rowHeight = 24;
+  const count = input.rows.length + (input.pooled ? 2 : 0);
+  const frame: Frame = {
+    width: 640,
+    height: 16 + 44 + rowHeight * Math.max(1, count),
+    left: 170,
+    right: 170,
+    top: 16,
+    bottom: 44,
+  };
+  const values = input.rows.flatMap((row) => (row.estimate ? [row.estimate.lo, row.estimate.hi] : []));
+  if (input.pooled) values.push(input.pooled.piLo, input.pooled.piHi, input.pooled.lo, input.pooled.hi);
+  const x = linear(
+    Math.min(...values, -0.5),
+    Math.max(...values, 0.5),
+    frame.left,
+    frame.width - frame.right,
+  );
+  const interval = (e: { value: number; lo: number; hi: number }) =>
+    `${input.format(e.value)} [${input.format(e.lo)}, ${input.format(e.hi)}]`;
+  const parts = input.rows.map(
+    (row) => `${row.label}: ${row.estimate ? interval(row.estimate) : (row.note ?? 'no estimate')}`,
+  );
+  if (input.pooled) {
+    parts.push(
+      `${input.pooled.label}: ${interval(input.pooled)}, prediction interval [${input.format(input.pooled.piLo)}, ${input.format(input.pooled.piHi)}]`,
+    );
+  }
+  let out = open(input.chart, input.title, parts.join('; '), frame);
+  const zero = px(x(0));
+  out += `<line x1="${zero}" y1="${frame.top}" x2="${zero}" y2="${frame.height - frame.bottom}" stroke="#888" stroke-dasharray="3 3"/>`;
+  const label = (text: string, mid: number, anchor: 'start' | 'end', at: number, extra = '') =>
+    `<text x="${px(at)}" y="${px(mid)}" dy="4" text-anchor="${anchor}" fill="#222"${extra}>${escapeXml(text)}</text>`;
+  input.rows.forEach((row, index) => {
+    const mid = frame.top + index * rowHeight + rowHeight / 2;
+    out += label(row.label, mid, 'end', frame.left - 8);
+    if (!row.estimate) {
+      out += label(row.note ?? 'no estimate', mid, 'start', frame.left + 6, ' font-style="italic"');
+      return;
+    }
+    const { value, lo, hi } = row.estimate;
+    out += `<line x1="${px(x(lo))}" y1="${px(mid)}" x2="${px(x(hi))}" y2="${px(mid)}" stroke="#222" stroke-width="1.5"/>`;
+    out += `<rect data-estimate="site" x="${px(x(value) - 4)}" y="${px(mid - 4)}" width="8" height="8" fill="#1f5f99"/>`;
+    out += label(interval(row.estimate), mid, 'start', frame.width - frame.right + 8);
+  });
+  if (input.pooled) {
+    const p = input.pooled;
+    const mid = frame.top + input.rows.length * rowHeight + rowHeight / 2 + 6;
+    out += label(p.label, mid, 'end', frame.left - 8, ' font-weight="bold"');
+    const diamond = [
+      `${px(x(p.lo))},${px(mid)}`,
+      `${px(x(p.value))},${px(mid - 7)}`,
+      `${px(x(p.hi))},${px(mid)}`,
+      `${px(x(p.value))},${px(mid + 7)}`,
+    ].join(' ');
+    out += `<polygon data-estimate="pooled" points="${diamond}" fill="#a1421b"/>`;
+    out += label(interval(p), mid, 'start', frame.width - frame.right + 8);
+    const piMid = mid + rowHeight;
+    out += label('Prediction interval', piMid, 'end', frame.left - 8);
+    out += `<line data-estimate="prediction" x1="${px(x(p.piLo))}" y1="${px(piMid)}" x2="${px(x(p.piHi))}" y2="${px(piMid)}" stroke="#a1421b" stroke-width="3"/>`;
+    out += label(
+      `[${input.format(p.piLo)}, ${input.format(p.piHi)}]`,
+      piMid,
+      'start',
+      frame.width - frame.right + 8,
+    );
+  }
+  return `${out + xAxis(x, frame, input.xLabel)}</svg>`;
+}
