@@ -15,6 +15,9 @@ const Env = z.object({
   TANDEM_PSEUDONYM_SECRET_ARN: z.optional(z.string()),
   /** … or the key itself (local runtime, tests). */
   TANDEM_PSEUDONYM_SECRET: z.optional(z.string()),
+  /** Cognito hosted sign-in for the static pages (AWS); absent locally, where the dev identity provider signs in. */
+  TANDEM_COGNITO_DOMAIN: z.optional(z.string()),
+  TANDEM_COGNITO_CLIENT_ID: z.optional(z.string()),
   LOG_LEVEL: z._default(z.enum(['debug', 'info', 'warn', 'error', 'silent']), 'info'),
 });
 export type Config = z.infer<typeof Env>;
@@ -33,4 +36,9 @@ export function config(): Config {
   }
   cached = parsed.data;
   return cached;
+}
+
+/** Forgets the environment read so far; the local runtime learns the emulators' ports only after start-up. */
+export function resetConfig(): void {
+  cached = undefined;
 }
