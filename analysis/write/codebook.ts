@@ -1,0 +1,86 @@
+import type { ColumnDef, ColumnType, FileDef, Tier } from '../columns.ts';
+
+// The codebook is generated from the same FileDefs the CSV and Parquet writers use, so every column
+// of every released table has an entry. Each CSV's Parquet twin gets its own entry with the same
+// columns, so a reader looking up either file name finds it.
+
+export interface CodebookColumn {
+  name: string;
+  meaning: string;
+  type: ColumnType;
+  range: string;
+  missing: string;
+}
+
+export interface CodebookFile {
+  name: string;
+  tier: Tier;
+  columns: CodebookColumn[];
+}
+
+const DEFAULT_RANGE: Record<ColumnType, string> = {
+  string: 'text',
+  integer: 'whole numbers',
+  number: 'real numbers',
+  boolean: 'true, false',
+};
+
+/** Name of the Parquet twin of a CSV file. */
+export const parquetName = (csvName: string): string => csvName.replace(/\.csv$/, '.parquet');
+
+function entry(column: ColumnDef): CodebookColumn {
+  return {
+    name: column.name,
+    meaning: column.meaning,
+    type: column.type,
+    range:
+      column.range ?? (column.levels ? column.levels.filter(Boolean).join(', ') : DEFAULT_RANGE[column.type]),
+    missing: column.missing ?? 'never empty',
+  };
+}
+
+/** One codebook entry per CSV and per Parquet twin, in release order. */
+export function codebookFiles(files: readonly FileDef[]): CodebookFile[] {
+  return files.flatMap((file) => {
+    const columns = file.columns.map(entry);
+    return [
+      { name: file.name, tier: file.tier, columns },
+      { name: parquetName(file.name), tier: file.tier, columns },
+    ];
+  });
+}
+
+/** codebook.json: `{files: [{name, tier, columns: [{name, meaning, type, range, missing}]}]}`, LF-terminated. */
+export function codebookJson(files: FileDef[]): string {
+  return `${JSON.stringify({ files: codebookFiles(files) }, null, 2)}\n`;
+}
+
+const cell = (text: string): string => text.replaceAll('|', '\\|').replaceAll('\n', ' ');
+
+/** codebook.md: the same entries as codebook.json, one table per file, for reading. */
+export function codebookMarkdown(files: FileDef[]): string {
+  const lines = [
+    '# Codebook',
+    '',
+    'Every column of every table in this release. Each CSV (UTF-8, `.` decimals, empty cells for',
+    'missing values, `true`/`false` for flags) has a Parquet twin with the same columns, where an',
+    'empty cell is a null. Open-tier files are for every researcher; analyst-tier files only for',
+    'approved analysts.',
+    '',
+  ];
+  for (const file of files) {
+    lines.push(`## ${file.name} (and ${parquetName(file.name)})`, '');
+    lines.push(`Tier: ${file.tier}.`);
+    if (file.keyColumns.length) {
+      lines.push(`One row per ${file.keyColumns.map((c) => `\`${c}\``).join(', ')}; rows sorted by these.`);
+    }
+    lines.push('', '| column | type | meaning | range | missing |', '| --- | --- | --- | --- | --- |');
+    for (const column of file.columns.map(entry)) {
+      lines.push(
+        `| \`${cell(column.name)}\` | ${column.type} | ${cell(column.meaning)} | ${cell(column.range)} | ${cell(column.missing)} |`,
+      );
+    }
+    lines.push('');
+  }
+  return lines.join('\n');
+}
