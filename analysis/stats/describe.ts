@@ -1,0 +1,64 @@
+/** Summary of one group of scores, as R's length, mean, sd and quantile(type = 7). */
+export interface Description {
+  n: number;
+  mean: number | null;
+  /** Sample SD (n − 1); null for fewer than two values. */
+  sd: number | null;
+  median: number | null;
+  q1: number | null;
+  q3: number | null;
+  /** Why a statistic is null; null when every statistic is present. */
+  reason: string | null;
+}
+
+/** Mean by two passes (R's correction), stable for large n. */
+export function mean(values: ArrayLike<number>): number {
+  const n = values.length;
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += values[i]!;
+  const first = sum / n;
+  let correction = 0;
+  for (let i = 0; i < n; i++) correction += values[i]! - first;
+  return first + correction / n;
+}
+
+/** Sample variance (n − 1) around a given mean; callers ensure n ≥ 2. */
+export function variance(values: ArrayLike<number>, center = mean(values)): number {
+  const n = values.length;
+  let ss = 0;
+  let s = 0;
+  for (let i = 0; i < n; i++) {
+    const d = values[i]! - center;
+    ss += d * d;
+    s += d;
+  }
+  return (ss - (s * s) / n) / (n - 1);
+}
+
+/** R's quantile(type = 7) of ascending-sorted values at probability p. */
+export function quantileSorted(sorted: ArrayLike<number>, p: number): number {
+  const index = (sorted.length - 1) * p;
+  const lo = Math.floor(index);
+  const low = sorted[lo]!;
+  const h = index - lo;
+  if (h === 0) return low;
+  const high = sorted[lo + 1]!;
+  return high === low ? low : (1 - h) * low + h * high;
+}
+
+/** n, mean, sd (n − 1), median and quartiles (type 7) of the values; never NaN. */
+export function describe(values: ArrayLike<number>): Description {
+  const n = values.length;
+  if (n === 0) return { n, mean: null, sd: null, median: null, q1: null, q3: null, reason: 'no values' };
+  const sorted = Float64Array.from(values).sort();
+  const m = mean(sorted);
+  return {
+    n,
+    mean: m,
+    sd: n > 1 ? Math.sqrt(Math.max(0, variance(sorted, m))) : null,
+    median: quantileSorted(sorted, 0.5),
+    q1: quantileSorted(sorted, 0.25),
+    q3: quantileSorted(sorted, 0.75),
+    reason: n > 1 ? null : 'one value: no standard deviation',
+  };
+}
