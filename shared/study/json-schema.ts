@@ -9,7 +9,7 @@ export function studyJsonSchema(): Record<string, unknown> {
   };
 }
 
-// `npx tsx shared/study/json-schema.ts > docs/study.schema.json` regenerates the exported file.
+// `npx tsx shared/study/json-schema.ts > docs/study.schema.json && npx biome format --write docs/study.schema.json` regenerates it.
 if (import.meta.url === `file://${process.argv[1]}`) {
   process.stdout.write(`${JSON.stringify(studyJsonSchema(), null, 2)}\n`);
 }
