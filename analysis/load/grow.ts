@@ -1,0 +1,72 @@
+// Growable typed-array columns: the loader does not know the row count up front, and keeping rows
+// as objects would cost ~10× the memory at a million responses.
+
+type TypedArray = Int32Array | Int16Array | Uint8Array | Float64Array;
+type TypedArrayConstructor<T extends TypedArray> = new (length: number) => T;
+
+/** An append-only typed-array column that doubles its capacity as it fills. */
+export class GrowableColumn<T extends TypedArray> {
+  private data: T;
+  length = 0;
+
+  constructor(
+    private readonly make: TypedArrayConstructor<T>,
+    capacity = 1024,
+  ) {
+    this.data = new make(capacity);
+  }
+
+  push(value: number): void {
+    if (this.length === this.data.length) this.reserve(this.length + 1);
+    this.data[this.length++] = value;
+  }
+
+  /** The value at `index` (< length). */
+  get(index: number): number {
+    return this.data[index]!;
+  }
+
+  /** The live backing array; valid until the next push beyond the reserved capacity. */
+  backing(): T {
+    return this.data;
+  }
+
+  /** Makes room for at least `capacity` values. */
+  reserve(capacity: number): void {
+    if (capacity <= this.data.length) return;
+    const next = new this.make(Math.max(capacity, this.data.length * 2));
+    next.set(this.data as never);
+    this.data = next;
+  }
+
+  /** Drops values from `length` on (used to undo a half-appended row). */
+  truncate(length: number): void {
+    this.length = length;
+  }
+
+  /** The filled part, trimmed to its length (a copy, so the backing store can be freed). */
+  finish(): T {
+    return this.data.slice(0, this.length) as T;
+  }
+}
+
+/** Interns strings to dense indexes, in order of first appearance. */
+export class Interner {
+  readonly values: string[] = [];
+  private readonly index = new Map<string, number>();
+
+  /** The index of `value`, adding it when new. */
+  intern(value: string): number {
+    let id = this.index.get(value);
+    if (id === undefined) {
+      id = this.values.length;
+      this.values.push(value);
+      this.index.set(value, id);
+    }
+    return id;
+  }
+
+  get(value: string): number | undefined {
+    return this.index.get(value);
+  }
+}
