@@ -125,7 +125,9 @@ export interface TandemStore {
   listResponses(ownerKey: string): Promise<StoredResponse[]>;
   /** Every response of a site, through the GSI. */
   listSiteResponses(siteId: string): Promise<StoredResponse[]>;
-  deleteResponse(response: Pick<StoredResponse, 'ownerKey' | 'role' | 'session' | 'instrument'>): Promise<void>;
+  deleteResponse(
+    response: Pick<StoredResponse, 'ownerKey' | 'role' | 'session' | 'instrument'>,
+  ): Promise<void>;
   deleteConsent(consent: Pick<Consent, 'ownerKey' | 'role' | 'version'>): Promise<void>;
 
   // releases and audit
@@ -133,6 +135,12 @@ export interface TandemStore {
   listReleases(): Promise<ReleaseRecord[]>;
   putAudit(event: AuditEvent): Promise<void>;
   listAudit(fromDate: string, toDate: string): Promise<AuditEvent[]>;
+
+  // failed participant-link attempts, for rate limiting; items expire through the TTL attribute `expiresAt`
+  /** Records one unknown-token attempt from a source (a hash of its address) in a time window. */
+  recordLinkFailure(source: string, window: string, expiresAtSeconds: number): Promise<void>;
+  /** Unknown-token attempts recorded for a source in a window, counted up to `limit`. */
+  countLinkFailures(source: string, window: string, limit: number): Promise<number>;
 }
 
 /** The release bucket, seen from the domain. */

@@ -249,4 +249,14 @@ export class ItemTandemStore implements TandemStore {
     await Promise.all(Array.from({ length: Math.min(AUDIT_CONCURRENCY, days.length) }, worker));
     return perDay.flat().map((item) => domainOf<AuditEvent>(item));
   }
+
+  async recordLinkFailure(source: string, window: string, expiresAtSeconds: number): Promise<void> {
+    // One item per attempt (a put, not a counter update, so every ItemTable can do it).
+    const sk = `${Date.now().toString(36)}#${Math.random().toString(36).slice(2, 10)}`;
+    await this.table.put({ pk: `ATTEMPT#${source}#${window}`, sk, expiresAt: expiresAtSeconds });
+  }
+
+  async countLinkFailures(source: string, window: string, limit: number): Promise<number> {
+    return (await this.table.query({ pk: `ATTEMPT#${source}#${window}`, limit })).length;
+  }
 }
