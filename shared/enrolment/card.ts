@@ -1,6 +1,7 @@
 import QRCode from 'qrcode';
 import { audit } from '../audit.ts';
 import { GoneError } from '../errors.ts';
+import { isRtl } from '../i18n/languages.ts';
 import type { Role } from '../instruments/schema.ts';
 import type { Dyad } from '../ports.ts';
 import type { Study } from '../study/schema.ts';
@@ -72,8 +73,6 @@ const CARD_TEXT: Record<string, CardText> = {
   },
 };
 
-const RTL_LANGUAGES = new Set(['ar', 'fa', 'he', 'ur', 'ps', 'ku', 'yi']);
-
 const escapeHtml = (text: string): string =>
   text.replace(
     /[&<>"']/g,
@@ -115,7 +114,7 @@ export async function renderCard(
 ): Promise<string> {
   const language = cardLanguage(dyad.language);
   const text = CARD_TEXT[language] ?? (CARD_TEXT.en as CardText);
-  const dir = RTL_LANGUAGES.has(language) ? 'rtl' : 'ltr';
+  const dir = isRtl(language) ? 'rtl' : 'ltr';
   const title =
     study.title[language] ?? study.title[study.defaultLanguage] ?? Object.values(study.title)[0] ?? '';
   const panels: string[] = [];

@@ -1,0 +1,35 @@
+import type { Therapist } from '../ports.ts';
+import type { EnrolmentDeps } from './deps.ts';
+
+export interface TherapistView {
+  siteId: string;
+  therapistId: string;
+  enrolledOn: string;
+  status: Therapist['status'];
+}
+
+export interface TherapistListing extends TherapistView {
+  /** Dyads of this therapist that are still active. */
+  activeDyads: number;
+}
+
+/** A therapist as the API shows it: no link hash. */
+export function therapistView(therapist: Therapist): TherapistView {
+  const { siteId, therapistId, enrolledOn, status } = therapist;
+  return { siteId, therapistId, enrolledOn, status };
+}
+
+/** The site's therapists, by code, with their number of active dyads. */
+export async function listTherapists(
+  deps: Pick<EnrolmentDeps, 'store'>,
+  siteId: string,
+): Promise<TherapistListing[]> {
+  const [therapists, dyads] = await Promise.all([
+    deps.store.listTherapists(siteId),
+    deps.store.listDyads(siteId),
+  ]);
+  return therapists.map((therapist) => ({
+    ...therapistView(therapist),
+    activeDyads: dyads.filter((d) => d.therapistId === therapist.therapistId && d.status === 'active').length,
+  }));
+}
