@@ -1,0 +1,28 @@
+import { config } from '../../shared/config.ts';
+import { NotFoundError } from '../../shared/errors.ts';
+import { html } from '../http/respond.ts';
+import { httpRoute } from '../http/route.ts';
+import { coordinatorPage } from './coordinator-page.ts';
+import { researcherPage } from './researcher-page.ts';
+import { type SigninConfig, signinPage } from './signin-page.ts';
+
+/** Cognito's hosted UI when the stack configured it; the local dev identity provider otherwise. */
+function signinConfig(): SigninConfig {
+  const { TANDEM_COGNITO_DOMAIN: domain, TANDEM_COGNITO_CLIENT_ID: clientId } = config();
+  return domain && clientId
+    ? { mode: 'cognito', domain, clientId }
+    : { mode: 'dev', usersUrl: '/dev-idp/users', tokenUrl: '/dev-idp/token' };
+}
+
+const pages: Record<string, () => string> = {
+  'GET /signin': () => signinPage(signinConfig()),
+  'GET /coordinator/': coordinatorPage,
+  'GET /researcher/': researcherPage,
+};
+
+/** The static pages: sign-in, coordinator dashboard, researcher page. They hold no data; their scripts call the API. */
+export const handler = httpRoute({}, async ({ event }) => {
+  const page = pages[event.routeKey];
+  if (!page) throw new NotFoundError(`No page at ${event.rawPath}.`);
+  return html(200, page());
+});
