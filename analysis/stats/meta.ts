@@ -1,0 +1,213 @@
+import { pearson } from './correlation.ts';
+import { chiSquareUpper, twoSidedNormalP, Z975 } from './distributions.ts';
+
+/** One site's alliance–outcome correlation on the Fisher-z scale (a site row of alliance_outcome.csv). */
+export interface SiteCorrelation {
+  n: number;
+  r: number | null;
+  /** atanh(r). */
+  z: number | null;
+  /** 1/(n − 3). */
+  vi: number | null;
+  se: number | null;
+  ci_lo: number | null;
+  ci_hi: number | null;
+  r_lo: number | null;
+  r_hi: number | null;
+  zval: number | null;
+  pval: number | null;
+  reason: string | null;
+}
+
+/** A random-effects pooled correlation (a pooled row of alliance_outcome.csv). */
+export interface PooledCorrelation {
+  method: 'DL' | 'REML';
+  /** Sites pooled, and dyads behind them. */
+  k: number;
+  n: number;
+  /** Pooled Fisher z, its variance se² and its z test. */
+  z: number | null;
+  vi: number | null;
+  se: number | null;
+  ci_lo: number | null;
+  ci_hi: number | null;
+  r: number | null;
+  r_lo: number | null;
+  r_hi: number | null;
+  zval: number | null;
+  pval: number | null;
+  tau2: number | null;
+  /** I² in percent. */
+  i2: number | null;
+  q: number | null;
+  q_p: number | null;
+  pi_lo: number | null;
+  pi_hi: number | null;
+  reason: string | null;
+}
+
+/** The least a site needs to be pooled: its size and Fisher z with sampling variance. */
+export interface SiteEffect {
+  n: number;
+  z: number | null;
+  vi: number | null;
+}
+
+/** Pearson r of early alliance and improvement at one site, with Fisher z, vi = 1/(n − 3) and its z-based CI. */
+export function siteCorrelation(x: ArrayLike<number>, y: ArrayLike<number>): SiteCorrelation {
+  const { n, r, reason } = pearson(x, y);
+  const none = {
+    z: null,
+    vi: null,
+    se: null,
+    ci_lo: null,
+    ci_hi: null,
+    r_lo: null,
+    r_hi: null,
+    zval: null,
+    pval: null,
+  };
+  if (r === null) return { n, r: null, ...none, reason };
+  if (Math.abs(r) === 1) return { n, r, ...none, reason: 'r = ±1: Fisher z is infinite' };
+  const z = Math.atanh(r);
+  if (n < 4) return { n, r, ...none, z, reason: 'fewer than four dyads: no sampling variance' };
+  const vi = 1 / (n - 3);
+  const se = Math.sqrt(vi);
+  const ci_lo = z - Z975 * se;
+  const ci_hi = z + Z975 * se;
+  return {
+    n,
+    r,
+    z,
+    vi,
+    se,
+    ci_lo,
+    ci_hi,
+    r_lo: Math.tanh(ci_lo),
+    r_hi: Math.tanh(ci_hi),
+    zval: z / se,
+    pval: twoSidedNormalP(z / se),
+    reason: null,
+  };
+}
+
+// metafor's REML: Fisher scoring from the Hedges estimate, step halving at the boundary 0.
+function remlTau2(y: Float64Array, v: Float64Array): number {
+  const k = y.length;
+  let meanY = 0;
+  let meanV = 0;
+  for (let i = 0; i < k; i++) {
+    meanY += y[i]! / k;
+    meanV += v[i]! / k;
+  }
+  let ss = 0;
+  for (let i = 0; i < k; i++) ss += (y[i]! - meanY) ** 2;
+  let tau2 = Math.max(0, ss / (k - 1) - meanV);
+  for (let iter = 0; iter < 1000; iter++) {
+    let sw = 0;
+    let swy = 0;
+    let sw2 = 0;
+    let sw3 = 0;
+    for (let i = 0; i < k; i++) {
+      const w = 1 / (v[i]! + tau2);
+      sw += w;
+      swy += w * y[i]!;
+      sw2 += w * w;
+      sw3 += w * w * w;
+    }
+    const mu = swy / sw;
+    // P = W − w wᵀ/Σw: Yᵀ P P Y = Σ (w (y − μ))², tr P and tr P² in closed form.
+    let yPPy = 0;
+    for (let i = 0; i < k; i++) yPPy += (y[i]! - mu) ** 2 / (v[i]! + tau2) ** 2;
+    const trP = sw - sw2 / sw;
+    const trPP = sw2 - (2 * sw3) / sw + (sw2 * sw2) / (sw * sw);
+    let adj = (yPPy - trP) / trPP;
+    while (tau2 + adj < 0) adj /= 2;
+    tau2 += adj;
+    if (Math.abs(adj) <= 1e-10) break;
+  }
+  return Math.max(0, tau2);
+}
+
+/**
+ * Random-effects pooling of site Fisher z values, as metafor::rma(yi, vi, method = "DL" | "REML",
+ * control = list(threshold = 1e-10)); only sites with n ≥ 4 and a finite z count, k ≥ 2 needed.
+ */
+export function poolCorrelations(sites: ReadonlyArray<SiteEffect>, method: 'DL' | 'REML'): PooledCorrelation {
+  const used = sites.filter((site) => site.n >= 4 && site.z !== null && site.vi !== null);
+  const k = used.length;
+  let n = 0;
+  for (const site of used) n += site.n;
+  const base = { method, k, n };
+  if (k < 2) {
+    const empty = {
+      z: null,
+      vi: null,
+      se: null,
+      ci_lo: null,
+      ci_hi: null,
+      r: null,
+      r_lo: null,
+      r_hi: null,
+      zval: null,
+      pval: null,
+      tau2: null,
+      i2: null,
+      q: null,
+      q_p: null,
+      pi_lo: null,
+      pi_hi: null,
+    };
+    return { ...base, ...empty, reason: 'fewer than two sites to pool' };
+  }
+  const y = Float64Array.from(used, (site) => site.z!);
+  const v = Float64Array.from(used, (site) => site.vi!);
+  // Fixed-effect weights give Q and the typical within-site variance s² of I².
+  let sw = 0;
+  let sw2 = 0;
+  let swy = 0;
+  for (let i = 0; i < k; i++) {
+    const w = 1 / v[i]!;
+    sw += w;
+    sw2 += w * w;
+    swy += w * y[i]!;
+  }
+  const fixed = swy / sw;
+  let q = 0;
+  for (let i = 0; i < k; i++) q += (y[i]! - fixed) ** 2 / v[i]!;
+  const tau2 = method === 'DL' ? Math.max(0, (q - (k - 1)) / (sw - sw2 / sw)) : remlTau2(y, v);
+  const s2 = ((k - 1) * sw) / (sw * sw - sw2);
+  let rw = 0;
+  let rwy = 0;
+  for (let i = 0; i < k; i++) {
+    const w = 1 / (v[i]! + tau2);
+    rw += w;
+    rwy += w * y[i]!;
+  }
+  const z = rwy / rw;
+  const vi = 1 / rw;
+  const se = Math.sqrt(vi);
+  const ci_lo = z - Z975 * se;
+  const ci_hi = z + Z975 * se;
+  const pi = Z975 * Math.sqrt(vi + tau2);
+  return {
+    ...base,
+    z,
+    vi,
+    se,
+    ci_lo,
+    ci_hi,
+    r: Math.tanh(z),
+    r_lo: Math.tanh(ci_lo),
+    r_hi: Math.tanh(ci_hi),
+    zval: z / se,
+    pval: twoSidedNormalP(z / se),
+    tau2,
+    i2: (100 * tau2) / (tau2 + s2),
+    q,
+    q_p: chiSquareUpper(q, k - 1),
+    pi_lo: z - pi,
+    pi_hi: z + pi,
+    reason: null,
+  };
+}
