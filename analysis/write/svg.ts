@@ -37,16 +37,18 @@ interface Scale {
 
 /** A linear scale from [min, max] to [from, to], with about five round ticks. */
 function linear(min: number, max: number, from: number, to: number): Scale {
-  const low = min === max ? min - 1 : min;
-  const high = min === max ? max + 1 : max;
-  const scale = ((value: number) => from + ((value - low) / (high - low)) * (to - from)) as Scale;
-  const raw = (high - low) / 5;
+  const lowest = min === max ? min - 1 : min;
+  const highest = min === max ? max + 1 : max;
+  const raw = (highest - lowest) / 5;
   const magnitude = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 2.5, 5, 10].map((m) => m * magnitude).find((s) => s >= raw) ?? raw;
+  // The domain is widened to whole steps so that the axis ends on a labelled tick.
+  const low = Math.floor(lowest / step + 1e-9) * step;
+  const high = Math.ceil(highest / step - 1e-9) * step;
+  const scale = ((value: number) => from + ((value - low) / (high - low)) * (to - from)) as Scale;
   const ticks: number[] = [];
-  for (let tick = Math.ceil(low / step) * step; tick <= high + step * 1e-9; tick += step) {
-    ticks.push(Math.round(tick / step) * step);
-  }
+  for (let i = 0; low + i * step <= high + step * 1e-9; i++)
+    ticks.push(Math.round((low + i * step) / step) * step);
   scale.ticks = ticks;
   return scale;
 }

@@ -1,0 +1,99 @@
+import { type ColumnTable, table as makeTable } from 'arquero';
+import { ALL_SITES, type ColumnDef, type FileDef } from '../columns.ts';
+
+// CSV as DESIGN §8 fixes it: UTF-8, LF, a header, shortest round-trip numbers, empty for missing,
+// true/false, rows sorted by the key columns with ALL after the sites. Only columns defined in
+// columns.ts are written, so every released column has a codebook entry.
+
+type Value = unknown;
+
+/** Rows per chunk of text; keeps strings short while a million-row file is written. */
+const CHUNK_ROWS = 8192;
+
+/** One cell as CSV text. */
+export function csvCell(value: Value): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  const text = String(value);
+  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/** Compares two values of one key column: missing first, levels in their order, ALL after sites. */
+function compareKey(column: ColumnDef, a: Value, b: Value): number {
+  if (a === b) return 0;
+  if (a === null || a === undefined) return -1;
+  if (b === null || b === undefined) return 1;
+  if (column.name === 'site') {
+    if (a === ALL_SITES) return 1;
+    if (b === ALL_SITES) return -1;
+  }
+  if (column.levels) {
+    const ia = column.levels.indexOf(String(a));
+    const ib = column.levels.indexOf(String(b));
+    if (ia !== ib) return ia < 0 ? 1 : ib < 0 ? -1 : ia - ib;
+  }
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  if (typeof a === 'boolean' && typeof b === 'boolean') return a ? 1 : -1;
+  const sa = String(a);
+  const sb = String(b);
+  return sa < sb ? -1 : sa > sb ? 1 : 0;
+}
+
+function definedColumns(file: FileDef, table: ColumnTable): void {
+  const defined = new Set(file.columns.map((column) => column.name));
+  for (const name of table.columnNames())
+    if (!defined.has(name)) throw new Error(`${file.name}: column ${name} has no definition in columns.ts`);
+  for (const column of file.columns)
+    if (!table.columnNames().includes(column.name))
+      throw new Error(`${file.name}: column ${column.name} is missing`);
+}
+
+/** The table in release order (by key columns); the same table when it is in order already. */
+export function sortForRelease(file: FileDef, table: ColumnTable): ColumnTable {
+  definedColumns(file, table);
+  const keys = file.keyColumns.map((name) => ({
+    def: file.columns.find((column) => column.name === name)!,
+    values: table.array(name) as ArrayLike<Value>,
+  }));
+  const compare = (i: number, j: number): number => {
+    for (const key of keys) {
+      const c = compareKey(key.def, key.values[i], key.values[j]);
+      if (c !== 0) return c;
+    }
+    return 0;
+  };
+  const n = table.numRows();
+  let sorted = true;
+  for (let i = 1; i < n && sorted; i++) sorted = compare(i - 1, i) <= 0;
+  if (sorted) return table;
+  const order = Array.from({ length: n }, (_, i) => i).sort(compare);
+  const columns: Record<string, Value[]> = {};
+  for (const column of file.columns) {
+    const values = table.array(column.name) as ArrayLike<Value>;
+    columns[column.name] = order.map((i) => values[i]);
+  }
+  return makeTable(columns);
+}
+
+/** The file's CSV bytes: defined columns only, in release order. */
+export function toCsv(file: FileDef, table: ColumnTable): Uint8Array {
+  const ordered = sortForRelease(file, table);
+  const columns = file.columns.map((column) => ordered.array(column.name) as ArrayLike<Value>);
+  const chunks: Buffer[] = [Buffer.from(`${file.columns.map((column) => csvCell(column.name)).join(',')}\n`)];
+  const n = ordered.numRows();
+  for (let from = 0; from < n; from += CHUNK_ROWS) {
+    let text = '';
+    const to = Math.min(n, from + CHUNK_ROWS);
+    for (let i = from; i < to; i++) {
+      let line = '';
+      for (let c = 0; c < columns.length; c++) {
+        if (c > 0) line += ',';
+        line += csvCell(columns[c]![i]);
+      }
+      text += `${line}\n`;
+    }
+    chunks.push(Buffer.from(text));
+  }
+  return new Uint8Array(Buffer.concat(chunks));
+}
