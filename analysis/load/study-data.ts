@@ -53,7 +53,7 @@ export interface ResponseColumns {
   /** Index into ROLES. */
   role: Uint8Array;
   session: Int32Array;
-  /** Index into StudyData.instruments. */
+  /** Index into StudyData.instruments (sorted by id). */
   instrument: Int32Array;
   /** Days since 1970-01-01 (UTC) of `submittedOn`. */
   day: Int32Array;
@@ -161,7 +161,10 @@ export class StudyDataBuilder {
       if (!sites.has(site.siteId)) sites.set(site.siteId, site);
     this.sites = [...sites.values()].sort((a, b) => (a.siteId < b.siteId ? -1 : a.siteId > b.siteId ? 1 : 0));
     for (const [index, site] of this.sites.entries()) this.siteIndex.set(site.siteId, index);
-    this.instruments = [...studyInstruments(study).values()];
+    // Sorted by id, so that the canonical order of responses is the order of release rows.
+    this.instruments = [...studyInstruments(study).values()].sort((a, b) =>
+      a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
+    );
     for (const [index, def] of this.instruments.entries()) this.instrumentIndex.set(def.id, index);
     this.itemPositions = this.instruments.map(
       (def) => new Map(def.items.map((item, index) => [item.id, index])),

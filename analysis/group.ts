@@ -1,0 +1,38 @@
+// Grouping of a million rows without per-row objects: each row gets a numeric group code, codes
+// become dense group ids, and a counting sort lists each group's rows contiguously.
+
+export interface Groups {
+  /** Code of each group, in order of first appearance. */
+  codes: number[];
+  /** Rows of group g are order[start[g] … start[g + 1] − 1], in input order. */
+  start: Int32Array;
+  order: Int32Array;
+}
+
+/** Groups rows by `codeOf(row)`; rows whose code is negative are left out. */
+export function groupRows(n: number, codeOf: (row: number) => number): Groups {
+  const ids = new Map<number, number>();
+  const codes: number[] = [];
+  const groupOf = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const code = codeOf(i);
+    if (code < 0) {
+      groupOf[i] = -1;
+      continue;
+    }
+    let id = ids.get(code);
+    if (id === undefined) {
+      id = codes.length;
+      codes.push(code);
+      ids.set(code, id);
+    }
+    groupOf[i] = id;
+  }
+  const start = new Int32Array(codes.length + 1);
+  for (let i = 0; i < n; i++) if (groupOf[i]! >= 0) start[groupOf[i]! + 1]!++;
+  for (let g = 0; g < codes.length; g++) start[g + 1]! += start[g]!;
+  const fill = start.slice(0, codes.length);
+  const order = new Int32Array(start[codes.length]!);
+  for (let i = 0; i < n; i++) if (groupOf[i]! >= 0) order[fill[groupOf[i]!]!++] = i;
+  return { codes, start, order };
+}

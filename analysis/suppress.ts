@@ -1,0 +1,71 @@
+import { ALL_SITES, type FileDef } from './columns.ts';
+
+// Small-cell suppression (DESIGN §8). Rows are plain objects here: open-tier tables have at most
+// tens of thousands of rows, and suppression needs to look across rows of the same group.
+
+export type Cell = string | number | boolean | null;
+export type Row = Record<string, Cell>;
+
+/** A release row with the number of distinct dyads (therapists, for therapist-level rows) behind it. */
+export interface CountedRow {
+  row: Row;
+  units: number;
+}
+
+export interface SuppressionOptions {
+  k: number;
+  /** Also suppress a second site when exactly one site of a group is suppressed. */
+  complementary: boolean;
+  /** Columns kept on suppressed rows besides the key columns (e.g. `items`). */
+  keep?: readonly string[];
+}
+
+/**
+ * Marks every row `suppressed` (true when 1 ≤ units < k, plus complementary suppression) and
+ * empties the counts and statistics of suppressed rows; returns the rows in the same order.
+ */
+export function suppressRows(
+  file: FileDef,
+  counted: readonly CountedRow[],
+  options: SuppressionOptions,
+): Row[] {
+  const suppressed = counted.map(({ units }) => units >= 1 && units < options.k);
+  if (options.complementary) complementary(file, counted, suppressed);
+  const kept = new Set([...file.keyColumns, ...(options.keep ?? []), 'suppressed']);
+  return counted.map(({ row }, index) => {
+    const out: Row = { ...row, suppressed: suppressed[index]! };
+    if (suppressed[index])
+      for (const column of file.columns) if (!kept.has(column.name)) out[column.name] = null;
+    return out;
+  });
+}
+
+/**
+ * Among site rows sharing every key column but `site`: when exactly one is suppressed, the site
+ * with the next fewest units (ties by site id) is suppressed too, so the ALL row cannot reveal it.
+ */
+function complementary(file: FileDef, counted: readonly CountedRow[], suppressed: boolean[]): void {
+  const others = file.keyColumns.filter((column) => column !== 'site');
+  const groups = new Map<string, number[]>();
+  counted.forEach(({ row }, index) => {
+    if (row.site === ALL_SITES || row.site === null || row.site === undefined) return;
+    const key = JSON.stringify(others.map((column) => row[column] ?? null));
+    const group = groups.get(key);
+    if (group) group.push(index);
+    else groups.set(key, [index]);
+  });
+  for (const members of groups.values()) {
+    if (members.filter((index) => suppressed[index]).length !== 1) continue;
+    let next: number | undefined;
+    for (const index of members) {
+      if (suppressed[index]) continue;
+      if (next === undefined || fewer(counted[index]!, counted[next]!)) next = index;
+    }
+    if (next !== undefined) suppressed[next] = true;
+  }
+}
+
+function fewer(a: CountedRow, b: CountedRow): boolean {
+  if (a.units !== b.units) return a.units < b.units;
+  return String(a.row.site) < String(b.row.site);
+}
