@@ -1,0 +1,99 @@
+import { hashToken, TOKEN_PATTERN } from '../ids.ts';
+import type { InstrumentDefinition, Role } from '../instruments/schema.ts';
+import { type Dyad, type Link, ownerKeyOf, type Therapist } from '../ports.ts';
+import { studyInstruments } from '../study/instruments.ts';
+import type { Study } from '../study/schema.ts';
+import { type AttemptSource, isBlocked, recordFailedAttempt } from './attempts.ts';
+import type { ParticipationDeps } from './deps.ts';
+
+/** The owner of an open link: one role of a dyad, or a therapist (therapist-level instruments). */
+export type Participant =
+  | { kind: 'dyad'; role: Role; ownerKey: string; siteId: string; therapistId: string; dyad: Dyad }
+  | {
+      kind: 'therapist';
+      role: 'therapist';
+      ownerKey: string;
+      siteId: string;
+      therapistId: string;
+      therapist: Therapist;
+    };
+
+/** A link that works: who it belongs to, and the study it belongs to. */
+export interface OpenLink {
+  link: Link;
+  participant: Participant;
+  study: Study;
+  instruments: Map<string, InstrumentDefinition>;
+}
+
+export type OpenLinkResult =
+  | ({ outcome: 'open' } & OpenLink)
+  /** Unknown, malformed or rotated (not the owner's current link). */
+  | { outcome: 'not_found' }
+  /** The owner has withdrawn; the link is a tombstone. */
+  | { outcome: 'gone' }
+  /** Too many unknown tokens from this source lately. */
+  | { outcome: 'too_many_attempts' };
+
+/**
+ * Resolves a participant token: its owner when the link is the owner's current one, `gone` after
+ * withdrawal, `not_found` otherwise. With a `source`, repeated unknown tokens from it are refused.
+ */
+export async function openLink(
+  deps: ParticipationDeps,
+  input: { token: string; source?: AttemptSource },
+): Promise<OpenLinkResult> {
+  const { store } = deps;
+  if (input.source && (await isBlocked(deps, input.source))) return { outcome: 'too_many_attempts' };
+  const notFound = async (): Promise<OpenLinkResult> => {
+    if (input.source) await recordFailedAttempt(deps, input.source);
+    return { outcome: 'not_found' };
+  };
+  if (!TOKEN_PATTERN.test(input.token)) return notFound();
+  const tokenHash = hashToken(input.token);
+  const link = await store.getLink(tokenHash);
+  if (!link) return notFound();
+  if (link.withdrawn) return { outcome: 'gone' };
+
+  const participant = await ownerOf(deps, link);
+  if (participant === 'gone') return { outcome: 'gone' };
+  if (!participant) return notFound();
+  const study = await store.getStudy();
+  if (!study) throw new Error('no study definition is stored; seed one first');
+  return { outcome: 'open', link, participant, study, instruments: studyInstruments(study) };
+}
+
+async function ownerOf(deps: ParticipationDeps, link: Link): Promise<Participant | 'gone' | undefined> {
+  const { owner } = link;
+  if (owner.kind === 'therapist') {
+    const therapist = await deps.store.getTherapist(owner.siteId, owner.therapistId);
+    if (!therapist) return undefined;
+    if (therapist.status === 'withdrawn') return 'gone';
+    if (therapist.linkHash !== link.tokenHash) return undefined;
+    return {
+      kind: 'therapist',
+      role: 'therapist',
+      ownerKey: ownerKeyOf({ therapistId: therapist.therapistId }),
+      siteId: owner.siteId,
+      therapistId: owner.therapistId,
+      therapist,
+    };
+  }
+  const dyad = await deps.store.getDyad(owner.siteId, owner.dyadId);
+  if (!dyad) return undefined;
+  // A client's withdrawal withdraws the dyad; a therapist's withdraws their role in every dyad.
+  if (dyad.status === 'withdrawn') return 'gone';
+  if (owner.role === 'therapist') {
+    const therapist = await deps.store.getTherapist(owner.siteId, owner.therapistId);
+    if (therapist?.status === 'withdrawn') return 'gone';
+  }
+  if (dyad.linkHashes[owner.role] !== link.tokenHash) return undefined;
+  return {
+    kind: 'dyad',
+    role: owner.role,
+    ownerKey: ownerKeyOf({ dyadId: dyad.dyadId }),
+    siteId: owner.siteId,
+    therapistId: dyad.therapistId,
+    dyad,
+  };
+}

@@ -1,0 +1,479 @@
+import { describe, expect, it } from 'vitest';
+import { NotScheduledError, ValidationError } from '../errors.ts';
+import { hashToken, newToken } from '../ids.ts';
+import { phq9 } from '../instruments/builtins.ts';
+import { ATTEMPT_LIMIT } from './attempts.ts';
+import { needsConsent, recordConsent } from './consent.ts';
+import { ConsentRequiredError } from './deps.ts';
+import { dueFor, monthlyAdministration } from './due.ts';
+import { openLink } from './open-link.ts';
+import { submitResponse, validateAnswers } from './submit.ts';
+import { answersAll, world } from './testing.ts';
+import { nextStep } from './visit.ts';
+import { withdraw } from './withdraw.ts';
+
+async function consented(w: Awaited<ReturnType<typeof world>>, token: string) {
+  const open = await w.open(token);
+  await recordConsent(w.deps, open, { version: 1, language: 'en' });
+  return w.open(token);
+}
+
+describe('openLink', () => {
+  it('opens a current link with its owner, dyad and study', async () => {
+    const w = await world();
+    const result = await openLink(w.deps, { token: w.tokens.client });
+    expect(result.outcome).toBe('open');
+    if (result.outcome === 'open') {
+      expect(result.participant).toMatchObject({ kind: 'dyad', role: 'client', ownerKey: 'DYAD#D-BBBBBB' });
+      expect(result.study.studyId).toBe('alliance-test');
+      expect(result.link.language).toBe('de');
+    }
+  });
+
+  it('opens a therapist link for therapist-level instruments', async () => {
+    const w = await world();
+    const open = await w.open(w.tokens.therapistLink);
+    expect(open.participant).toMatchObject({ kind: 'therapist', ownerKey: 'THER#T-AAAAAA' });
+  });
+
+  it('answers not_found for an unknown, a malformed and a rotated token', async () => {
+    const w = await world();
+    expect((await openLink(w.deps, { token: newToken() })).outcome).toBe('not_found');
+    expect((await openLink(w.deps, { token: 'short' })).outcome).toBe('not_found');
+    const dyad = (await w.store.getDyad('berlin', w.dyadId))!;
+    await w.store.putDyad({ ...dyad, linkHashes: { ...dyad.linkHashes, client: hashToken(newToken()) } });
+    expect((await openLink(w.deps, { token: w.tokens.client })).outcome).toBe('not_found');
+  });
+
+  it(`answers too_many_attempts from a source after ${ATTEMPT_LIMIT} unknown tokens, even for a good token`, async () => {
+    const w = await world();
+    for (let i = 0; i < ATTEMPT_LIMIT; i++)
+      expect((await openLink(w.deps, { token: newToken(), source: '203.0.113.9' })).outcome).toBe(
+        'not_found',
+      );
+    expect((await openLink(w.deps, { token: w.tokens.client, source: '203.0.113.9' })).outcome).toBe(
+      'too_many_attempts',
+    );
+    expect((await openLink(w.deps, { token: w.tokens.client, source: '198.51.100.1' })).outcome).toBe('open');
+    w.setNow('2027-03-10T10:20:00Z');
+    expect((await openLink(w.deps, { token: w.tokens.client, source: '203.0.113.9' })).outcome).toBe('open');
+  });
+});
+
+describe('recordConsent', () => {
+  it('records the current version once, with language and date, and asks again for a new version', async () => {
+    const w = await world();
+    const open = await w.open(w.tokens.client);
+    expect(await needsConsent(w.deps, open)).toBe(true);
+    expect(await recordConsent(w.deps, open, { version: 1, language: 'ar' })).toEqual({
+      outcome: 'recorded',
+      version: 1,
+    });
+    expect(await recordConsent(w.deps, open, { version: 1, language: 'ar' })).toMatchObject({
+      outcome: 'already_recorded',
+    });
+    expect(await w.store.listConsents('DYAD#D-BBBBBB')).toEqual([
+      { ownerKey: 'DYAD#D-BBBBBB', role: 'client', version: 1, language: 'ar', consentedOn: '2027-03-10' },
+    ]);
+    // The therapist of the same dyad consents for themself.
+    expect(await needsConsent(w.deps, await w.open(w.tokens.therapist))).toBe(true);
+
+    const study = (await w.store.getStudy())!;
+    await w.store.putStudy({
+      ...study,
+      version: 2,
+      consent: [...study.consent, { version: 2, text: { en: 'New.' } }],
+    });
+    const reopened = await w.open(w.tokens.client);
+    expect(await needsConsent(w.deps, reopened)).toBe(true);
+    await expect(recordConsent(w.deps, reopened, { version: 1, language: 'en' })).rejects.toMatchObject({
+      details: [{ path: 'version', received: 1 }],
+    });
+  });
+});
+
+describe('nextStep', () => {
+  it('asks for consent, then for the session (pre-filled with the next), then shows what is due in order', async () => {
+    const w = await world();
+    expect((await nextStep(w.deps, await w.open(w.tokens.client), {})).step).toBe('consent');
+    const open = await consented(w, w.tokens.client);
+    expect(await nextStep(w.deps, open, {})).toEqual({ step: 'choose_session', suggested: 1, max: 10 });
+    const first = await nextStep(w.deps, open, { session: 1 });
+    expect(first.step === 'questionnaire' && [first.instrument.id, first.plan.due]).toEqual([
+      'alliance-client',
+      ['alliance-client', 'phq9'],
+    ]);
+    await submitResponse(w.deps, open, {
+      session: 1,
+      instrument: 'alliance-client',
+      answers: answersAll(12, 4),
+      language: 'en',
+    });
+    const second = await nextStep(w.deps, open, { session: 1 });
+    expect(second.step === 'questionnaire' && second.instrument.id).toBe('phq9');
+    await submitResponse(w.deps, open, {
+      session: 1,
+      instrument: 'phq9',
+      answers: answersAll(9, 0),
+      language: 'en',
+    });
+    expect((await nextStep(w.deps, open, { session: 1 })).step).toBe('done');
+    expect(await nextStep(w.deps, await w.open(w.tokens.client), {})).toMatchObject({ suggested: 2 });
+  });
+
+  it('says nothing is due at a session the role has nothing scheduled for', async () => {
+    const w = await world();
+    const open = await consented(w, w.tokens.interpreter);
+    expect((await nextStep(w.deps, open, { session: 3 })).step).toBe('nothing_due');
+    expect((await nextStep(w.deps, open, { session: 4 })).step).toBe('questionnaire');
+  });
+
+  it('refuses a session beyond the bounds with the path session', async () => {
+    const w = await world();
+    const open = await consented(w, w.tokens.client);
+    await expect(nextStep(w.deps, open, { session: 11 })).rejects.toMatchObject({
+      details: [{ path: 'session', received: 11 }],
+    });
+  });
+
+  it('gives a therapist link the current month’s administration without asking for a session', async () => {
+    const w = await world();
+    const open = await consented(w, w.tokens.therapistLink);
+    const step = await nextStep(w.deps, open, {});
+    expect(step.step === 'questionnaire' && [step.instrument.id, step.plan.session]).toEqual([
+      'therapist-wellbeing',
+      3,
+    ]);
+  });
+});
+
+describe('submitResponse', () => {
+  it('refuses answers before consent', async () => {
+    const w = await world();
+    const open = await w.open(w.tokens.client);
+    await expect(
+      submitResponse(w.deps, open, {
+        session: 1,
+        instrument: 'phq9',
+        answers: answersAll(9, 1),
+        language: 'en',
+      }),
+    ).rejects.toBeInstanceOf(ConsentRequiredError);
+    expect(await w.store.listResponses('DYAD#D-BBBBBB')).toEqual([]);
+  });
+
+  it('stores once (created), returns the same receipt for the same answers, and conflicts on different ones', async () => {
+    const w = await world();
+    const open = await consented(w, w.tokens.client);
+    const input = {
+      session: 1,
+      instrument: 'phq9',
+      answers: { ...answersAll(9, 1), i9: null },
+      language: 'de',
+    };
+    const created = await submitResponse(w.deps, open, input);
+    expect(created.outcome).toBe('created');
+    const again = await submitResponse(w.deps, open, { ...input, answers: answersAll(8, 1) });
+    expect(again).toMatchObject({ outcome: 'duplicate' });
+    expect(created.outcome === 'created' && again.outcome === 'duplicate' && again.receipt).toBe(
+      created.outcome === 'created' && created.receipt,
+    );
+    const conflict = await submitResponse(w.deps, open, { ...input, answers: answersAll(9, 2) });
+    expect(conflict.outcome).toBe('conflict');
+    const stored = await w.store.listResponses('DYAD#D-BBBBBB');
+    expect(stored).toHaveLength(1);
+    expect(stored[0]).toMatchObject({
+      siteId: 'berlin',
+      therapistId: 'T-AAAAAA',
+      dyadId: 'D-BBBBBB',
+      role: 'client',
+      session: 1,
+      instrument: 'phq9',
+      language: 'de',
+      submittedOn: '2027-03-10',
+      answers: { ...answersAll(8, 1), i9: null },
+    });
+    expect(stored[0]?.receipt).toMatch(/^R-[2-9A-Z]{8}$/);
+  });
+
+  it('refuses unknown items, out-of-range values and wrong types with their paths', async () => {
+    const w = await world();
+    const open = await consented(w, w.tokens.client);
+    const error = await submitResponse(w.deps, open, {
+      session: 1,
+      instrument: 'phq9',
+      answers: { i1: 4, i2: '2', i3: 1.5, i10: 1, i4: null },
+      language: 'en',
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).details).toEqual([
+      { path: 'answers.i1', message: 'must be a whole number from 0 to 3', received: 4 },
+      { path: 'answers.i2', message: 'expected a whole number or null', received: '2' },
+      { path: 'answers.i3', message: 'must be a whole number from 0 to 3', received: 1.5 },
+      { path: 'answers.i10', message: 'phq9 has no item i10' },
+    ]);
+  });
+
+  it('refuses an instrument not scheduled for the role at that session, and an unknown instrument', async () => {
+    const w = await world();
+    const open = await consented(w, w.tokens.client);
+    const at = (session: number, instrument: string) =>
+      submitResponse(w.deps, open, { session, instrument, answers: answersAll(9, 1), language: 'en' });
+    await expect(at(2, 'phq9')).rejects.toBeInstanceOf(NotScheduledError);
+    await expect(at(1, 'gad7')).rejects.toMatchObject({ code: 'not_scheduled' });
+    await expect(at(1, 'alliance-therapist')).rejects.toMatchObject({ code: 'not_scheduled' });
+    await expect(at(1, 'nope')).rejects.toMatchObject({
+      code: 'invalid_input',
+      details: [{ path: 'instrument' }],
+    });
+  });
+
+  it('raises the dyad’s current session and dates each session’s first report', async () => {
+    const w = await world();
+    const therapist = await consented(w, w.tokens.therapist);
+    await submitResponse(w.deps, therapist, {
+      session: 3,
+      instrument: 'alliance-therapist',
+      answers: answersAll(12, 3),
+      language: 'en',
+    });
+    w.setNow('2027-03-12T09:00:00Z');
+    const client = await consented(w, w.tokens.client);
+    await submitResponse(w.deps, client, {
+      session: 2,
+      instrument: 'alliance-client',
+      answers: answersAll(12, 3),
+      language: 'en',
+    });
+    const dyad = await w.store.getDyad('berlin', w.dyadId);
+    expect(dyad).toMatchObject({ currentSession: 3, sessionDates: { '3': '2027-03-10', '2': '2027-03-12' } });
+    expect(dyad?.safetyFollowUp).toBeUndefined();
+  });
+
+  it('marks the dyad for safety follow-up when PHQ-9 item 9 is 1 or more, with notifySite', async () => {
+    const w = await world();
+    const open = await consented(w, w.tokens.client);
+    const result = await submitResponse(w.deps, open, {
+      session: 1,
+      instrument: 'phq9',
+      answers: { ...answersAll(9, 0), i9: 1 },
+      language: 'en',
+    });
+    expect(result.outcome === 'created' && result.plan.safety).toBe(true);
+    expect((await w.store.getDyad('berlin', w.dyadId))?.safetyFollowUp).toBe('2027-03-10');
+  });
+
+  it('does not mark the dyad when the study does not notify sites', async () => {
+    const w = await world({ safety: { crisisText: { en: 'Call 112.' }, notifySite: false } });
+    const open = await consented(w, w.tokens.client);
+    await submitResponse(w.deps, open, {
+      session: 1,
+      instrument: 'phq9',
+      answers: answersAll(9, 3),
+      language: 'en',
+    });
+    expect((await w.store.getDyad('berlin', w.dyadId))?.safetyFollowUp).toBeUndefined();
+  });
+
+  it('accepts a therapist-level instrument only for the current monthly administration', async () => {
+    const w = await world();
+    const open = await consented(w, w.tokens.therapistLink);
+    const submit = (session: number) =>
+      submitResponse(w.deps, open, {
+        session,
+        instrument: 'therapist-wellbeing',
+        answers: answersAll(6, 2),
+        language: 'en',
+      });
+    await expect(submit(2)).rejects.toMatchObject({ code: 'not_scheduled' });
+    expect((await submit(3)).outcome).toBe('created');
+    expect((await w.store.listResponses('THER#T-AAAAAA'))[0]).toMatchObject({ dyadId: null, session: 3 });
+  });
+});
+
+describe('validateAnswers', () => {
+  it('fills skipped items with null and requires at least one answer', () => {
+    expect(validateAnswers(phq9, { i1: 2 })).toEqual({
+      ...Object.fromEntries(phq9.items.map((i) => [i.id, null])),
+      i1: 2,
+    });
+    expect(() => validateAnswers(phq9, { i1: null })).toThrow(/No question was answered/);
+    expect(() => validateAnswers(phq9, [1, 2])).toThrow(ValidationError);
+  });
+});
+
+describe('dueFor', () => {
+  const base = async () => {
+    const w = await world();
+    const study = (await w.store.getStudy())!;
+    const dyad = (await w.store.getDyad('berlin', w.dyadId))!;
+    return { w, study, dyad };
+  };
+
+  it('lists every scheduled session the dyad has reached and the role has not answered', async () => {
+    const { study, dyad } = await base();
+    const reached = { ...dyad, currentSession: 5, sessionDates: { '1': '2027-02-01', '5': '2027-03-09' } };
+    const due = dueFor(
+      study,
+      { dyad: reached, role: 'client' },
+      [{ role: 'client', session: 1, instrument: 'phq9' }],
+      new Date('2027-03-10T10:00:00Z'),
+    );
+    expect(due.map((d) => `${d.instrument}@${d.session}`)).toEqual([
+      'alliance-client@1',
+      'alliance-client@2',
+      'alliance-client@3',
+      'alliance-client@4',
+      'alliance-client@5',
+      'phq9@5',
+    ]);
+    expect(due[0]).toMatchObject({ dueSince: '2027-02-01', overdue: true });
+    expect(due[1]).toMatchObject({ dueSince: null, overdue: false });
+    expect(due[4]).toMatchObject({ dueSince: '2027-03-09', overdue: false });
+  });
+
+  it('makes an administration overdue exactly overdueDays after its session was first reported', async () => {
+    const { study, dyad } = await base();
+    const reached = { ...dyad, currentSession: 1, sessionDates: { '1': '2027-03-01' } };
+    const at = (iso: string) =>
+      dueFor(study, { dyad: reached, role: 'client' }, [], new Date(iso))[0]?.overdue;
+    expect(at('2027-03-14T12:00:00Z')).toBe(false);
+    expect(at('2027-03-15T12:00:00Z')).toBe(true);
+  });
+
+  it('owes `last` only once the dyad has ended, and nothing once it has withdrawn', async () => {
+    const { study, dyad } = await base();
+    const now = new Date('2027-03-10T10:00:00Z');
+    const active = { ...dyad, currentSession: 7 };
+    const done = [1, 2, 3, 4, 5].flatMap((session) => [
+      { role: 'client' as const, session, instrument: 'alliance-client' },
+    ]);
+    const answered = [
+      ...done,
+      { role: 'client' as const, session: 1, instrument: 'phq9' },
+      { role: 'client' as const, session: 5, instrument: 'phq9' },
+    ];
+    expect(dueFor(study, { dyad: active, role: 'client' }, answered, now)).toEqual([]);
+    const ended = { ...active, status: 'ended' as const, lastSession: 7 };
+    expect(
+      dueFor(study, { dyad: ended, role: 'client' }, answered, now).map(
+        (d) => `${d.instrument}@${d.session}`,
+      ),
+    ).toEqual(['phq9@7']);
+    expect(dueFor(study, { dyad: { ...ended, status: 'withdrawn' }, role: 'client' }, [], now)).toEqual([]);
+  });
+
+  it('owes a therapist one administration per calendar month in the study time zone', async () => {
+    const { w, study } = await base();
+    const therapist = (await w.store.getTherapist('berlin', w.therapistId))!;
+    // 23:30 UTC on 31 March is already April in Berlin.
+    const april = new Date('2027-03-31T23:30:00Z');
+    expect(monthlyAdministration(study, therapist, april)).toEqual({ session: 4, since: '2027-04-01' });
+    expect(monthlyAdministration(study, therapist, new Date('2027-01-20T10:00:00Z'))).toEqual({
+      session: 1,
+      since: '2027-01-15',
+    });
+    const due = dueFor(
+      study,
+      { therapist },
+      [{ role: 'therapist', session: 3, instrument: 'therapist-wellbeing' }],
+      new Date('2027-03-20T10:00:00Z'),
+    );
+    expect(due).toEqual([]);
+    expect(dueFor(study, { therapist }, [], new Date('2027-03-20T10:00:00Z'))).toEqual([
+      {
+        instrument: 'therapist-wellbeing',
+        role: 'therapist',
+        session: 3,
+        dueSince: '2027-03-01',
+        overdue: true,
+      },
+    ]);
+  });
+});
+
+describe('withdraw', () => {
+  async function withAnswers() {
+    const w = await world();
+    const client = await consented(w, w.tokens.client);
+    const therapist = await consented(w, w.tokens.therapist);
+    const interpreter = await consented(w, w.tokens.interpreter);
+    const therapistLink = await consented(w, w.tokens.therapistLink);
+    await submitResponse(w.deps, client, {
+      session: 2,
+      instrument: 'alliance-client',
+      answers: answersAll(12, 4),
+      language: 'en',
+    });
+    await submitResponse(w.deps, therapist, {
+      session: 2,
+      instrument: 'alliance-therapist',
+      answers: answersAll(12, 3),
+      language: 'en',
+    });
+    await submitResponse(w.deps, interpreter, {
+      session: 2,
+      instrument: 'alliance-interpreter',
+      answers: answersAll(12, 5),
+      language: 'en',
+    });
+    await submitResponse(w.deps, therapistLink, {
+      session: 3,
+      instrument: 'therapist-wellbeing',
+      answers: answersAll(6, 2),
+      language: 'en',
+    });
+    return w;
+  }
+
+  it('deletes every response and consent of the dyad when the client withdraws, and its links answer gone', async () => {
+    const w = await withAnswers();
+    expect(await withdraw(w.deps, await w.open(w.tokens.client))).toEqual({
+      scope: 'dyad',
+      responsesDeleted: 3,
+    });
+    expect(await w.store.listResponses('DYAD#D-BBBBBB')).toEqual([]);
+    expect(await w.store.listConsents('DYAD#D-BBBBBB')).toEqual([]);
+    expect((await w.store.getDyad('berlin', w.dyadId))?.status).toBe('withdrawn');
+    for (const token of [w.tokens.client, w.tokens.therapist, w.tokens.interpreter])
+      expect((await openLink(w.deps, { token })).outcome).toBe('gone');
+    expect((await w.store.getLink(hashToken(w.tokens.client)))?.withdrawn).toBe(true);
+    // The therapist's own therapist-level answers are theirs, not the dyad's.
+    expect(await w.store.listResponses('THER#T-AAAAAA')).toHaveLength(1);
+  });
+
+  it('deletes a therapist’s own responses in every dyad and their therapist-level ones, and keeps the client’s', async () => {
+    const w = await withAnswers();
+    expect(await withdraw(w.deps, await w.open(w.tokens.therapist))).toEqual({
+      scope: 'therapist',
+      responsesDeleted: 2,
+    });
+    expect((await w.store.listResponses('DYAD#D-BBBBBB')).map((r) => r.role).sort()).toEqual([
+      'client',
+      'interpreter',
+    ]);
+    expect(await w.store.listResponses('THER#T-AAAAAA')).toEqual([]);
+    expect(await w.store.listConsents('THER#T-AAAAAA')).toEqual([]);
+    expect((await w.store.listConsents('DYAD#D-BBBBBB')).map((c) => c.role)).toEqual([
+      'client',
+      'interpreter',
+    ]);
+    expect((await openLink(w.deps, { token: w.tokens.therapist })).outcome).toBe('gone');
+    expect((await openLink(w.deps, { token: w.tokens.therapistLink })).outcome).toBe('gone');
+    expect((await openLink(w.deps, { token: w.tokens.client })).outcome).toBe('open');
+  });
+
+  it('deletes only the interpreter’s responses when the interpreter withdraws', async () => {
+    const w = await withAnswers();
+    expect(await withdraw(w.deps, await w.open(w.tokens.interpreter))).toEqual({
+      scope: 'interpreter',
+      responsesDeleted: 1,
+    });
+    expect((await w.store.listResponses('DYAD#D-BBBBBB')).map((r) => r.role).sort()).toEqual([
+      'client',
+      'therapist',
+    ]);
+    expect((await openLink(w.deps, { token: w.tokens.interpreter })).outcome).toBe('gone');
+    expect((await w.store.getDyad('berlin', w.dyadId))?.status).toBe('active');
+  });
+});

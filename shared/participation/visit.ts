@@ -1,0 +1,113 @@
+import { ValidationError } from '../errors.ts';
+import type { InstrumentDefinition } from '../instruments/schema.ts';
+import { scoreInstrument } from '../instruments/score.ts';
+import type { StoredResponse } from '../ports.ts';
+import { type ConsentVersion, currentConsent, needsConsent } from './consent.ts';
+import type { ParticipationDeps } from './deps.ts';
+import { monthlyAdministration, monthlyInstruments, scheduledAt } from './due.ts';
+import type { OpenLink } from './open-link.ts';
+
+/** How far past the dyad's current session a participant may report: stops a typo (45 for 5) moving it far ahead. */
+export const MAX_SESSIONS_AHEAD = 10;
+
+/** What a link owes at one session (a dyad session, or a therapist's monthly administration). */
+export interface SessionPlan {
+  session: number;
+  /** Instruments scheduled for this role at this session, in schedule order. */
+  scheduled: string[];
+  answered: string[];
+  /** Scheduled and not yet answered, in order: the next questionnaire is the first. */
+  due: string[];
+  /** A safety flag fired in one of this session's answers (shows the study's crisis text). */
+  safety: boolean;
+}
+
+/** The next thing a participant page shows. */
+export type NextStep =
+  | { step: 'consent'; consent: ConsentVersion }
+  | { step: 'choose_session'; suggested: number; max: number }
+  | { step: 'questionnaire'; plan: SessionPlan; instrument: InstrumentDefinition }
+  /** Every questionnaire of this session is answered (thank-you / already answered). */
+  | { step: 'done'; plan: SessionPlan }
+  /** Nothing is scheduled for this role at this session. */
+  | { step: 'nothing_due'; plan: SessionPlan };
+
+/** Sessions a dyad link may report: 1 up to the last session when ended, else a little past the current. */
+export function sessionBounds(
+  open: OpenLink,
+  responses: readonly StoredResponse[],
+): { suggested: number; max: number } {
+  const { participant } = open;
+  if (participant.kind === 'therapist') {
+    return { suggested: 1, max: 1 };
+  }
+  const { dyad, role } = participant;
+  const own = responses.filter((r) => r.role === role).reduce((high, r) => Math.max(high, r.session), 0);
+  const max =
+    dyad.status === 'ended' && dyad.lastSession !== undefined
+      ? dyad.lastSession
+      : dyad.currentSession + MAX_SESSIONS_AHEAD;
+  return { suggested: Math.min(max, Math.max(own + 1, dyad.currentSession, 1)), max };
+}
+
+/** Checks a reported session number against the link's bounds; 400 naming `session` otherwise. */
+export function checkSession(open: OpenLink, responses: readonly StoredResponse[], session: number): void {
+  const { max } = sessionBounds(open, responses);
+  if (!Number.isInteger(session) || session < 1 || session > max) {
+    throw new ValidationError('That session number is not possible for this link.', {
+      details: [{ path: 'session', message: `must be a whole number from 1 to ${max}`, received: session }],
+    });
+  }
+}
+
+/** The plan of one session for the link's owner, from its stored responses. */
+export function planSession(
+  open: OpenLink,
+  responses: readonly StoredResponse[],
+  session: number,
+  now: Date,
+): SessionPlan {
+  const { participant, study, instruments } = open;
+  let scheduled: string[];
+  if (participant.kind === 'therapist') {
+    session = monthlyAdministration(study, participant.therapist, now).session;
+    scheduled = monthlyInstruments(study, 'therapist');
+  } else {
+    const last = participant.dyad.status === 'ended' ? participant.dyad.lastSession : undefined;
+    scheduled = scheduledAt(study, participant.role, session, last);
+  }
+  scheduled = scheduled.filter((id) => instruments.has(id));
+  const mine = responses.filter((r) => r.role === participant.role && r.session === session);
+  const answered = scheduled.filter((id) => mine.some((r) => r.instrument === id));
+  const safety = mine.some((r) => {
+    const def = instruments.get(r.instrument);
+    return (
+      def !== undefined &&
+      scoreInstrument(def, r.answers).flags.some((flag) => flag.safety && flag.fired === true)
+    );
+  });
+  return { session, scheduled, answered, due: scheduled.filter((id) => !answered.includes(id)), safety };
+}
+
+/**
+ * What the link's page shows next: consent first (or again after a new version); then, for a dyad
+ * link without a session, the session question; then the first questionnaire still due for it.
+ */
+export async function nextStep(
+  deps: ParticipationDeps,
+  open: OpenLink,
+  input: { session?: number },
+): Promise<NextStep> {
+  if (await needsConsent(deps, open)) return { step: 'consent', consent: currentConsent(open.study) };
+  const responses = await deps.store.listResponses(open.participant.ownerKey);
+  if (open.participant.kind === 'dyad' && input.session === undefined) {
+    return { step: 'choose_session', ...sessionBounds(open, responses) };
+  }
+  if (input.session !== undefined && open.participant.kind === 'dyad')
+    checkSession(open, responses, input.session);
+  const plan = planSession(open, responses, input.session ?? 1, deps.clock());
+  const next = plan.due[0];
+  const instrument = next === undefined ? undefined : open.instruments.get(next);
+  if (instrument) return { step: 'questionnaire', plan, instrument };
+  return plan.scheduled.length === 0 ? { step: 'nothing_due', plan } : { step: 'done', plan };
+}

@@ -1,0 +1,89 @@
+import type { Role } from '../instruments/schema.ts';
+import { type Dyad, ownerKeyOf, type TandemStore } from '../ports.ts';
+import type { ParticipationDeps } from './deps.ts';
+import type { OpenLink } from './open-link.ts';
+
+// Withdrawal, DESIGN §4. Each step is idempotent and the status changes first: from then on the
+// links answer 410 and nothing new is accepted, so a crash part-way leaves a withdrawal that a
+// rerun (or the coordinator's withdraw) completes, never answers accepted after withdrawal.
+
+export type WithdrawalScope = 'dyad' | 'therapist' | 'interpreter';
+
+/** Deletes the responses and consents of an owner (optionally only one role's), returning how many responses went. */
+async function eraseOwner(store: TandemStore, ownerKey: string, role?: Role): Promise<number> {
+  const responses = (await store.listResponses(ownerKey)).filter(
+    (r) => role === undefined || r.role === role,
+  );
+  for (const response of responses) await store.deleteResponse(response);
+  for (const consent of await store.listConsents(ownerKey))
+    if (role === undefined || consent.role === role) await store.deleteConsent(consent);
+  return responses.length;
+}
+
+/** Turns a link into a tombstone that answers 410. */
+async function tombstone(store: TandemStore, tokenHash: string | undefined): Promise<void> {
+  if (tokenHash === undefined) return;
+  const link = await store.getLink(tokenHash);
+  if (link && !link.withdrawn) await store.putLink({ ...link, withdrawn: true });
+}
+
+/** A client's withdrawal: the dyad is withdrawn, and every response and consent of the dyad deleted. */
+export async function withdrawDyad(
+  deps: ParticipationDeps,
+  dyad: Dyad,
+): Promise<{ responsesDeleted: number }> {
+  const { store } = deps;
+  const current = (await store.getDyad(dyad.siteId, dyad.dyadId)) ?? dyad;
+  if (current.status !== 'withdrawn') await store.putDyad({ ...current, status: 'withdrawn' });
+  const responsesDeleted = await eraseOwner(store, ownerKeyOf({ dyadId: dyad.dyadId }));
+  for (const hash of Object.values(current.linkHashes)) await tombstone(store, hash);
+  return { responsesDeleted };
+}
+
+/** A therapist's withdrawal: their own responses in every dyad and their therapist-level ones are deleted. */
+export async function withdrawTherapist(
+  deps: ParticipationDeps,
+  siteId: string,
+  therapistId: string,
+): Promise<{ responsesDeleted: number }> {
+  const { store } = deps;
+  const therapist = await store.getTherapist(siteId, therapistId);
+  if (therapist && therapist.status !== 'withdrawn')
+    await store.putTherapist({ ...therapist, status: 'withdrawn' });
+  let responsesDeleted = await eraseOwner(store, ownerKeyOf({ therapistId }));
+  await tombstone(store, therapist?.linkHash);
+  const dyads = (await store.listDyads(siteId)).filter((dyad) => dyad.therapistId === therapistId);
+  for (const dyad of dyads) {
+    responsesDeleted += await eraseOwner(store, ownerKeyOf({ dyadId: dyad.dyadId }), 'therapist');
+    await tombstone(store, dyad.linkHashes.therapist);
+  }
+  return { responsesDeleted };
+}
+
+/** An interpreter's withdrawal: their responses and consent in the dyad are deleted and their link retired. */
+export async function withdrawInterpreter(
+  deps: ParticipationDeps,
+  dyad: Dyad,
+): Promise<{ responsesDeleted: number }> {
+  await tombstone(deps.store, dyad.linkHashes.interpreter);
+  const responsesDeleted = await eraseOwner(deps.store, ownerKeyOf({ dyadId: dyad.dyadId }), 'interpreter');
+  return { responsesDeleted };
+}
+
+/** Withdraws the owner of an open link, with the scope DESIGN §4 gives their role. */
+export async function withdraw(
+  deps: ParticipationDeps,
+  open: OpenLink,
+): Promise<{ scope: WithdrawalScope; responsesDeleted: number }> {
+  const { participant } = open;
+  if (participant.kind === 'therapist' || participant.role === 'therapist') {
+    return {
+      scope: 'therapist',
+      ...(await withdrawTherapist(deps, participant.siteId, participant.therapistId)),
+    };
+  }
+  if (participant.role === 'interpreter') {
+    return { scope: 'interpreter', ...(await withdrawInterpreter(deps, participant.dyad)) };
+  }
+  return { scope: 'dyad', ...(await withdrawDyad(deps, participant.dyad)) };
+}
