@@ -210,7 +210,7 @@ const SCRIPT = `
   function overdueList(figures) {
     if (!figures.overdue.length) return h('p', { class: 'muted', text: 'No dyad is overdue.' });
     return h('ul', { class: 'plain' }, figures.overdue.map(function (d) {
-      var items = d.items.map(function (i) { return i.role + ' ' + i.instrument + ' session ' + i.session + ' (' + i.daysOverdue + ' days overdue)'; });
+      var items = d.items.map(function (i) { return i.role + ' ' + i.instrument + ' session ' + i.session + (i.daysDue === null ? '' : ' (due ' + i.daysDue + ' days)'); });
       return h('li', {}, [h('strong', { text: d.dyadId }), ' · therapist ' + d.therapistId + ': ' + items.join('; ')]);
     }));
   }
