@@ -59,7 +59,7 @@ export interface LocalServer {
 type Handler = (event: HttpEvent, context: Context) => Promise<unknown>;
 
 /** The pseudonym secret: generated once and kept in `dataDir/secret`; random per run in memory. */
-function pseudonymSecret(dataDir: string | undefined): string {
+export function pseudonymSecret(dataDir: string | undefined): string {
   if (dataDir === undefined) return randomBytes(32).toString('hex');
   const file = join(dataDir, 'secret');
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();

@@ -1,0 +1,353 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { TandemError } from '../../shared/errors.ts';
+import type { TandemStore } from '../../shared/ports.ts';
+import type { LocalServer } from './server.ts';
+
+// The modules behind the commands load the AWS SDK and the emulators; they are imported when a
+// command runs, so that `--help` and bad input answer at once.
+const REPO_ROOT = new URL('../../', import.meta.url);
+
+/** Bad input on the command line: printed as one line, exit code 1. */
+export class UsageError extends Error {}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+type Values = Record<string, string | boolean | undefined>;
+
+interface Command {
+  usage: string;
+  summary: string;
+  options: Options;
+  /** How many positionals the command takes. */
+  positionals: [min: number, max: number];
+  run(values: Values, positionals: string[]): Promise<number>;
+}
+
+/** Where `tandem` keeps local data: `.tandem/` in the current folder. */
+const DATA_DIR = resolve('.tandem');
+
+const say = (line = '') => process.stdout.write(`${line}\n`);
+
+function text(values: Values, name: string): string | undefined {
+  const value = values[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+function required(values: Values, name: string): string {
+  const value = text(values, name);
+  if (value === undefined || value === '') throw new UsageError(`--${name} is required`);
+  return value;
+}
+
+function wholeNumber(values: Values, name: string, min = 1): number | undefined {
+  const value = text(values, name);
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) < min) {
+    throw new UsageError(`--${name} must be a whole number ≥ ${min} (received ${JSON.stringify(value)})`);
+  }
+  return Number(value);
+}
+
+/** Imports a module another part of Tandem provides, with a clear message while it is missing. */
+async function load<T>(path: string, what: string): Promise<T> {
+  const url = new URL(path, REPO_ROOT);
+  if (!existsSync(url))
+    throw new UsageError(`${what} is not available in this checkout (${path} is missing)`);
+  return (await import(url.href)) as T;
+}
+
+function linkLine(label: string, url: string): string {
+  return `  ${label.padEnd(22)} ${url}`;
+}
+
+async function dev(): Promise<number> {
+  const portText = process.env.PORT ?? '3000';
+  if (!/^\d+$/.test(portText) || Number(portText) > 65535) {
+    throw new UsageError(`PORT must be a port number (received ${JSON.stringify(portText)})`);
+  }
+  const { runningEndpoints } = await import('./access.ts');
+  const { startLocalServer } = await import('./server.ts');
+  const { rotateDemoLinks } = await import('./demo.ts');
+  const running = runningEndpoints(DATA_DIR);
+  if (running) throw new UsageError(`tandem dev is already running at ${running.url} (pid ${running.pid})`);
+
+  let server: LocalServer;
+  try {
+    server = await startLocalServer({ port: Number(portText), dataDir: DATA_DIR, seed: true });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new UsageError(
+        `port ${portText} is in use; choose another with PORT=${Number(portText) + 1} npm start`,
+      );
+    }
+    throw error;
+  }
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) process.exit(130);
+    stopping = true;
+    say(`\n${signal}: stopping Tandem …`);
+    server.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(`tandem dev: could not stop cleanly: ${(error as Error).message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+
+  if (server.seeded) {
+    say('Running the nightly job once …');
+    try {
+      const releaseId = await nightly({ store: server.store });
+      say(`Published release ${releaseId}.`);
+    } catch (error) {
+      say(`The nightly job did not run: ${(error as Error).message}`);
+    }
+  }
+
+  const rotated = await rotateDemoLinks({
+    store: server.store,
+    clock: () => new Date(),
+    publicUrl: server.url,
+  });
+  say();
+  say(`Tandem is running at ${server.url}  (data in ${DATA_DIR})`);
+  say();
+  if (rotated) {
+    const due = rotated.due.map((item) => `${item.instrument} session ${item.session}`).join(', ');
+    say(
+      `Demo dyad ${rotated.dyad.dyadId} at site ${rotated.dyad.siteId} — new links, the old ones stopped working${due ? ` (client has due: ${due})` : ''}:`,
+    );
+    say(linkLine('client', rotated.links.client.url));
+    say(linkLine('therapist', rotated.links.therapist.url));
+    if (rotated.links.interpreter) say(linkLine('interpreter', rotated.links.interpreter.url));
+  } else {
+    say('No active demo dyad to print links for.');
+  }
+  say();
+  say(linkLine('coordinator dashboard', `${server.url}/coordinator/`));
+  say(linkLine('researcher page', `${server.url}/researcher/`));
+  say(linkLine('sign in (demo users)', `${server.url}/signin`));
+  say();
+  say('Press Ctrl-C to stop.');
+  // The server keeps the process alive until a signal stops it.
+  return new Promise<number>(() => {});
+}
+
+interface ReleaseModule {
+  runRelease?: (...args: unknown[]) => Promise<unknown>;
+}
+
+/** Runs the nightly job against the local store and bucket; returns the release id. */
+async function nightly(deps: { store: TandemStore }): Promise<string> {
+  const release = await load<ReleaseModule>('analysis/release.ts', 'the nightly job');
+  const { bucket } = await import('../../functions/runtime/bucket.ts');
+  if (typeof release.runRelease !== 'function') throw new Error('analysis/release.ts has no runRelease');
+  const result = (await release.runRelease({ store: deps.store, bucket: bucket() })) as {
+    releaseId?: string;
+  };
+  return result.releaseId ?? '(unknown)';
+}
+
+const COMMANDS: Record<string, Command> = {
+  dev: {
+    usage: 'tandem dev',
+    summary: 'run Tandem on http://localhost:3000 (PORT overrides), with data under .tandem/',
+    options: {},
+    positionals: [0, 0],
+    run: dev,
+  },
+  'demo-data': {
+    usage: 'tandem demo-data --out DIR --sites N --dyads N [--responses N] [--seed S]',
+    summary: 'write a synthetic study as a raw export folder',
+    options: {
+      out: { type: 'string' },
+      sites: { type: 'string' },
+      dyads: { type: 'string' },
+      responses: { type: 'string' },
+      seed: { type: 'string' },
+    },
+    positionals: [0, 0],
+    async run(values) {
+      const args = {
+        out: required(values, 'out'),
+        sites: wholeNumber(values, 'sites') ?? required(values, 'sites'),
+        dyads: wholeNumber(values, 'dyads') ?? required(values, 'dyads'),
+        responses: wholeNumber(values, 'responses'),
+        seed: wholeNumber(values, 'seed', 0),
+      };
+      const { demoData } = await load<{ demoData: (args: unknown) => Promise<unknown> }>(
+        'analysis/demo/write.ts',
+        'tandem demo-data',
+      );
+      await demoData(args);
+      return 0;
+    },
+  },
+  aggregate: {
+    usage: 'tandem aggregate [--from DIR] [--out DIR] [--release-id ID] [--k N]',
+    summary: 'run the nightly job: score, summarise and publish a release',
+    options: {
+      from: { type: 'string' },
+      out: { type: 'string' },
+      'release-id': { type: 'string' },
+      k: { type: 'string' },
+    },
+    positionals: [0, 0],
+    async run(values) {
+      wholeNumber(values, 'k');
+      const { aggregate } = await load<{ aggregate: (args: unknown) => Promise<number> }>(
+        'analysis/release.ts',
+        'tandem aggregate',
+      );
+      const from = text(values, 'from');
+      const { openLocalData } = await import('./access.ts');
+      const local = from === undefined ? await openLocalData(DATA_DIR) : undefined;
+      try {
+        return await aggregate({
+          from,
+          out: text(values, 'out'),
+          releaseId: text(values, 'release-id'),
+          k: wholeNumber(values, 'k'),
+          store: local?.store,
+          bucket: local?.bucket,
+          progress: (line: string) => process.stderr.write(`${line}\n`),
+        });
+      } finally {
+        await local?.close();
+      }
+    },
+  },
+  export: {
+    usage: 'tandem export --out DIR',
+    summary: 'write the raw export of the local store (study.json, dyads.jsonl, responses.jsonl)',
+    options: { out: { type: 'string' } },
+    positionals: [0, 0],
+    async run(values) {
+      const out = required(values, 'out');
+      const { exportRaw } = await load<{ exportRaw: (args: unknown) => Promise<unknown> }>(
+        'analysis/export.ts',
+        'tandem export',
+      );
+      const { openLocalData } = await import('./access.ts');
+      const local = await openLocalData(DATA_DIR);
+      try {
+        await exportRaw({ store: local.store, out });
+        return 0;
+      } finally {
+        await local.close();
+      }
+    },
+  },
+  study: {
+    usage: 'tandem study validate FILE',
+    summary: 'check a study definition and print every problem with its path',
+    options: {},
+    positionals: [2, 2],
+    async run(_values, positionals) {
+      if (positionals[0] !== 'validate') {
+        throw new UsageError(
+          `unknown study command ${JSON.stringify(positionals[0])}; try: tandem study validate FILE`,
+        );
+      }
+      const { validateStudyFile } = await import('../../shared/study/validate.ts');
+      const { lines, exitCode } = await validateStudyFile(positionals[1] ?? '');
+      for (const line of lines) (exitCode === 0 ? process.stdout : process.stderr).write(`${line}\n`);
+      return exitCode;
+    },
+  },
+  bench: {
+    usage: 'tandem bench [--quick]',
+    summary: 'run the benchmarks of DESIGN §11 and write bench/results.json',
+    options: { quick: { type: 'boolean' } },
+    positionals: [0, 0],
+    async run(values) {
+      const { runBench } = await load<{ runBench: (args: { quick: boolean }) => Promise<number> }>(
+        'bench/run.ts',
+        'tandem bench',
+      );
+      return runBench({ quick: values.quick === true });
+    },
+  },
+};
+
+function help(): string {
+  return [
+    'Usage: tandem <command> [options]',
+    '',
+    ...Object.values(COMMANDS).flatMap((command) => [`  ${command.usage}`, `      ${command.summary}`]),
+    '',
+    'tandem <command> --help shows one command.',
+  ].join('\n');
+}
+
+/** parseArgs explains itself in several sentences; keep the first, which names the problem. */
+function firstSentence(error: Error): string {
+  const message = error.message.split('\n')[0] ?? error.message;
+  const sentence = /^(.*?\.)(\s|$)/.exec(message)?.[1] ?? message;
+  return sentence.replace(/\.$/, '');
+}
+
+/** Runs `tandem` with these arguments; returns the exit code. Bad input is one line on stderr and 1. */
+export async function main(argv: string[]): Promise<number> {
+  // The SDK's notice about future Node versions is for maintainers, not for someone running Tandem
+  // (the lock file pins the SDK).
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const [name, ...rest] = argv;
+  if (name === undefined) {
+    process.stderr.write(`${help()}\n`);
+    return 1;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
+    say(help());
+    return 0;
+  }
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  try {
+    if (!command)
+      throw new UsageError(`unknown command ${JSON.stringify(name)}; run tandem --help for the list`);
+    let parsed: { values: Values; positionals: string[] };
+    try {
+      parsed = parseArgs({
+        args: rest,
+        options: { ...command.options, help: { type: 'boolean', short: 'h' } },
+        allowPositionals: true,
+        strict: true,
+      }) as { values: Values; positionals: string[] };
+    } catch (error) {
+      throw new UsageError(`${firstSentence(error as Error)} (usage: ${command.usage})`);
+    }
+    if (parsed.values.help === true) {
+      say(`Usage: ${command.usage}\n  ${command.summary}`);
+      return 0;
+    }
+    const [min, max] = command.positionals;
+    if (parsed.positionals.length < min || parsed.positionals.length > max) {
+      throw new UsageError(`wrong number of arguments (usage: ${command.usage})`);
+    }
+    return await command.run(parsed.values, parsed.positionals);
+  } catch (error) {
+    const prefix = command ? `tandem ${name}` : 'tandem';
+    if (error instanceof UsageError) {
+      process.stderr.write(`${prefix}: ${error.message}\n`);
+      return 1;
+    }
+    if (error instanceof TandemError && error.expose) {
+      const details = error.details?.map((d) => `${d.path}: ${d.message}`).join('; ');
+      process.stderr.write(`${prefix}: ${error.message}${details ? ` (${details})` : ''}\n`);
+      return 1;
+    }
+    process.stderr.write(`${prefix}: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}
+
+// Run when executed (bin/tandem.js imports this module), not when a test imports it.
+if (process.argv[1]?.endsWith('tandem.js') || process.argv[1]?.endsWith('cli.ts')) {
+  // Exit explicitly: SDK clients may keep sockets open after the work is done.
+  process.exit(await main(process.argv.slice(2)));
+}
