@@ -51,7 +51,7 @@ export const MAX_AUDIT_DAYS = 366;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const DAY_MS = 86_400_000;
 /** Parallel day queries in listAudit: enough to hide latency, few enough not to throttle. */
-const AUDIT_CONCURRENCY = 8;
+const AUDIT_CONCURRENCY = 16;
 
 // Study versions are zero-padded so that the sort key orders them numerically (v10 after v9).
 const studySk = (version: number): string => `META#v${String(version).padStart(6, '0')}`;
@@ -79,13 +79,19 @@ function itemOf(key: ItemKey & { gsi1pk?: string; gsi1sk?: string }, value: obje
   return item;
 }
 
+/** A real calendar day as `YYYY-MM-DD` (rejects 2027-02-30, which Date would roll over). */
+function isIsoDate(value: string): boolean {
+  const ms = Date.parse(`${value}T00:00:00Z`);
+  return ISO_DATE.test(value) && !Number.isNaN(ms) && new Date(ms).toISOString().startsWith(value);
+}
+
 /** The days from `fromDate` to `toDate` inclusive, validated and capped at MAX_AUDIT_DAYS. */
 export function auditDays(fromDate: string, toDate: string): string[] {
   const details = [
     { path: 'from', value: fromDate },
     { path: 'to', value: toDate },
   ]
-    .filter(({ value }) => !ISO_DATE.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)))
+    .filter(({ value }) => !isIsoDate(value))
     .map(({ path, value }) => ({ path, message: 'expected an ISO date YYYY-MM-DD', received: value }));
   if (details.length > 0) throw new ValidationError('invalid audit date range', { details });
   const from = Date.parse(`${fromDate}T00:00:00Z`);

@@ -1,7 +1,7 @@
 import {
   DeleteObjectsCommand,
   GetObjectCommand,
-  ListObjectsV2Command,
+  ListObjectsCommand,
   NoSuchKey,
   PutObjectCommand,
   type S3Client,
@@ -14,10 +14,16 @@ const DELETE_BATCH = 1000;
 
 /** ReleaseBucket on one S3 bucket; receives its client, never builds one. */
 export class S3ReleaseBucket implements ReleaseBucket {
+  private readonly listPageSize: number;
+
+  /** `options.listPageSize` (default and S3's maximum: 1000) lets tests page with a few objects. */
   constructor(
     private readonly client: S3Client,
     private readonly bucketName: string,
-  ) {}
+    options: { listPageSize?: number } = {},
+  ) {
+    this.listPageSize = options.listPageSize ?? 1000;
+  }
 
   async put(key: string, body: Uint8Array | string, contentType: string): Promise<void> {
     await this.client.send(
@@ -36,20 +42,24 @@ export class S3ReleaseBucket implements ReleaseBucket {
   }
 
   async list(prefix: string): Promise<string[]> {
+    // ListObjects (v1) paged by Marker = last key: s3rver cannot mint ListObjectsV2 continuation
+    // tokens on Node 20 (it ciphers them with DES, which OpenSSL 3 has dropped); S3 pages the same.
     const keys: string[] = [];
-    let token: string | undefined;
-    do {
+    let marker: string | undefined;
+    for (;;) {
       const page = await this.client.send(
-        new ListObjectsV2Command({
+        new ListObjectsCommand({
           Bucket: this.bucketName,
           Prefix: prefix,
-          ...(token === undefined ? {} : { ContinuationToken: token }),
+          MaxKeys: this.listPageSize,
+          ...(marker === undefined ? {} : { Marker: marker }),
         }),
       );
       for (const object of page.Contents ?? []) if (object.Key !== undefined) keys.push(object.Key);
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token !== undefined);
-    return keys;
+      const last = keys.at(-1);
+      if (!page.IsTruncated || last === undefined || last === marker) return keys;
+      marker = last;
+    }
   }
 
   async delete(keys: string[]): Promise<void> {

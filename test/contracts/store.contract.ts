@@ -1,0 +1,427 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ValidationError } from '../../shared/errors.ts';
+import type { Answers } from '../../shared/instruments/schema.ts';
+import type { AuditEvent, Dyad, StoredResponse, TandemStore, Therapist } from '../../shared/ports.ts';
+import type { Study } from '../../shared/study/schema.ts';
+
+/** What an adapter under test provides: a fresh, empty store per test, and a way to shut down. */
+export interface StoreFixture {
+  newStore(): Promise<TandemStore>;
+  stop(): Promise<void>;
+}
+
+const study = (version: number): Study => ({
+  studyId: 'alliance-2027',
+  version,
+  title: { en: `Alliance v${version}` },
+  languages: ['en', 'de'],
+  defaultLanguage: 'en',
+  timezone: 'Europe/Berlin',
+  suppressionK: 5,
+  sites: [{ siteId: 'berlin-mitte', name: 'Berlin Mitte', targetDyads: 40 }],
+  instruments: ['alliance-client'],
+  schedule: [{ instrument: 'alliance-client', role: 'client', sessions: '1-5,every:5' }],
+  consent: [{ version: 1, text: { en: 'I agree.' } }],
+  safety: { crisisText: { en: 'Call for help.' }, notifySite: true },
+  overdueDays: 14,
+});
+
+const therapist = (siteId: string, therapistId: string): Therapist => ({
+  siteId,
+  therapistId,
+  enrolledOn: '2027-01-10',
+  status: 'active',
+});
+
+const dyad = (siteId: string, dyadId: string, overrides: Partial<Dyad> = {}): Dyad => ({
+  siteId,
+  dyadId,
+  therapistId: 'T-7KQ2XH',
+  modality: 'online',
+  interpreter: true,
+  language: 'ar',
+  enrolledOn: '2027-01-12',
+  status: 'active',
+  currentSession: 3,
+  sessionDates: { '1': '2027-01-12', '2': '2027-01-19', '3': '2027-01-26' },
+  linkHashes: { client: 'a'.repeat(64), therapist: 'b'.repeat(64), interpreter: 'c'.repeat(64) },
+  ...overrides,
+});
+
+const answers = (count: number, value = 3): Answers =>
+  Object.fromEntries(Array.from({ length: count }, (_, i) => [`i${i + 1}`, value]));
+
+const response = (overrides: Partial<StoredResponse> = {}): StoredResponse => ({
+  responseId: 'R-1',
+  ownerKey: 'DYAD#D-93XHM4',
+  siteId: 'berlin-mitte',
+  therapistId: 'T-7KQ2XH',
+  dyadId: 'D-93XHM4',
+  role: 'client',
+  session: 1,
+  instrument: 'alliance-client',
+  answers: { ...answers(11, 4), i12: null },
+  submittedOn: '2027-01-12',
+  language: 'de',
+  receipt: 'receipt-1',
+  ...overrides,
+});
+
+const audit = (at: string, id: string): AuditEvent => ({
+  at,
+  id,
+  actor: 'coordinator-1',
+  action: 'dyad.enrol',
+  siteId: 'berlin-mitte',
+  target: 'D-93XHM4',
+  detail: { interpreter: true, session: 3, modality: 'online' },
+});
+
+/** The TandemStore contract: every adapter must pass these specifications. */
+export function storeContract(adapter: string, start: () => Promise<StoreFixture>): void {
+  describe(`TandemStore on ${adapter}`, () => {
+    let fixture: StoreFixture | undefined;
+    let store: TandemStore;
+    // Generous: a JVM emulator starting on a busy 2-core machine can take most of a minute.
+    beforeAll(async () => {
+      fixture = await start();
+    }, 120_000);
+    afterAll(async () => {
+      await fixture?.stop();
+    });
+    const fresh = async (): Promise<TandemStore> => {
+      if (!fixture) throw new Error(`${adapter} did not start`);
+      store = await fixture.newStore();
+      return store;
+    };
+
+    describe('getStudy', () => {
+      it('returns undefined before any study is stored', async () => {
+        await fresh();
+        expect(await store.getStudy()).toBeUndefined();
+      });
+
+      it('returns the highest version, also past version 9', async () => {
+        await fresh();
+        for (const version of [2, 10, 9, 1]) await store.putStudy(study(version));
+        expect(await store.getStudy()).toEqual(study(10));
+      });
+    });
+
+    describe('sites', () => {
+      it('listSites returns every site stored, a second put replacing the first', async () => {
+        await fresh();
+        await store.putSite({ siteId: 'wien', name: 'Wien', targetDyads: 10 });
+        await store.putSite({
+          siteId: 'berlin-mitte',
+          name: 'Berlin',
+          targetDyads: 40,
+          timezone: 'Europe/Berlin',
+        });
+        await store.putSite({ siteId: 'wien', name: 'Wien AKH', targetDyads: 12 });
+        await store.putDyad(dyad('wien', 'D-222222'));
+        const sites = await store.listSites();
+        expect(sites).toHaveLength(2);
+        expect(sites).toEqual(
+          expect.arrayContaining([
+            { siteId: 'wien', name: 'Wien AKH', targetDyads: 12 },
+            { siteId: 'berlin-mitte', name: 'Berlin', targetDyads: 40, timezone: 'Europe/Berlin' },
+          ]),
+        );
+      });
+    });
+
+    describe('reserveCode', () => {
+      it('reserves a free code and refuses a taken code', async () => {
+        await fresh();
+        expect(await store.reserveCode('D-93XHM4')).toBe(true);
+        expect(await store.reserveCode('D-93XHM4')).toBe(false);
+        expect(await store.reserveCode('T-7KQ2XH')).toBe(true);
+      });
+
+      it('lets exactly one of many simultaneous callers have a code', async () => {
+        await fresh();
+        const results = await Promise.all(Array.from({ length: 8 }, () => store.reserveCode('D-RACE22')));
+        expect(results.filter(Boolean)).toHaveLength(1);
+      });
+    });
+
+    describe('therapists and dyads', () => {
+      it('getTherapist returns what was stored, and undefined for an unknown therapist', async () => {
+        await fresh();
+        const stored = { ...therapist('wien', 'T-7KQ2XH'), linkHash: 'f'.repeat(64) };
+        await store.putTherapist(stored);
+        expect(await store.getTherapist('wien', 'T-7KQ2XH')).toEqual(stored);
+        expect(await store.getTherapist('berlin-mitte', 'T-7KQ2XH')).toBeUndefined();
+      });
+
+      it('listTherapists returns only that site’s therapists', async () => {
+        await fresh();
+        await store.putSite({ siteId: 'wien', name: 'Wien', targetDyads: 1 });
+        await store.putTherapist(therapist('wien', 'T-AAAAAA'));
+        await store.putTherapist(therapist('wien', 'T-BBBBBB'));
+        await store.putTherapist(therapist('berlin-mitte', 'T-CCCCCC'));
+        await store.putDyad(dyad('wien', 'D-222222'));
+        const listed = await store.listTherapists('wien');
+        expect(listed.map((t) => t.therapistId).sort()).toEqual(['T-AAAAAA', 'T-BBBBBB']);
+      });
+
+      it('getDyad returns the dyad with its nested maps, and a put replaces it', async () => {
+        await fresh();
+        await store.putDyad(dyad('wien', 'D-93XHM4'));
+        const ended = dyad('wien', 'D-93XHM4', {
+          status: 'ended',
+          lastSession: 12,
+          currentSession: 12,
+          safetyFollowUp: '2027-03-01',
+        });
+        await store.putDyad(ended);
+        expect(await store.getDyad('wien', 'D-93XHM4')).toEqual(ended);
+        expect(await store.getDyad('wien', 'D-UNKNWN')).toBeUndefined();
+      });
+
+      it('listDyads returns only that site’s dyads', async () => {
+        await fresh();
+        await store.putDyad(dyad('wien', 'D-222222'));
+        await store.putDyad(dyad('wien', 'D-333333'));
+        await store.putDyad(dyad('berlin-mitte', 'D-444444'));
+        await store.putTherapist(therapist('wien', 'T-AAAAAA'));
+        const listed = await store.listDyads('wien');
+        expect(listed.map((d) => d.dyadId).sort()).toEqual(['D-222222', 'D-333333']);
+        expect(listed.every((d) => d.siteId === 'wien')).toBe(true);
+      });
+
+      it('a returned dyad is a copy: changing it does not change the store', async () => {
+        await fresh();
+        await store.putDyad(dyad('wien', 'D-222222'));
+        const read = await store.getDyad('wien', 'D-222222');
+        if (read) read.sessionDates['9'] = '2027-05-01';
+        expect((await store.getDyad('wien', 'D-222222'))?.sessionDates['9']).toBeUndefined();
+      });
+    });
+
+    describe('links and consent', () => {
+      it('getLink returns the link by its hash, tombstones included', async () => {
+        await fresh();
+        const link = {
+          tokenHash: 'd'.repeat(64),
+          owner: {
+            kind: 'dyad' as const,
+            siteId: 'wien',
+            dyadId: 'D-222222',
+            therapistId: 'T-AAAAAA',
+            role: 'interpreter' as const,
+          },
+          language: 'ar',
+          createdAt: '2027-01-12T09:00:00.000Z',
+        };
+        await store.putLink(link);
+        expect(await store.getLink(link.tokenHash)).toEqual(link);
+        await store.putLink({ ...link, withdrawn: true });
+        expect(await store.getLink(link.tokenHash)).toEqual({ ...link, withdrawn: true });
+        expect(await store.getLink('e'.repeat(64))).toBeUndefined();
+      });
+
+      it('listConsents returns that owner’s consents, not its responses nor another owner’s', async () => {
+        await fresh();
+        const consent = {
+          ownerKey: 'DYAD#D-222222',
+          role: 'client' as const,
+          language: 'de',
+          consentedOn: '2027-01-12',
+        };
+        await store.putConsent({ ...consent, version: 2 });
+        await store.putConsent({ ...consent, version: 1 });
+        await store.putConsent({ ...consent, role: 'therapist', version: 1 });
+        await store.putConsent({ ...consent, ownerKey: 'DYAD#D-333333', version: 1 });
+        await store.putResponse(response({ ownerKey: 'DYAD#D-222222' }));
+        const listed = await store.listConsents('DYAD#D-222222');
+        expect(listed.map((c) => `${c.role}:${c.version}`)).toEqual(['client:1', 'client:2', 'therapist:1']);
+      });
+
+      it('deleteConsent removes only that consent', async () => {
+        await fresh();
+        const consent = {
+          ownerKey: 'THER#T-AAAAAA',
+          role: 'therapist' as const,
+          language: 'en',
+          consentedOn: '2027-01-12',
+        };
+        await store.putConsent({ ...consent, version: 1 });
+        await store.putConsent({ ...consent, version: 2 });
+        await store.deleteConsent({ ownerKey: 'THER#T-AAAAAA', role: 'therapist', version: 1 });
+        expect(await store.listConsents('THER#T-AAAAAA')).toEqual([{ ...consent, version: 2 }]);
+      });
+    });
+
+    describe('putResponse', () => {
+      it('creates a response and lists it with its skipped items kept as null', async () => {
+        await fresh();
+        expect(await store.putResponse(response())).toEqual({ outcome: 'created' });
+        expect(await store.listResponses('DYAD#D-93XHM4')).toEqual([response()]);
+      });
+
+      it('returns exists with the stored response when the natural key is taken', async () => {
+        await fresh();
+        await store.putResponse(response());
+        const again = await store.putResponse(
+          response({ responseId: 'R-2', receipt: 'receipt-2', answers: answers(12, 1) }),
+        );
+        expect(again).toEqual({ outcome: 'exists', existing: response() });
+        expect(await store.listResponses('DYAD#D-93XHM4')).toEqual([response()]);
+      });
+
+      it('treats another role, session or instrument as another response', async () => {
+        await fresh();
+        const variants = [
+          response(),
+          response({ role: 'therapist', instrument: 'alliance-therapist' }),
+          response({ role: 'therapist' }),
+          response({ session: 2 }),
+          response({ instrument: 'phq9' }),
+        ];
+        for (const variant of variants)
+          expect(await store.putResponse(variant)).toEqual({ outcome: 'created' });
+        expect(await store.listResponses('DYAD#D-93XHM4')).toHaveLength(variants.length);
+      });
+
+      it('creates exactly one response when the same submission races itself', async () => {
+        await fresh();
+        const results = await Promise.all(
+          Array.from({ length: 8 }, (_, i) => store.putResponse(response({ receipt: `receipt-${i}` }))),
+        );
+        const created = results.filter((r) => r.outcome === 'created');
+        expect(created).toHaveLength(1);
+        const stored = await store.listResponses('DYAD#D-93XHM4');
+        expect(stored).toHaveLength(1);
+        for (const result of results) {
+          if (result.outcome === 'exists') expect(result.existing).toEqual(stored[0]);
+        }
+      });
+
+      it('stores a therapist-level response with a null dyadId', async () => {
+        await fresh();
+        const own = response({
+          ownerKey: 'THER#T-7KQ2XH',
+          dyadId: null,
+          role: 'therapist',
+          instrument: 'therapist-wellbeing',
+          answers: answers(6),
+        });
+        await store.putResponse(own);
+        expect(await store.listResponses('THER#T-7KQ2XH')).toEqual([own]);
+      });
+    });
+
+    describe('listResponses and listSiteResponses', () => {
+      it('listResponses returns the owner’s responses in session order, without consents', async () => {
+        await fresh();
+        for (const session of [10, 2, 1]) await store.putResponse(response({ session }));
+        await store.putResponse(response({ ownerKey: 'DYAD#D-OTHER2', dyadId: 'D-OTHER2' }));
+        await store.putConsent({
+          ownerKey: 'DYAD#D-93XHM4',
+          role: 'client',
+          version: 1,
+          language: 'de',
+          consentedOn: '2027-01-12',
+        });
+        const listed = await store.listResponses('DYAD#D-93XHM4');
+        expect(listed.map((r) => r.session)).toEqual([1, 2, 10]);
+      });
+
+      it('listSiteResponses returns only that site’s responses', async () => {
+        await fresh();
+        await store.putSite({ siteId: 'wien', name: 'Wien', targetDyads: 1 });
+        await store.putResponse(response({ siteId: 'wien', ownerKey: 'DYAD#D-222222', dyadId: 'D-222222' }));
+        await store.putResponse(response({ siteId: 'wien', ownerKey: 'THER#T-AAAAAA', dyadId: null }));
+        await store.putResponse(response({ siteId: 'berlin-mitte' }));
+        const listed = await store.listSiteResponses('wien');
+        expect(listed.map((r) => r.ownerKey).sort()).toEqual(['DYAD#D-222222', 'THER#T-AAAAAA']);
+        expect(listed.every((r) => r.siteId === 'wien')).toBe(true);
+        expect(await store.listSiteResponses('graz')).toEqual([]);
+      });
+
+      it('deleteResponse removes the response, and the same natural key can be answered again', async () => {
+        await fresh();
+        await store.putResponse(response());
+        await store.putResponse(response({ session: 2 }));
+        await store.deleteResponse(response());
+        expect((await store.listResponses('DYAD#D-93XHM4')).map((r) => r.session)).toEqual([2]);
+        expect((await store.listSiteResponses('berlin-mitte')).map((r) => r.session)).toEqual([2]);
+        expect(await store.putResponse(response({ receipt: 'receipt-new' }))).toEqual({ outcome: 'created' });
+      });
+
+      it('returns every response when they fill more than one 1 MB page', async () => {
+        await fresh();
+        // 14 responses of about 100 KB (a padded receipt: cheap to write, unlike 100 KB of answers)
+        // make 1.4 MB, so the table and the index both answer in more than one page.
+        const many = Array.from({ length: 14 }, (_, i) =>
+          response({ session: i + 1, responseId: `R-${i}`, receipt: `${i}`.padEnd(100_000, '.') }),
+        );
+        await Promise.all(many.map((r) => store.putResponse(r)));
+        const byOwner = await store.listResponses('DYAD#D-93XHM4');
+        expect(byOwner).toHaveLength(14);
+        expect(byOwner[13]).toEqual(many[13]);
+        const bySite = await store.listSiteResponses('berlin-mitte');
+        expect(bySite).toHaveLength(14);
+        expect(new Set(bySite.map((r) => r.responseId)).size).toBe(14);
+      });
+    });
+
+    describe('releases', () => {
+      it('listReleases returns every release in id order', async () => {
+        await fresh();
+        const release = (releaseId: string) => ({
+          releaseId,
+          createdAt: `${releaseId.slice(0, 10)}T02:00:00.000Z`,
+          studyId: 'alliance-2027',
+          files: 14,
+          inputs: { dyads: 20, responses: 400, skipped: 1 },
+        });
+        await store.putRelease(release('2027-02-02-0200'));
+        await store.putRelease(release('2027-02-01-0200'));
+        expect(await store.listReleases()).toEqual([release('2027-02-01-0200'), release('2027-02-02-0200')]);
+      });
+    });
+
+    describe('listAudit', () => {
+      it('returns the events of the days in range, inclusive, in time order', async () => {
+        await fresh();
+        const events = [
+          audit('2027-03-01T23:59:59.000Z', 'e4'),
+          audit('2027-02-28T08:00:00.000Z', 'e1'),
+          audit('2027-03-01T00:00:00.000Z', 'e3'),
+          audit('2027-02-28T08:00:00.000Z', 'e2'),
+          audit('2027-02-27T23:59:59.999Z', 'before'),
+          audit('2027-03-02T00:00:00.000Z', 'after'),
+        ];
+        for (const event of events) await store.putAudit(event);
+        const listed = await store.listAudit('2027-02-28', '2027-03-01');
+        expect(listed.map((e) => e.id)).toEqual(['e1', 'e2', 'e3', 'e4']);
+        expect(listed[0]).toEqual(events[1]);
+      });
+
+      it('accepts a range of 366 days and rejects a longer one with a ValidationError', async () => {
+        await fresh();
+        await store.putAudit(audit('2028-12-31T12:00:00.000Z', 'leap-year-end'));
+        expect((await store.listAudit('2028-01-01', '2028-12-31')).map((e) => e.id)).toEqual([
+          'leap-year-end',
+        ]);
+        const tooLong = store.listAudit('2027-01-01', '2028-01-02');
+        await expect(tooLong).rejects.toBeInstanceOf(ValidationError);
+        await expect(tooLong).rejects.toMatchObject({ details: [{ path: 'to', received: '2028-01-02' }] });
+      });
+
+      it('rejects malformed dates and a range that ends before it starts', async () => {
+        await fresh();
+        await expect(store.listAudit('2027-13-01', 'yesterday')).rejects.toMatchObject({
+          details: [
+            { path: 'from', received: '2027-13-01' },
+            { path: 'to', received: 'yesterday' },
+          ],
+        });
+        await expect(store.listAudit('2027-03-02', '2027-03-01')).rejects.toBeInstanceOf(ValidationError);
+      });
+    });
+  });
+}
