@@ -103,10 +103,14 @@ export function scaleColumn(scored: ScoredResponses, name: string): Float64Array
   return index < 0 ? undefined : scored.scales[index];
 }
 
+/** Response order for scoredTable; the canonical order when omitted. */
+export type RowOrder = ArrayLike<number>;
+
 /**
  * The scored table: one row per response with its site, therapist, dyad, role, session,
- * instrument, scale scores (null when missing), and the dyad's modality, interpreter and week.
- * `names` replaces dyad and therapist ids (pseudonyms for scores_long).
+ * instrument, scale scores (NaN when missing), and the dyad's modality, interpreter and week
+ * (NaN/null for therapist-level responses). `names` replaces dyad and therapist ids (pseudonyms
+ * for scores_long); `order` lists the responses to include, in order.
  */
 export function scoredTable(
   scored: ScoredResponses,
@@ -114,40 +118,44 @@ export function scoredTable(
     dyad: scored.data.dyads.id,
     therapist: scored.data.therapists,
   },
+  order?: RowOrder,
 ): ColumnTable {
   const { data } = scored;
   const r = data.responses;
-  const n = r.count;
+  const n = order ? order.length : r.count;
   const dyadName = new Array<string | null>(n);
   const therapistName = new Array<string>(n);
   const site = new Array<string>(n);
   const role = new Array<string>(n);
+  const session = new Int32Array(n);
   const instrument = new Array<string>(n);
   const modality = new Array<string | null>(n);
   const interpreter = new Array<boolean | null>(n);
-  const week = new Array<number | null>(n);
-  for (let i = 0; i < n; i++) {
+  const week = new Float64Array(n);
+  const scales = scored.scales.map(() => new Float64Array(n));
+  for (let row = 0; row < n; row++) {
+    const i = order ? order[row]! : row;
     const d = r.dyad[i]!;
-    dyadName[i] = d < 0 ? null : names.dyad[d]!;
-    therapistName[i] = names.therapist[r.therapist[i]!]!;
-    site[i] = data.sites[r.site[i]!]!.siteId;
-    role[i] = ROLES[r.role[i]!]!;
-    instrument[i] = data.instruments[r.instrument[i]!]!.id;
-    modality[i] = d < 0 ? null : MODALITIES[data.dyads.modality[d]!]!;
-    interpreter[i] = d < 0 ? null : data.dyads.interpreter[d] === 1;
-    week[i] = d < 0 ? null : scored.week[i]!;
+    dyadName[row] = d < 0 ? null : names.dyad[d]!;
+    therapistName[row] = names.therapist[r.therapist[i]!]!;
+    site[row] = data.sites[r.site[i]!]!.siteId;
+    role[row] = ROLES[r.role[i]!]!;
+    session[row] = r.session[i]!;
+    instrument[row] = data.instruments[r.instrument[i]!]!.id;
+    modality[row] = d < 0 ? null : MODALITIES[data.dyads.modality[d]!]!;
+    interpreter[row] = d < 0 ? null : data.dyads.interpreter[d] === 1;
+    week[row] = d < 0 ? Number.NaN : scored.week[i]!;
+    for (let s = 0; s < scales.length; s++) scales[s]![row] = scored.scales[s]![i]!;
   }
   const columns: Record<string, ArrayLike<unknown>> = {
     dyad: dyadName,
     therapist: therapistName,
     site,
     role,
-    session: r.session,
+    session,
     instrument,
   };
-  scored.scaleNames.forEach((name, index) => {
-    columns[name] = Array.from(scored.scales[index]!, (value) => (Number.isNaN(value) ? null : value));
-  });
+  for (const [index, name] of scored.scaleNames.entries()) columns[name] = scales[index]!;
   Object.assign(columns, { modality, interpreter, week });
   return table(columns);
 }

@@ -1,0 +1,206 @@
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { ValidationError } from '../shared/errors.ts';
+import type { ReleaseBucket, ReleaseRecord, TandemStore } from '../shared/ports.ts';
+import { loadRawExport, type Progress } from './load/raw-export.ts';
+import { loadStore } from './load/store.ts';
+import type { StudyData } from './load/study-data.ts';
+import {
+  type ComputedRelease,
+  computeRelease,
+  GENERATOR,
+  type Manifest,
+  manifestEntry,
+  type ReleaseFile,
+  renderOpenFiles,
+  renderRelease,
+} from './release.ts';
+
+// Publishing (DESIGN §8): files under releases/{id}/, then manifest.json, then
+// releases/latest.json, so a reader who follows latest.json never sees a half-written release.
+// The same steps write to the release bucket or to a folder (`--out DIR`).
+
+/** Where a release is published: the release bucket, or a folder. Keys are `releases/…`. */
+export interface ReleaseSink {
+  put(key: string, body: Uint8Array | string, contentType: string): Promise<void>;
+  get(key: string): Promise<Uint8Array | undefined>;
+}
+
+/** A folder as a release sink; each file is written to a temporary name and renamed into place. */
+export class FolderSink implements ReleaseSink {
+  constructor(readonly root: string) {}
+
+  async put(key: string, body: Uint8Array | string): Promise<void> {
+    const path = join(this.root, key);
+    await mkdir(dirname(path), { recursive: true });
+    const temporary = `${path}.partial`;
+    await writeFile(temporary, body);
+    await rename(temporary, path);
+  }
+
+  async get(key: string): Promise<Uint8Array | undefined> {
+    try {
+      return new Uint8Array(await readFile(join(this.root, key)));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+  }
+}
+
+const RELEASE_ID = /^\d{4}-\d{2}-\d{2}(\.[1-9][0-9]*)?$/;
+/** More same-day releases than this means something is re-publishing in a loop. */
+const MAX_SAME_DAY = 99;
+
+/** The date of `now` in the time zone, as YYYY-MM-DD. */
+export function dateIn(timeZone: string, now: Date): string {
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(now);
+}
+
+/** The manifest at releases/{id}/manifest.json, or undefined when there is none. */
+export async function readManifest(sink: ReleaseSink, releaseId: string): Promise<Manifest | undefined> {
+  const bytes = await sink.get(`releases/${releaseId}/manifest.json`);
+  return bytes && (JSON.parse(new TextDecoder().decode(bytes)) as Manifest);
+}
+
+const sameFiles = (manifest: Manifest, files: ReleaseFile[]): boolean => {
+  const entries = files.map(manifestEntry);
+  return (
+    manifest.files.length === entries.length &&
+    entries.every(
+      (entry, i) => manifest.files[i]?.name === entry.name && manifest.files[i]?.sha256 === entry.sha256,
+    )
+  );
+};
+
+export interface PublishOptions {
+  /** A given id is used as it is, or with `.2`, `.3`… when its release holds other files. */
+  releaseId: string;
+  secret: string;
+  createdAt: string;
+  progress?: Progress;
+}
+
+/**
+ * Publishes a computed release: under the given id when that id is free or holds the same files
+ * (a byte-identical rerun), else under the first free or identical `{id}.2`, `{id}.3`, ….
+ */
+export async function publishRelease(
+  sink: ReleaseSink,
+  computed: ComputedRelease,
+  options: PublishOptions,
+): Promise<Manifest> {
+  const [base, suffix] = options.releaseId.split('.') as [string, string | undefined];
+  const first = suffix === undefined ? 1 : Number(suffix);
+  const openFiles = renderOpenFiles(computed);
+  for (let attempt = first; attempt <= MAX_SAME_DAY; attempt++) {
+    const releaseId = attempt === 1 ? base : `${base}.${attempt}`;
+    options.progress?.(`rendering release ${releaseId}`);
+    const files = renderRelease(computed, releaseId, options.secret, openFiles);
+    const existing = await readManifest(sink, releaseId);
+    if (existing && !sameFiles(existing, files)) continue;
+    for (const file of files)
+      await sink.put(`releases/${releaseId}/${file.name}`, file.body, file.contentType);
+    const manifest: Manifest = {
+      releaseId,
+      studyId: computed.studyId,
+      createdAt: options.createdAt,
+      generator: GENERATOR,
+      suppressionK: computed.suppressionK,
+      inputs: computed.inputs,
+      files: files.map(manifestEntry),
+    };
+    await sink.put(
+      `releases/${releaseId}/manifest.json`,
+      `${JSON.stringify(manifest, null, 2)}\n`,
+      'application/json',
+    );
+    await sink.put('releases/latest.json', `${JSON.stringify({ releaseId })}\n`, 'application/json');
+    return manifest;
+  }
+  throw new Error(`release ${base}: more than ${MAX_SAME_DAY} releases with different contents on one day`);
+}
+
+export interface AggregateOptions {
+  /** A raw export folder to read instead of the store. */
+  from?: string;
+  store?: TandemStore;
+  bucket?: ReleaseBucket;
+  /** A folder to publish to instead of the bucket: `{out}/releases/{id}/`. */
+  out?: string;
+  releaseId?: string;
+  /** Suppression threshold; the study's suppressionK when omitted. */
+  k?: number;
+  /** Pseudonym key for the analyst-tier files. */
+  secret: string;
+  clock: () => Date;
+  progress?: Progress;
+}
+
+export interface AggregateResult {
+  manifest: Manifest;
+  /** Where it went: the folder, or `bucket`. */
+  destination: string;
+  /** Malformed input records (the first 1000), with line numbers. */
+  problems: StudyData['problems'];
+}
+
+/**
+ * The nightly job: loads the raw export (`from`) or the store, computes every table, and publishes
+ * the release to the folder (`out`) or the bucket, recording it in the store when it goes to the
+ * bucket. Returns the manifest and the malformed records that were skipped.
+ */
+export async function aggregate(options: AggregateOptions): Promise<AggregateResult> {
+  if (options.releaseId !== undefined && !RELEASE_ID.test(options.releaseId)) {
+    throw new ValidationError('release id must be YYYY-MM-DD or YYYY-MM-DD.N', {
+      details: [
+        { path: 'releaseId', message: 'expected YYYY-MM-DD or YYYY-MM-DD.N', received: options.releaseId },
+      ],
+    });
+  }
+  if (options.k !== undefined && !(Number.isInteger(options.k) && options.k >= 1)) {
+    throw new ValidationError('k must be a whole number ≥ 1', {
+      details: [{ path: 'k', message: 'expected a whole number ≥ 1', received: options.k }],
+    });
+  }
+  let data: StudyData;
+  if (options.from !== undefined) data = await loadRawExport(options.from, options.progress);
+  else if (options.store) data = await loadStore(options.store, options.progress);
+  else throw new ValidationError('nothing to aggregate: give a raw export folder or a store');
+
+  let sink: ReleaseSink;
+  let destination: string;
+  if (options.out !== undefined) {
+    sink = new FolderSink(options.out);
+    destination = options.out;
+  } else if (options.bucket) {
+    sink = options.bucket;
+    destination = 'bucket';
+  } else throw new ValidationError('nowhere to publish: give an output folder or a bucket');
+
+  options.progress?.(`scoring ${data.responses.count} responses of ${data.dyads.count} dyads`);
+  const computed = computeRelease(data, options.k ?? data.study.suppressionK);
+  const now = options.clock();
+  const manifest = await publishRelease(sink, computed, {
+    releaseId: options.releaseId ?? dateIn(data.study.timezone, now),
+    secret: options.secret,
+    createdAt: now.toISOString(),
+    ...(options.progress ? { progress: options.progress } : {}),
+  });
+  if (options.out === undefined && options.store) {
+    const record: ReleaseRecord = {
+      releaseId: manifest.releaseId,
+      createdAt: manifest.createdAt,
+      studyId: manifest.studyId,
+      files: manifest.files.length,
+      inputs: manifest.inputs,
+    };
+    await options.store.putRelease(record);
+  }
+  return { manifest, destination, problems: data.problems };
+}

@@ -1,0 +1,247 @@
+import { createHash } from 'node:crypto';
+import { type ColumnTable, table } from 'arquero';
+import {
+  agreement,
+  allianceOutcome,
+  type FileDef,
+  icc,
+  moderators,
+  OPEN_FILES,
+  type ReleaseTables,
+  type ReportInput,
+  releaseScaleNames,
+  reliability,
+  ruptures,
+  type SiteEnrolment,
+  scoresLong,
+  siteSessionSummary,
+  type Tier,
+  therapistWellbeing,
+  trajectories,
+} from './columns.ts';
+import { siteEnrolment } from './enrolment.ts';
+import type { StudyData } from './load/study-data.ts';
+import { pseudonyms } from './pseudonyms.ts';
+import { type ScoredResponses, scoredTable, scoreResponses } from './score.ts';
+import { siteSessionSummary as summaryRows } from './summary.ts';
+import { type Row, suppressRows } from './suppress.ts';
+import {
+  agreementRows,
+  allianceOutcomePooledRows,
+  allianceOutcomeSiteRows,
+  clientAlliance,
+  hideSuppressedContrasts,
+  iccRows,
+  moderatorRows,
+  reliabilityRows,
+  ruptureRows,
+  trajectoryRows,
+  wellbeingRows,
+} from './tables.ts';
+import { codebookJson, codebookMarkdown, parquetName } from './write/codebook.ts';
+import { sortForRelease, toCsv } from './write/csv.ts';
+import { toParquet } from './write/parquet.ts';
+import { renderReport } from './write/report.ts';
+
+// A release from loaded study data: every table of DESIGN §8 computed and suppressed, then
+// rendered to bytes. Nothing here reads a clock or the environment, so the same inputs and release
+// id always give the same bytes; only the manifest's createdAt (added by publish.ts) differs.
+
+/** Written into manifest.json and report.html as the producer of the release. */
+export const GENERATOR = 'tandem-aggregate 1';
+
+export interface ReleaseInputs {
+  dyads: number;
+  responses: number;
+  skipped: number;
+}
+
+export interface ManifestFile {
+  name: string;
+  tier: Tier;
+  /** Data rows of a table; null for the codebook and the report. */
+  rows: number | null;
+  bytes: number;
+  sha256: string;
+}
+
+/** manifest.json (DESIGN §8). */
+export interface Manifest {
+  releaseId: string;
+  studyId: string;
+  createdAt: string;
+  generator: string;
+  suppressionK: number;
+  inputs: ReleaseInputs;
+  files: ManifestFile[];
+}
+
+/** One file of a release, rendered. */
+export interface ReleaseFile {
+  name: string;
+  tier: Tier;
+  rows: number | null;
+  contentType: string;
+  body: Uint8Array;
+}
+
+/** Everything of a release that does not depend on its id, computed once. */
+export interface ComputedRelease {
+  studyId: string;
+  studyTitle: string;
+  suppressionK: number;
+  inputs: ReleaseInputs;
+  scored: ScoredResponses;
+  /** Open-tier tables, suppressed and in release order. */
+  tables: ReleaseTables;
+  /** Every tabular file (open tier, then scores_long with the study's scale columns). */
+  files: FileDef[];
+  sites: SiteEnrolment[];
+}
+
+const CSV_TYPE = 'text/csv; charset=utf-8';
+const PARQUET_TYPE = 'application/vnd.apache.parquet';
+
+/** An arquero table with exactly the file's columns, in order, from plain rows. */
+export function rowsTable(file: FileDef, rows: readonly Row[]): ColumnTable {
+  const columns: Record<string, unknown[]> = {};
+  for (const column of file.columns) columns[column.name] = rows.map((row) => row[column.name] ?? null);
+  return sortForRelease(file, table(columns));
+}
+
+/** Scores the responses and builds every open-tier table with suppression at `k`. */
+export function computeRelease(data: StudyData, k: number): ComputedRelease {
+  const scored = scoreResponses(data);
+  const client = clientAlliance(scored);
+  const withSites = { k, complementary: true } as const;
+  const primary = { k, complementary: false } as const;
+
+  const outcomeSites = suppressRows(allianceOutcome, allianceOutcomeSiteRows(scored, client), primary);
+  const rows = new Map<FileDef, Row[]>([
+    [siteSessionSummary, suppressRows(siteSessionSummary, summaryRows(scored), withSites)],
+    [reliability, suppressRows(reliability, reliabilityRows(scored), { ...withSites, keep: ['items'] })],
+    [agreement, suppressRows(agreement, agreementRows(scored, client), withSites)],
+    [icc, iccRows(scored, client)],
+    [trajectories, suppressRows(trajectories, trajectoryRows(scored, client), withSites)],
+    [ruptures, suppressRows(ruptures, ruptureRows(scored, client), withSites)],
+    [allianceOutcome, [...outcomeSites, ...allianceOutcomePooledRows(outcomeSites)]],
+    [moderators, hideSuppressedContrasts(suppressRows(moderators, moderatorRows(scored, client), primary))],
+    [therapistWellbeing, suppressRows(therapistWellbeing, wellbeingRows(scored, client), primary)],
+  ]);
+  const tables: ReleaseTables = new Map();
+  for (const file of OPEN_FILES) tables.set(file.name, rowsTable(file, rows.get(file) ?? []));
+
+  return {
+    studyId: data.study.studyId,
+    studyTitle:
+      data.study.title[data.study.defaultLanguage] ??
+      Object.values(data.study.title)[0] ??
+      data.study.studyId,
+    suppressionK: k,
+    inputs: { dyads: data.dyads.count, responses: data.responses.count, skipped: data.skipped },
+    scored,
+    tables,
+    files: [...OPEN_FILES, scoresLong(releaseScaleNames(data.instruments))],
+    sites: siteEnrolment(data),
+  };
+}
+
+/**
+ * scores_long for one release: every response with pseudonymised dyad and therapist, already in
+ * release order (site, therapist, dyad, role, session, instrument) without a million-row sort.
+ */
+export function scoresLongTable(computed: ComputedRelease, releaseId: string, secret: string): ColumnTable {
+  const { data } = computed.scored;
+  const r = data.responses;
+  const names = {
+    dyad: pseudonyms(secret, releaseId, data.dyads.id, 'D'),
+    therapist: pseudonyms(secret, releaseId, data.therapists, 'T'),
+  };
+  // Owners' blocks are contiguous in canonical order; sort the blocks, keep each block's order.
+  const blockStart: number[] = [];
+  for (let i = 0; i < r.count; i++) {
+    if (i === 0 || r.dyad[i] !== r.dyad[i - 1] || (r.dyad[i]! < 0 && r.therapist[i] !== r.therapist[i - 1]))
+      blockStart.push(i);
+  }
+  blockStart.push(r.count);
+  const siteOf = (block: number): string => data.sites[r.site[blockStart[block]!]!]!.siteId;
+  const keyOf = (block: number): [string, string, string] => {
+    const i = blockStart[block]!;
+    const d = r.dyad[i]!;
+    return [siteOf(block), names.therapist[r.therapist[i]!]!, d < 0 ? '' : names.dyad[d]!];
+  };
+  const blocks = Array.from({ length: blockStart.length - 1 }, (_, block) => ({ block, key: keyOf(block) }));
+  blocks.sort((a, b) => {
+    for (let j = 0; j < 3; j++) if (a.key[j] !== b.key[j]) return a.key[j]! < b.key[j]! ? -1 : 1;
+    return 0;
+  });
+  const order = new Int32Array(r.count);
+  let next = 0;
+  for (const { block } of blocks)
+    for (let i = blockStart[block]!; i < blockStart[block + 1]!; i++) order[next++] = i;
+  return scoredTable(computed.scored, names, order);
+}
+
+const sha256 = (body: Uint8Array): string => createHash('sha256').update(body).digest('hex');
+
+/** The manifest entry of a rendered file. */
+export function manifestEntry(file: ReleaseFile): ManifestFile {
+  return {
+    name: file.name,
+    tier: file.tier,
+    rows: file.rows,
+    bytes: file.body.byteLength,
+    sha256: sha256(file.body),
+  };
+}
+
+/** Renders the open-tier tables once (CSV and Parquet); they do not depend on the release id. */
+export function renderOpenFiles(computed: ComputedRelease): ReleaseFile[] {
+  return OPEN_FILES.flatMap((file) => tableFiles(file, computed.tables.get(file.name)!));
+}
+
+function tableFiles(file: FileDef, rows: ColumnTable): ReleaseFile[] {
+  const common = { tier: file.tier, rows: rows.numRows() };
+  return [
+    { ...common, name: file.name, contentType: CSV_TYPE, body: toCsv(file, rows) },
+    { ...common, name: parquetName(file.name), contentType: PARQUET_TYPE, body: toParquet(file, rows) },
+  ];
+}
+
+/**
+ * Every file of a release with the given id: open tables (pass `openFiles` to reuse them), the
+ * analyst-tier scores_long, the codebook and the report. Same inputs and id → same bytes.
+ */
+export function renderRelease(
+  computed: ComputedRelease,
+  releaseId: string,
+  secret: string,
+  openFiles: ReleaseFile[] = renderOpenFiles(computed),
+): ReleaseFile[] {
+  const longFile = computed.files[computed.files.length - 1]!;
+  const report: ReportInput = {
+    releaseId,
+    studyId: computed.studyId,
+    studyTitle: computed.studyTitle,
+    suppressionK: computed.suppressionK,
+    generator: GENERATOR,
+    inputs: computed.inputs,
+    files: computed.files,
+    tables: computed.tables,
+    sites: computed.sites,
+  };
+  const text = (name: string, contentType: string, body: string): ReleaseFile => ({
+    name,
+    tier: 'open',
+    rows: null,
+    contentType,
+    body: new TextEncoder().encode(body),
+  });
+  return [
+    ...openFiles,
+    ...tableFiles(longFile, scoresLongTable(computed, releaseId, secret)),
+    text('codebook.json', 'application/json', codebookJson(computed.files)),
+    text('codebook.md', 'text/markdown; charset=utf-8', codebookMarkdown(computed.files)),
+    text('report.html', 'text/html; charset=utf-8', renderReport(report)),
+  ];
+}
