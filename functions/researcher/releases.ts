@@ -10,6 +10,7 @@ import type { StaffRole } from '../routes.ts';
 
 /** How long a download link works (DESIGN §5). */
 export const DOWNLOAD_URL_SECONDS = 300;
+const REPORT_FILE = 'report.html';
 
 export interface ReleaseDeps {
   store: Pick<TandemStore, 'listReleases'>;
@@ -98,7 +99,11 @@ export async function downloadLink(
   if (!mayDownload(file.tier, caller.roles)) {
     throw new ForbiddenError(`${name} is an analyst-tier file; only approved analysts may download it.`);
   }
-  const url = await deps.bucket.presignGet(releaseKey(releaseId, name), DOWNLOAD_URL_SECONDS, name);
+  // The report is meant to be read in the browser; every other file is saved under its own name.
+  const url =
+    name === REPORT_FILE
+      ? await deps.bucket.presignGet(releaseKey(releaseId, name), DOWNLOAD_URL_SECONDS)
+      : await deps.bucket.presignGet(releaseKey(releaseId, name), DOWNLOAD_URL_SECONDS, name);
   await audit(deps, {
     actor: caller.subject,
     action: 'release.download',
