@@ -1,0 +1,144 @@
+import * as z from 'zod/mini';
+import { GoneError, NotFoundError, TandemError, TooManyRequestsError } from '../../shared/errors.ts';
+import { PAGE_LANGUAGES } from '../../shared/i18n/languages.ts';
+import { isErrorCode, participantStrings } from '../../shared/i18n/participant.ts';
+import type { ParticipationDeps } from '../../shared/participation/deps.ts';
+import { type OpenLink, openLink } from '../../shared/participation/open-link.ts';
+import type { HttpEvent, HttpResult } from '../http/event.ts';
+import { html, wantsHtml } from '../http/respond.ts';
+import { httpRoute, type RouteInput } from '../http/route.ts';
+import { store } from '../runtime/store.ts';
+import { errorPage, PAGE_CSP, type PageFrame, textIn } from './views.ts';
+
+/** The use cases' dependencies in a Lambda or the local server: the real store, the wall clock. */
+export function participantDeps(): ParticipationDeps {
+  return { store: store(), clock: () => new Date() };
+}
+
+/** Path of every participant route. */
+export const TokenPath = z.object({ token: z.string() });
+
+/** Security headers of participant pages: no framing, no caching, only the inline stylesheet. */
+export const PAGE_HEADERS = { 'content-security-policy': PAGE_CSP, 'x-frame-options': 'DENY' };
+
+/** An HTML page response with the participant headers. */
+export const page = (status: number, body: string): HttpResult => html(status, body, PAGE_HEADERS);
+
+/** Languages of `Accept-Language`, best first. */
+function acceptedLanguages(header: string | undefined): string[] {
+  return (header ?? '')
+    .split(',')
+    .map((part, index) => {
+      const [tag = '', ...params] = part.trim().split(';');
+      const q = params.map((p) => /^\s*q=([0-9.]+)\s*$/.exec(p)?.[1]).find((v) => v !== undefined);
+      return { language: tag.toLowerCase().split('-')[0] ?? '', q: q === undefined ? 1 : Number(q), index };
+    })
+    .filter((entry) => entry.language !== '' && entry.language !== '*' && entry.q > 0)
+    .sort((a, b) => b.q - a.q || a.index - b.index)
+    .map((entry) => entry.language);
+}
+
+/**
+ * The page language (DESIGN §5): `?lang=` (or the form's `lang`), then the link's language, then
+ * `Accept-Language`, then the study's default; only languages the study offers.
+ */
+export function chooseLanguage(
+  event: HttpEvent,
+  offered: readonly string[],
+  options: { explicit?: string | undefined; link?: string | undefined; fallback: string },
+): string {
+  const candidates = [
+    options.explicit,
+    event.queryStringParameters?.lang,
+    options.link,
+    ...acceptedLanguages(event.headers?.['accept-language']),
+  ];
+  return candidates.find((c): c is string => c !== undefined && offered.includes(c)) ?? options.fallback;
+}
+
+/** What a participant handler has learnt so far, for rendering its errors in the right language. */
+export interface PageContext {
+  frame: PageFrame;
+  /** Set once the link has opened. */
+  open?: OpenLink;
+}
+
+const explicitLanguage = (body: unknown): string | undefined =>
+  typeof body === 'object' && body !== null && 'lang' in body && typeof body.lang === 'string'
+    ? body.lang
+    : undefined;
+
+/** Opens the token of the request or throws the matching 404 / 410 / 429, and sets the page frame. */
+export async function openOrThrow(
+  deps: ParticipationDeps,
+  input: RouteInput<{ token: string }, unknown, unknown>,
+  context: PageContext,
+): Promise<OpenLink> {
+  const source = input.event.requestContext?.http?.sourceIp;
+  const result = await openLink(deps, { token: input.path.token, ...(source ? { source } : {}) });
+  if (result.outcome === 'not_found') throw new NotFoundError('This link is unknown or has been replaced.');
+  if (result.outcome === 'gone')
+    throw new GoneError('This participant has withdrawn; the link no longer works.');
+  if (result.outcome === 'too_many_attempts')
+    throw new TooManyRequestsError('Too many unknown links from this address; try again in ten minutes.');
+  const { study } = result;
+  const language = chooseLanguage(input.event, study.languages, {
+    explicit: explicitLanguage(input.body),
+    link: result.link.language,
+    fallback: study.defaultLanguage,
+  });
+  context.open = result;
+  context.frame = {
+    language,
+    languages: study.languages,
+    base: `/s/${encodeURIComponent(input.path.token)}`,
+    withdraw: true,
+    studyTitle: textIn(study.title, language, study.defaultLanguage),
+  };
+  return result;
+}
+
+/** The translated error page of an expected error. */
+export function renderError(error: TandemError, frame: PageFrame): string {
+  const t = participantStrings(frame.language);
+  const text = isErrorCode(error.code) ? t.errors[error.code] : t.errors.invalid_input;
+  // A link back only where the link still works and trying again can help.
+  const back = error.status !== 404 && error.status !== 410 && error.status !== 429;
+  return errorPage(frame, text.title, text.body, back);
+}
+
+/** A frame before the link is known: page languages only, from `?lang=` or `Accept-Language`. */
+function bareFrame(event: HttpEvent, body?: unknown): PageFrame {
+  return {
+    language: chooseLanguage(event, PAGE_LANGUAGES, { explicit: explicitLanguage(body), fallback: 'en' }),
+    languages: [],
+  };
+}
+
+/**
+ * A participant route: the HTTP layer's parsing and errors, plus translated error pages for
+ * browsers, in the language of the link once it is known.
+ */
+export function participantRoute(
+  fn: (
+    input: RouteInput<{ token: string }, Record<string, string | undefined>, unknown>,
+    context: PageContext,
+  ) => Promise<HttpResult>,
+) {
+  return httpRoute(
+    {
+      path: TokenPath,
+      errorPage: (error, event) => renderError(error, bareFrame(event)),
+    },
+    async (input) => {
+      const context: PageContext = { frame: bareFrame(input.event, input.body) };
+      try {
+        return await fn(input, context);
+      } catch (error) {
+        if (error instanceof TandemError && error.expose && wantsHtml(input.event.headers ?? {}))
+          return page(error.status, renderError(error, context.frame));
+        throw error;
+      }
+    },
+  );
+}

@@ -1,0 +1,138 @@
+import { ValidationError } from '../../shared/errors.ts';
+import { participantStrings } from '../../shared/i18n/participant.ts';
+import { currentConsent } from '../../shared/participation/consent.ts';
+import type { OpenLink } from '../../shared/participation/open-link.ts';
+import { nextStep, type SessionPlan } from '../../shared/participation/visit.ts';
+import type { HttpResult } from '../http/event.ts';
+import { json, wantsHtml } from '../http/respond.ts';
+import { openOrThrow, type PageContext, page, participantDeps, participantRoute } from './common.ts';
+import {
+  consentPage,
+  num,
+  type PageFrame,
+  questionnairePage,
+  sessionPage,
+  sessionStatusPage,
+  textIn,
+  withdrawPage,
+} from './views.ts';
+
+/** How a session is named on a page: "Session 3", or the month's administration for therapist links. */
+export function whereLabel(frame: PageFrame, open: OpenLink, session: number): string {
+  const t = participantStrings(frame.language);
+  return open.participant.kind === 'therapist'
+    ? t.monthN(num(frame.language, session))
+    : t.sessionN(num(frame.language, session));
+}
+
+/** The study's crisis text in the page language, when a safety flag fired in the session. */
+export function crisisText(frame: PageFrame, open: OpenLink, plan: SessionPlan): string | undefined {
+  return plan.safety
+    ? textIn(open.study.safety.crisisText, frame.language, open.study.defaultLanguage)
+    : undefined;
+}
+
+/** The withdrawal scope of the link's owner, for the confirmation text. */
+export function withdrawalScope(open: OpenLink): 'dyad' | 'therapist' | 'interpreter' {
+  const { participant } = open;
+  if (participant.kind === 'therapist' || participant.role === 'therapist') return 'therapist';
+  return participant.role === 'interpreter' ? 'interpreter' : 'dyad';
+}
+
+/** The questionnaire page of the first instrument still due at the plan's session. */
+export function questionnaireFor(
+  context: PageContext & { open: OpenLink },
+  plan: SessionPlan,
+  kept: { values: Record<string, string>; invalid: string[]; problem?: string } = { values: {}, invalid: [] },
+): string | undefined {
+  const { open, frame } = context;
+  const def = open.instruments.get(plan.due[0] ?? '');
+  if (!def) return undefined;
+  return questionnairePage(frame, {
+    instrument: def,
+    session: plan.session,
+    monthly: open.participant.kind === 'therapist',
+    index: plan.answered.length + 1,
+    count: plan.scheduled.length,
+    defaultLanguage: open.study.defaultLanguage,
+    ...kept,
+  });
+}
+
+const SESSION = /^[0-9]{1,4}$/;
+
+/** GET /s/{token}: consent, the session question, the next questionnaire due, or a friendly status page. */
+export const handler = participantRoute(async (input, context): Promise<HttpResult> => {
+  const deps = participantDeps();
+  const open = await openOrThrow(deps, input, context);
+  const { frame } = context;
+  const browser = wantsHtml(input.event.headers ?? {});
+  const raw = input.query.session;
+
+  if (input.query.step === 'withdraw') {
+    return browser
+      ? page(200, withdrawPage(frame, withdrawalScope(open), false))
+      : json(200, { step: 'withdraw' });
+  }
+  const session = raw !== undefined && SESSION.test(raw) ? Number(raw) : undefined;
+  let step: Awaited<ReturnType<typeof nextStep>>;
+  try {
+    if (raw !== undefined && session === undefined) {
+      throw new ValidationError('The session is not a number.', {
+        details: [{ path: 'session', message: 'expected a whole number', received: raw }],
+      });
+    }
+    step = await nextStep(deps, open, session === undefined ? {} : { session });
+  } catch (error) {
+    if (!(error instanceof ValidationError) || !browser) throw error;
+    const bounds = await nextStep(deps, open, {});
+    const max = bounds.step === 'choose_session' ? bounds.max : 1;
+    return page(400, sessionPage({ ...frame, keep: {} }, raw ?? '', max, true));
+  }
+
+  if (!browser) {
+    if (step.step === 'consent') return json(200, { step: step.step, consentVersion: step.consent.version });
+    if (step.step === 'choose_session') return json(200, step);
+    return json(200, {
+      step: step.step,
+      session: step.plan.session,
+      due: step.plan.due,
+      answered: step.plan.answered,
+      ...(step.step === 'questionnaire' ? { instrument: step.instrument.id } : {}),
+    });
+  }
+
+  switch (step.step) {
+    case 'consent':
+      return page(
+        200,
+        consentPage(
+          { ...frame, withdraw: false },
+          textIn(currentConsent(open.study).text, frame.language, open.study.defaultLanguage),
+          step.consent.version,
+        ),
+      );
+    case 'choose_session':
+      return page(200, sessionPage(frame, String(step.suggested), step.max, false));
+    case 'questionnaire': {
+      const withSession = {
+        ...context,
+        open,
+        frame: { ...frame, keep: { session: String(step.plan.session) } },
+      };
+      return page(200, questionnaireFor(withSession, step.plan) ?? '');
+    }
+    case 'done':
+    case 'nothing_due':
+      return page(
+        200,
+        sessionStatusPage(
+          { ...frame, keep: { session: String(step.plan.session) } },
+          step.step === 'done' ? 'done' : 'nothing',
+          whereLabel(frame, open, step.plan.session),
+          crisisText(frame, open, step.plan),
+          open.participant.kind === 'dyad',
+        ),
+      );
+  }
+});

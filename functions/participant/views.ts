@@ -1,0 +1,256 @@
+import { createHash } from 'node:crypto';
+import { isRtl, LANGUAGE_NAMES } from '../../shared/i18n/languages.ts';
+import { type ParticipantStrings, participantStrings } from '../../shared/i18n/participant.ts';
+import type { InstrumentDefinition, LocalizedText } from '../../shared/instruments/schema.ts';
+
+// Participant pages: server-rendered HTML that works without JavaScript, one inline stylesheet and
+// no other assets, so a questionnaire page stays far below 20 KB (DESIGN §11). Logical CSS
+// properties make the same sheet work right to left.
+
+const CSS = [
+  '*{box-sizing:border-box}',
+  'html{font:18px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Noto Sans Arabic",sans-serif;color:#111;background:#fff}',
+  'body{margin:0 auto;max-width:40rem;padding:.75rem 1rem 2rem}',
+  'header,footer{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;justify-content:space-between;font-size:.9rem}',
+  'footer{margin-top:2rem;border-top:1px solid #767676;padding-top:.75rem}',
+  'nav ul{display:flex;flex-wrap:wrap;gap:.25rem 1rem;list-style:none;margin:0;padding:0}',
+  'a{color:#0b3d91;text-underline-offset:.15em}',
+  'a,button,label{min-height:2.75rem;display:inline-flex;align-items:center}',
+  ':focus-visible{outline:3px solid #b35c00;outline-offset:2px}',
+  'h1{font-size:1.45rem;line-height:1.25;margin:.75rem 0}',
+  'fieldset{border:0;margin:0 0 1.25rem;padding:0;min-width:0}',
+  'legend{font-weight:600;padding:0 0 .4rem}',
+  '.o{display:flex;gap:.75rem;width:100%;padding:.4rem .75rem;margin:.3rem 0;border:2px solid #555;border-radius:.5rem;cursor:pointer;background:#fff}',
+  '.o:has(:checked){background:#dce7fb;border-color:#0b3d91;font-weight:600}',
+  '.o input{width:1.4rem;height:1.4rem;margin:0;flex:none;accent-color:#0b3d91}',
+  '.pts{display:flex;flex-wrap:wrap;gap:.4rem}',
+  '.pts .o{width:auto;min-width:3.1rem;flex-direction:column;gap:.1rem;justify-content:center;padding:.3rem;margin:0}',
+  'button{font:inherit;font-weight:600;width:100%;justify-content:center;margin:1rem 0;border:0;border-radius:.5rem;background:#0b3d91;color:#fff;cursor:pointer}',
+  'button.s{background:#fff;color:#0b3d91;border:2px solid #0b3d91}',
+  'input[type=number]{font:inherit;width:7rem;min-height:3rem;padding:.25rem .5rem;border:2px solid #555;border-radius:.5rem}',
+  '.sub{color:#444;margin:0}',
+  'progress{width:100%;height:.6rem;accent-color:#0b3d91}',
+  '.err{color:#a00000;font-weight:600;margin:.25rem 0}',
+  '.bad .o,.bad input{border-color:#a00000}',
+  '.box{border:3px solid #a00000;border-radius:.5rem;padding:.25rem 1rem;margin:1rem 0}',
+].join('');
+
+/** Content-Security-Policy of every participant page: nothing but this inline stylesheet. */
+export const PAGE_CSP = `default-src 'none'; style-src 'sha256-${createHash('sha256').update(CSS).digest('base64')}'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`;
+
+/** Escapes text for HTML content and attribute values. */
+export function esc(text: string | number): string {
+  return String(text).replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
+}
+
+/** The text of a localised field in the language, else the study's default, else English, else any. */
+export function textIn(text: LocalizedText, language: string, fallback: string): string {
+  return text[language] ?? text[fallback] ?? text.en ?? Object.values(text)[0] ?? '';
+}
+
+/** What every page needs to know about where it is. */
+export interface PageFrame {
+  language: string;
+  /** The study's languages for the switcher (none before the link is known). */
+  languages: readonly string[];
+  /** Query parameters kept when switching language (e.g. `session`). */
+  keep?: Record<string, string>;
+  /** `/s/{token}` when the token is known and works; enables the language links and withdrawal. */
+  base?: string;
+  /** Show the "leave the study" link. */
+  withdraw?: boolean;
+  /** The study's title, shown in the header. */
+  studyTitle?: string;
+}
+
+/** Localised number. */
+export const num = (language: string, value: number): string => new Intl.NumberFormat(language).format(value);
+
+function href(frame: PageFrame, params: Record<string, string>): string {
+  return `${frame.base ?? ''}?${new URLSearchParams({ ...frame.keep, ...params }).toString()}`;
+}
+
+/** A whole page: header with the language switcher, main content, footer with the withdrawal link. */
+export function layout(frame: PageFrame, title: string, main: string): string {
+  const t = participantStrings(frame.language);
+  const switcher =
+    frame.base !== undefined && frame.languages.length > 1
+      ? `<nav aria-label="${esc(t.languageNav)}"><ul>${frame.languages
+          .map((language) => {
+            const name = esc(LANGUAGE_NAMES[language as keyof typeof LANGUAGE_NAMES] ?? language);
+            return language === frame.language
+              ? `<li><a href="${esc(href(frame, { lang: language }))}" aria-current="page" lang="${esc(language)}"><b>${name}</b></a></li>`
+              : `<li><a href="${esc(href(frame, { lang: language }))}" lang="${esc(language)}" hreflang="${esc(language)}">${name}</a></li>`;
+          })
+          .join('')}</ul></nav>`
+      : '';
+  const footer =
+    frame.withdraw && frame.base !== undefined
+      ? `<footer><a href="${esc(href(frame, { step: 'withdraw', lang: frame.language }))}">${esc(t.withdrawLink)}</a></footer>`
+      : '';
+  return `<!doctype html><html lang="${esc(frame.language)}" dir="${isRtl(frame.language) ? 'rtl' : 'ltr'}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex"><title>${esc(title)}</title><style>${CSS}</style></head><body><header><span>${esc(frame.studyTitle ?? '')}</span>${switcher}</header><main>${main}</main>${footer}</body></html>`;
+}
+
+const paragraphs = (text: string): string =>
+  text
+    .split(/\n\s*\n/)
+    .map((part) => `<p>${esc(part.trim())}</p>`)
+    .join('');
+
+const hidden = (fields: Record<string, string | number>): string =>
+  Object.entries(fields)
+    .map(([name, value]) => `<input type="hidden" name="${esc(name)}" value="${esc(value)}">`)
+    .join('');
+
+/** The consent page: the study's text and one button. */
+export function consentPage(frame: PageFrame, text: string, version: number): string {
+  const t = participantStrings(frame.language);
+  return layout(
+    frame,
+    t.consentTitle,
+    `<h1>${esc(t.consentTitle)}</h1><p class="sub">${esc(t.consentIntro)}</p>${paragraphs(text)}<form method="post" action="${esc(frame.base ?? '')}/consent">${hidden({ version, lang: frame.language })}<button>${esc(t.agree)}</button></form>`,
+  );
+}
+
+/** The session question, pre-filled with the suggested session; a GET form, so it works without JS. */
+export function sessionPage(frame: PageFrame, value: string, max: number, invalid: boolean): string {
+  const t = participantStrings(frame.language);
+  const hint = invalid
+    ? t.sessionInvalid(num(frame.language, 1), num(frame.language, max))
+    : t.sessionHint(num(frame.language, 1), num(frame.language, max));
+  return layout(
+    frame,
+    t.sessionTitle,
+    `<h1>${esc(t.sessionTitle)}</h1><form method="get" action="${esc(frame.base ?? '')}"${invalid ? ' class="bad"' : ''}>${hidden({ lang: frame.language })}<label for="session">${esc(t.sessionLabel)}</label><br><input type="number" id="session" name="session" inputmode="numeric" min="1" max="${max}" value="${esc(value)}" required aria-describedby="session-hint"${invalid ? ' aria-invalid="true"' : ''}><p id="session-hint" class="${invalid ? 'err' : 'sub'}">${esc(hint)}</p><button>${esc(t.next)}</button></form>`,
+  );
+}
+
+export interface QuestionnaireView {
+  instrument: InstrumentDefinition;
+  session: number;
+  /** Shown as a month's administration rather than a session (therapist-level instruments). */
+  monthly: boolean;
+  index: number;
+  count: number;
+  /** Answers to show selected (kept after a failed submission). */
+  values: Record<string, string>;
+  /** Item ids with an error, and a general problem to show above the form. */
+  invalid: string[];
+  problem?: string;
+  defaultLanguage: string;
+}
+
+/** One questionnaire: one fieldset per item, a labelled radio group each, big tap targets. */
+export function questionnairePage(frame: PageFrame, view: QuestionnaireView): string {
+  const { language } = frame;
+  const t = participantStrings(language);
+  const def = view.instrument;
+  const { min, max } = def.scale;
+  const points = Array.from({ length: max - min + 1 }, (_, i) => min + i);
+  const labels =
+    def.scale.labels?.[language] ?? def.scale.labels?.[view.defaultLanguage] ?? def.scale.labels?.en;
+  const named = labels?.length === points.length;
+  const ends =
+    !named && labels?.length === 2
+      ? t.scaleEnds(`${num(language, min)} = ${labels[0]}`, `${num(language, max)} = ${labels[1]}`)
+      : undefined;
+  const title = textIn(def.title, language, view.defaultLanguage);
+  const where = view.monthly
+    ? t.monthN(num(language, view.session))
+    : t.sessionN(num(language, view.session));
+  const progress = t.questionnaireOf(num(language, view.index), num(language, view.count));
+  const items = def.items
+    .map((item, n) => {
+      const bad = view.invalid.includes(item.id);
+      const described = [bad ? `e-${item.id}` : '', ends ? 'ends' : ''].filter(Boolean).join(' ');
+      const options = points
+        .map((point, p) => {
+          const checked = view.values[item.id] === String(point) ? ' checked' : '';
+          const text = named ? (labels?.[p] ?? '') : num(language, point);
+          return `<label class="o"><input type="radio" name="${item.id}" value="${point}"${checked}><span>${esc(text)}</span></label>`;
+        })
+        .join('');
+      return `<fieldset id="f-${item.id}"${bad ? ' class="bad"' : ''}${described ? ` aria-describedby="${described}"` : ''}><legend>${num(language, n + 1)}. ${esc(textIn(item.text, language, view.defaultLanguage))}</legend>${bad ? `<p class="err" id="e-${item.id}">${esc(t.itemInvalid)}</p>` : ''}${named ? options : `<div class="pts">${options}</div>`}</fieldset>`;
+    })
+    .join('');
+  const first = view.invalid[0];
+  const summary =
+    view.problem !== undefined
+      ? esc(view.problem)
+      : first !== undefined
+        ? `<a href="#f-${esc(first)}">${esc(t.errorSummary)}</a>`
+        : '';
+  const problems = summary === '' ? '' : `<div class="box" role="alert"><p class="err">${summary}</p></div>`;
+  return layout(
+    frame,
+    `${title} – ${progress}`,
+    `<p class="sub">${esc(where)} · ${esc(progress)}</p><progress value="${view.index}" max="${view.count}" aria-label="${esc(progress)}"></progress><h1>${esc(title)}</h1>${problems}<p class="sub">${esc(t.skipHint)}</p>${ends ? `<p id="ends">${esc(ends)}</p>` : ''}<form method="post" action="${esc(frame.base ?? '')}">${hidden({ session: view.session, instrument: def.id, lang: language })}${items}<button>${esc(t.send)}</button></form>`,
+  );
+}
+
+/** The crisis box shown when a safety flag fired. */
+function crisis(t: ParticipantStrings, text: string | undefined): string {
+  return text === undefined
+    ? ''
+    : `<section class="box" aria-labelledby="crisis"><h2 id="crisis">${esc(t.crisisTitle)}</h2>${paragraphs(text)}</section>`;
+}
+
+/** Thank-you after the last questionnaire of a session, with the crisis text when a safety flag fired. */
+export function thankYouPage(frame: PageFrame, receipt: string, crisisText: string | undefined): string {
+  const t = participantStrings(frame.language);
+  return layout(
+    frame,
+    t.thanksTitle,
+    `<h1>${esc(t.thanksTitle)}</h1>${crisis(t, crisisText)}<p>${esc(t.thanksBody)}</p><p class="sub">${esc(t.receipt(receipt))}</p>`,
+  );
+}
+
+/** "All answered" or "nothing to answer" for a session, with a way to choose another. */
+export function sessionStatusPage(
+  frame: PageFrame,
+  kind: 'done' | 'nothing',
+  where: string,
+  crisisText: string | undefined,
+  chooseAnother: boolean,
+): string {
+  const t = participantStrings(frame.language);
+  const title = kind === 'done' ? t.doneTitle : t.nothingTitle;
+  const body = kind === 'done' ? t.doneBody(where) : t.nothingBody(where);
+  const another = chooseAnother
+    ? `<p><a href="${esc(`${frame.base ?? ''}?${new URLSearchParams({ lang: frame.language })}`)}">${esc(t.otherSession)}</a></p>`
+    : '';
+  return layout(frame, title, `<h1>${esc(title)}</h1>${crisis(t, crisisText)}<p>${esc(body)}</p>${another}`);
+}
+
+/** The withdrawal confirmation: what is deleted, what backups and releases keep, and two buttons. */
+export function withdrawPage(
+  frame: PageFrame,
+  scope: 'dyad' | 'therapist' | 'interpreter',
+  missing: boolean,
+): string {
+  const t = participantStrings(frame.language);
+  return layout(
+    frame,
+    t.withdrawTitle,
+    `<h1>${esc(t.withdrawTitle)}</h1>${missing ? `<p class="err" role="alert">${esc(t.confirmMissing)}</p>` : ''}<p>${esc(t.withdrawWhat[scope])}</p><p class="sub">${esc(t.withdrawKept)}</p><form method="post" action="${esc(frame.base ?? '')}/withdraw">${hidden({ confirm: 'yes', lang: frame.language })}<button>${esc(t.withdrawConfirm)}</button></form><p><a href="${esc(`${frame.base ?? ''}?${new URLSearchParams({ lang: frame.language })}`)}">${esc(t.withdrawCancel)}</a></p>`,
+  );
+}
+
+/** After withdrawal. */
+export function withdrawnPage(frame: PageFrame): string {
+  const t = participantStrings(frame.language);
+  return layout(frame, t.withdrawnTitle, `<h1>${esc(t.withdrawnTitle)}</h1><p>${esc(t.withdrawnBody)}</p>`);
+}
+
+/** A readable, translated error page; `back` links to the link's start when it still works. */
+export function errorPage(frame: PageFrame, title: string, body: string, back: boolean): string {
+  const t = participantStrings(frame.language);
+  const link =
+    back && frame.base !== undefined
+      ? `<p><a href="${esc(`${frame.base}?${new URLSearchParams({ lang: frame.language })}`)}">${esc(t.back)}</a></p>`
+      : '';
+  return layout(frame, title, `<h1>${esc(title)}</h1><div role="alert"><p>${esc(body)}</p></div>${link}`);
+}
