@@ -1,6 +1,6 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { S3ReleaseBucket } from '../../shared/adapters/s3/bucket.ts';
-import { config } from '../../shared/config.ts';
+import { type Config, config } from '../../shared/config.ts';
 import type { ReleaseBucket } from '../../shared/ports.ts';
 
 /**
@@ -23,12 +23,14 @@ export function s3Client(options: { region: string; endpoint?: string | undefine
   });
 }
 
-let cached: ReleaseBucket | undefined;
+// Keyed on the config object, like store(): a resetConfig() leads to a bucket for the new environment.
+let cached: { env: Config; bucket: ReleaseBucket } | undefined;
 
-/** The release bucket for this process, built once from config(): TANDEM_BUCKET, AWS_REGION, TANDEM_S3_ENDPOINT. */
+/** The release bucket for this process, built once per config(): TANDEM_BUCKET, AWS_REGION, TANDEM_S3_ENDPOINT. */
 export function bucket(): ReleaseBucket {
-  if (cached) return cached;
-  const { TANDEM_BUCKET, AWS_REGION, TANDEM_S3_ENDPOINT } = config();
-  cached = new S3ReleaseBucket(s3Client({ region: AWS_REGION, endpoint: TANDEM_S3_ENDPOINT }), TANDEM_BUCKET);
-  return cached;
+  const env = config();
+  if (cached?.env === env) return cached.bucket;
+  const client = s3Client({ region: env.AWS_REGION, endpoint: env.TANDEM_S3_ENDPOINT });
+  cached = { env, bucket: new S3ReleaseBucket(client, env.TANDEM_BUCKET) };
+  return cached.bucket;
 }

@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbTandemStore } from '../../shared/adapters/dynamodb/store.ts';
-import { config } from '../../shared/config.ts';
+import { type Config, config } from '../../shared/config.ts';
 import type { TandemStore } from '../../shared/ports.ts';
 
 // Kept apart from bucket.ts so that participant bundles never pull in the S3 client.
@@ -20,15 +20,15 @@ export function dynamoDbClient(options: {
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }
 
-let cached: TandemStore | undefined;
+// Keyed on the config object: after resetConfig() (the local runtime learns the emulators' ports
+// late) the next call builds a store for the new environment.
+let cached: { env: Config; store: TandemStore } | undefined;
 
-/** The store for this process, built once from config(): TANDEM_TABLE, AWS_REGION, TANDEM_DYNAMODB_ENDPOINT. */
+/** The store for this process, built once per config(): TANDEM_TABLE, AWS_REGION, TANDEM_DYNAMODB_ENDPOINT. */
 export function store(): TandemStore {
-  if (cached) return cached;
-  const { TANDEM_TABLE, AWS_REGION, TANDEM_DYNAMODB_ENDPOINT } = config();
-  cached = new DynamoDbTandemStore(
-    dynamoDbClient({ region: AWS_REGION, endpoint: TANDEM_DYNAMODB_ENDPOINT }),
-    TANDEM_TABLE,
-  );
-  return cached;
+  const env = config();
+  if (cached?.env === env) return cached.store;
+  const client = dynamoDbClient({ region: env.AWS_REGION, endpoint: env.TANDEM_DYNAMODB_ENDPOINT });
+  cached = { env, store: new DynamoDbTandemStore(client, env.TANDEM_TABLE) };
+  return cached.store;
 }
