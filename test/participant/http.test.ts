@@ -1,0 +1,252 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalServer } from '../../infra/local/server.ts';
+import { hashToken } from '../../shared/ids.ts';
+import { ATTEMPT_LIMIT } from '../../shared/participation/attempts.ts';
+import { answersAll, studyInput } from '../../shared/participation/testing.ts';
+import { api, startTestStack } from '../local/harness.ts';
+
+// The participant routes over HTTP against the local stack (dynalite, the real handlers), enrolled
+// through the coordinator API as a coordinator would.
+
+let stack: LocalServer;
+let http: ReturnType<typeof api>;
+
+beforeAll(async () => {
+  stack = await startTestStack({ study: { ...studyInput, suppressionK: 1 } });
+  http = api(stack);
+});
+afterAll(async () => stack?.stop());
+
+interface Enrolled {
+  therapistId: string;
+  dyadId: string;
+  client: string;
+  therapist: string;
+  interpreter: string;
+}
+
+/** A new therapist and dyad (with an interpreter) at site berlin; returns the link paths. */
+async function enrol(): Promise<Enrolled> {
+  const therapist = await http.post<{ therapist: { therapistId: string } }>(
+    '/api/v1/sites/berlin/therapists',
+    {},
+    { as: 'lead' },
+  );
+  expect(therapist.status).toBe(201);
+  const dyad = await http.post<{ dyad: { dyadId: string }; links: Record<string, string> }>(
+    '/api/v1/sites/berlin/dyads',
+    {
+      therapistId: therapist.body.therapist.therapistId,
+      modality: 'online',
+      interpreter: true,
+      language: 'en',
+    },
+    { as: 'lead' },
+  );
+  expect(dyad.status).toBe(201);
+  const path = (url: string | undefined) => new URL(url ?? '').pathname;
+  return {
+    therapistId: therapist.body.therapist.therapistId,
+    dyadId: dyad.body.dyad.dyadId,
+    client: path(dyad.body.links.client),
+    therapist: path(dyad.body.links.therapist),
+    interpreter: path(dyad.body.links.interpreter),
+  };
+}
+
+const form = (fields: Record<string, string | number>) => ({
+  body: new URLSearchParams(Object.entries(fields).map(([k, v]) => [k, String(v)])).toString(),
+  headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+});
+
+async function postForm(path: string, fields: Record<string, string | number>) {
+  const { body, headers } = form(fields);
+  return http.request('POST', path, body, { headers });
+}
+
+describe('participant routes over HTTP', () => {
+  it('asks for consent first and refuses answers until it is given', async () => {
+    const links = await enrol();
+    expect((await http.get(links.client)).body).toEqual({ step: 'consent', consentVersion: 1 });
+    const early = await http.post(links.client, {
+      session: 1,
+      instrument: 'alliance-client',
+      answers: answersAll(12, 4),
+    });
+    expect(early.status).toBe(403);
+    expect(early.body).toMatchObject({ error: { code: 'consent_required' } });
+
+    const consent = await http.post(`${links.client}/consent`, { version: 1 });
+    expect(consent.status).toBe(201);
+    expect((await http.post(`${links.client}/consent`, { version: 1 })).status).toBe(200);
+    const stale = await http.post(`${links.client}/consent`, { version: 7 });
+    expect(stale.status).toBe(400);
+    expect(stale.body).toMatchObject({ error: { details: [{ path: 'version', received: 7 }] } });
+    expect((await http.get(links.client)).body).toEqual({ step: 'choose_session', suggested: 1, max: 10 });
+  });
+
+  it('stores a submission once: 201 with a receipt, 200 with the same receipt, 409 for different answers', async () => {
+    const links = await enrol();
+    await http.post(`${links.client}/consent`, { version: 1 });
+    const submission = { session: 1, instrument: 'alliance-client', answers: answersAll(12, 4) };
+    const first = await http.post<{ receipt: string }>(links.client, submission);
+    expect(first.status).toBe(201);
+    expect(first.body.receipt).toMatch(/^R-/);
+    const again = await http.post<{ receipt: string }>(links.client, submission);
+    expect(again.status).toBe(200);
+    expect(again.body.receipt).toBe(first.body.receipt);
+    const different = await http.post(links.client, { ...submission, answers: answersAll(12, 2) });
+    expect(different.status).toBe(409);
+    expect(different.body).toMatchObject({ error: { code: 'conflict' } });
+
+    const stored = await stack.store.listResponses(`DYAD#${links.dyadId}`);
+    expect(stored.map((r) => [r.instrument, r.session, r.answers.i1])).toEqual([['alliance-client', 1, 4]]);
+    expect((await stack.store.getDyad('berlin', links.dyadId))?.currentSession).toBe(1);
+  });
+
+  it('refuses invalid answers with field paths, and instruments not scheduled for the session', async () => {
+    const links = await enrol();
+    await http.post(`${links.client}/consent`, { version: 1 });
+    const bad = await http.post(links.client, {
+      session: 1,
+      instrument: 'phq9',
+      answers: { ...answersAll(9, 1), i3: 9, i4: 'often', i12: 1 },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({
+      error: {
+        code: 'invalid_input',
+        details: [
+          { path: 'answers.i3', received: 9 },
+          { path: 'answers.i4', received: 'often' },
+          { path: 'answers.i12' },
+        ],
+      },
+    });
+    const wrongType = await http.post(links.client, { session: 'one', instrument: 'phq9', answers: {} });
+    expect(wrongType.status).toBe(400);
+    expect(wrongType.body).toMatchObject({ error: { details: [{ path: 'session', received: 'one' }] } });
+    const notScheduled = await http.post(links.client, {
+      session: 2,
+      instrument: 'phq9',
+      answers: answersAll(9, 1),
+    });
+    expect(notScheduled.status).toBe(400);
+    expect(notScheduled.body).toMatchObject({ error: { code: 'not_scheduled' } });
+    expect(await stack.store.listResponses(`DYAD#${links.dyadId}`)).toEqual([]);
+  });
+
+  it('refuses a body over 16 KB with 413', async () => {
+    const links = await enrol();
+    const response = await http.post(links.client, { padding: 'x'.repeat(17 * 1024) });
+    expect(response.status).toBe(413);
+    expect(response.body).toMatchObject({ error: { code: 'payload_too_large' } });
+  });
+
+  it('answers 404 for an unknown token and for a link that has been rotated', async () => {
+    const links = await enrol();
+    expect((await http.get('/s/AAAAAAAAAAAAAAAAAAAAAAAA')).status).toBe(404);
+    const rotated = await http.post(
+      `/api/v1/sites/berlin/dyads/${links.dyadId}/links/client/rotate`,
+      {},
+      { as: 'lead' },
+    );
+    expect(rotated.status).toBe(201);
+    const old = await http.get(links.client);
+    expect(old.status).toBe(404);
+    expect(old.body).toMatchObject({ error: { code: 'not_found' } });
+    const page = await http.get(links.client, { headers: { accept: 'text/html', 'accept-language': 'de' } });
+    expect(page.status).toBe(404);
+    expect(page.text).toContain('Dieser Link funktioniert nicht');
+  });
+
+  it('shows a browser the next questionnaire after a form post, then the thank-you page with the crisis text', async () => {
+    const links = await enrol();
+    expect((await postForm(`${links.client}/consent`, { version: 1, lang: 'de' })).status).toBe(303);
+    const alliance = await postForm(links.client, {
+      session: 1,
+      instrument: 'alliance-client',
+      lang: 'de',
+      ...answersAll(12, 3),
+    });
+    expect(alliance.status).toBe(303);
+    expect(alliance.headers.get('location')).toBe(`${links.client}?session=1&lang=de`);
+    const next = await http.get(`${links.client}?session=1&lang=de`, { headers: { accept: 'text/html' } });
+    expect(next.text).toContain('Fragebogen 2 von 2');
+
+    // A form without any answer comes back with a translated message, and what was chosen stays chosen.
+    const empty = await postForm(links.client, { session: 1, instrument: 'phq9', lang: 'de' });
+    expect(empty.status).toBe(400);
+    expect(empty.text).toContain('Beantworten Sie mindestens eine Frage.');
+    const kept = await postForm(links.client, { session: 1, instrument: 'phq9', lang: 'de', i1: 2, i2: 7 });
+    expect(kept.status).toBe(400);
+    expect(kept.text).toContain('<input type="radio" name="i1" value="2" checked>');
+    expect(kept.text).toMatch(/<fieldset id="f-i2" class="bad"/);
+
+    const phq9 = await postForm(links.client, {
+      session: 1,
+      instrument: 'phq9',
+      lang: 'de',
+      ...answersAll(8, 1),
+      i9: 1,
+    });
+    expect(phq9.status).toBe(201);
+    expect(phq9.text).toContain('Vielen Dank');
+    expect(phq9.text).toContain('Rufen Sie 112 an.');
+    const dyad = await stack.store.getDyad('berlin', links.dyadId);
+    expect(dyad?.safetyFollowUp).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    const again = await http.get(`${links.client}?session=1&lang=de`, { headers: { accept: 'text/html' } });
+    expect(again.text).toContain('Alles beantwortet');
+  });
+
+  it('withdraws a client after confirmation: the dyad’s answers leave the store and the links answer 410', async () => {
+    const links = await enrol();
+    for (const [link, instrument] of [
+      [links.client, 'alliance-client'],
+      [links.therapist, 'alliance-therapist'],
+    ] as const) {
+      await http.post(`${link}/consent`, { version: 1 });
+      expect((await http.post(link, { session: 1, instrument, answers: answersAll(12, 4) })).status).toBe(
+        201,
+      );
+    }
+    expect(await stack.store.listResponses(`DYAD#${links.dyadId}`)).toHaveLength(2);
+    const unconfirmed = await http.post(`${links.client}/withdraw`, {});
+    expect(unconfirmed.status).toBe(400);
+    expect(unconfirmed.body).toMatchObject({ error: { details: [{ path: 'confirm' }] } });
+    const withdrawn = await http.post(`${links.client}/withdraw`, { confirm: true });
+    expect(withdrawn.status).toBe(200);
+    expect(withdrawn.body).toEqual({ withdrawn: 'dyad' });
+
+    expect(await stack.store.listResponses(`DYAD#${links.dyadId}`)).toEqual([]);
+    expect(await stack.store.listConsents(`DYAD#${links.dyadId}`)).toEqual([]);
+    const token = links.client.slice(3);
+    expect((await stack.store.getLink(hashToken(token)))?.withdrawn).toBe(true);
+    for (const link of [links.client, links.therapist, links.interpreter]) {
+      const gone = await http.get(link);
+      expect(gone.status).toBe(410);
+      expect(gone.body).toMatchObject({ error: { code: 'withdrawn' } });
+    }
+    const page = await http.get(links.client, { headers: { accept: 'text/html', 'accept-language': 'ar' } });
+    expect(page.status).toBe(410);
+    expect(page.text).toContain('dir="rtl"');
+    expect(
+      (await http.post(links.client, { session: 2, instrument: 'alliance-client', answers: {} })).status,
+    ).toBe(410);
+  });
+
+  // Last: it blocks this test's address for the rest of the window.
+  it(`answers 429 after ${ATTEMPT_LIMIT} unknown tokens from one address, even for a good link`, async () => {
+    const links = await enrol();
+    // Earlier tests of this file sent a few unknown tokens from this address already.
+    const statuses: number[] = [];
+    for (let i = 0; i < ATTEMPT_LIMIT; i++)
+      statuses.push((await http.get(`/s/unknownToken${String(i).padStart(8, '0')}`)).status);
+    expect(statuses[0]).toBe(404);
+    expect(statuses.at(-1)).toBe(429);
+    expect(statuses.filter((status) => status !== 404 && status !== 429)).toEqual([]);
+    const blocked = await http.get(links.client);
+    expect(blocked.status).toBe(429);
+    expect(blocked.body).toMatchObject({ error: { code: 'too_many_requests' } });
+  });
+});
