@@ -55,7 +55,9 @@ async function enrol(): Promise<Enrolled> {
 }
 
 const form = (fields: Record<string, string | number>) => ({
-  body: new URLSearchParams(Object.entries(fields).map(([k, v]) => [k, String(v)])).toString(),
+  body: new URLSearchParams(
+    Object.entries(fields).map(([k, v]): [string, string] => [k, String(v)]),
+  ).toString(),
   headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
 });
 
