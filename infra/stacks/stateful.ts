@@ -62,6 +62,8 @@ export class StatefulStack extends Stack {
   public readonly userPoolClient: cognito.UserPoolClient;
   /** The hosted sign-in domain. */
   public readonly userPoolDomain: cognito.UserPoolDomain;
+  /** Host name of the hosted sign-in: `{prefix}.auth.{region}.amazoncognito.com`. */
+  public readonly signInDomain: string;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps = {}) {
     super(scope, id, props);
@@ -167,6 +169,7 @@ export class StatefulStack extends Stack {
     this.userPoolDomain = this.userPool.addDomain('Domain', {
       cognitoDomain: { domainPrefix: props.authDomainPrefix ?? `tandem-${this.account}` },
     });
+    this.signInDomain = `${this.userPoolDomain.domainName}.auth.${this.region}.amazoncognito.com`;
     this.userPoolClient = this.userPool.addClient('DashboardClient', {
       generateSecret: false,
       authFlows: {},

@@ -51,8 +51,8 @@ export interface StatelessStackProps extends StackProps {
   readonly userPool: cognito.IUserPool;
   /** The dashboard pages' client: the authorizer accepts only tokens issued to it. */
   readonly userPoolClient: cognito.IUserPoolClient;
-  /** Base URL of the hosted sign-in (`https://{prefix}.auth.{region}.amazoncognito.com`), for the pages. */
-  readonly signInUrl: string;
+  /** Host of the hosted sign-in (`{prefix}.auth.{region}.amazoncognito.com`), for the pages. */
+  readonly signInDomain: string;
   /**
    * IANA time zone of the study: the nightly job runs at 02:30 there.
    * @default 'Europe/Berlin'
@@ -233,8 +233,8 @@ export class StatelessStack extends Stack {
       if (access.printsLinks)
         f.addEnvironment('TANDEM_PUBLIC_URL', props.publicUrl ?? this.httpApi.apiEndpoint);
       if (access.signsIn) {
-        f.addEnvironment('TANDEM_AUTH_URL', props.signInUrl);
-        f.addEnvironment('TANDEM_AUTH_CLIENT_ID', props.userPoolClient.userPoolClientId);
+        f.addEnvironment('TANDEM_COGNITO_DOMAIN', props.signInDomain);
+        f.addEnvironment('TANDEM_COGNITO_CLIENT_ID', props.userPoolClient.userPoolClientId);
       }
       routeFunctions.set(handler, f);
       const integration = new HttpLambdaIntegration(`${constructIdOf(handler)}Integration`, f, {

@@ -43,7 +43,7 @@ export function buildApp(
     pseudonymSecret: stateful.pseudonymSecret,
     userPool: stateful.userPool,
     userPoolClient: stateful.userPoolClient,
-    signInUrl: stateful.userPoolDomain.baseUrl(),
+    signInDomain: stateful.signInDomain,
     ...(settings.studyTimezone ? { studyTimezone: settings.studyTimezone } : {}),
     ...(settings.nightlyMaxConcurrency ? { nightlyMaxConcurrency: settings.nightlyMaxConcurrency } : {}),
     ...(settings.publicUrl ? { publicUrl: settings.publicUrl } : {}),

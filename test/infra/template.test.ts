@@ -175,6 +175,23 @@ describe('StatelessStack functions', () => {
     expect(document).not.toMatch(/staging|s3:PutObject|dynamodb:PutItem/);
   });
 
+  it('tells the static pages where the hosted sign-in is, through the variables config() reads', () => {
+    stateless.hasResourceProperties('AWS::Lambda::Function', {
+      Description: 'Tandem functions/web/pages.ts',
+      Environment: {
+        Variables: {
+          TANDEM_COGNITO_DOMAIN: {
+            'Fn::Join': [
+              '',
+              Match.arrayWith([{ 'Fn::ImportValue': Match.stringLikeRegexp('UserPoolDomain') }]),
+            ],
+          },
+          TANDEM_COGNITO_CLIENT_ID: { 'Fn::ImportValue': Match.stringLikeRegexp('UserPoolDashboardClient') },
+        },
+      },
+    });
+  });
+
   it('tells functions their table and bucket through the variables config() reads', () => {
     stateless.hasResourceProperties('AWS::Lambda::Function', {
       Description: 'Tandem functions/nightly/combine.ts',
@@ -359,7 +376,7 @@ describe('stack props validation', () => {
         pseudonymSecret: data.pseudonymSecret,
         userPool: data.userPool,
         userPoolClient: data.userPoolClient,
-        signInUrl: 'https://example.org',
+        signInDomain: 'tandem-test.auth.eu-central-1.amazoncognito.com',
         studyTimezone: 'Mars/Olympus',
         nightlyMaxConcurrency: 0,
         sourceRoot,
