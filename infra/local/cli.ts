@@ -118,7 +118,8 @@ async function dev(): Promise<number> {
   say(`Tandem is running at ${server.url}  (data in ${DATA_DIR})`);
   say();
   if (rotated) {
-    const due = rotated.due.map((item) => `${item.instrument} session ${item.session}`).join(', ');
+    const shown = rotated.due.slice(-3).map((item) => `${item.instrument} session ${item.session}`);
+    const due = (rotated.due.length > 3 ? ['…', ...shown] : shown).join(', ');
     say(
       `Demo dyad ${rotated.dyad.dyadId} at site ${rotated.dyad.siteId} — new links, the old ones stopped working${due ? ` (client has due: ${due})` : ''}:`,
     );
@@ -138,19 +139,18 @@ async function dev(): Promise<number> {
   return new Promise<number>(() => {});
 }
 
-interface ReleaseModule {
-  runRelease?: (...args: unknown[]) => Promise<unknown>;
-}
-
-/** Runs the nightly job against the local store and bucket; returns the release id. */
+/** The nightly job against the local store and bucket, as the scheduled function runs it; returns the release id. */
 async function nightly(deps: { store: TandemStore }): Promise<string> {
-  const release = await load<ReleaseModule>('analysis/release.ts', 'the nightly job');
+  const { aggregate } = await import('../../analysis/publish.ts');
   const { bucket } = await import('../../functions/runtime/bucket.ts');
-  if (typeof release.runRelease !== 'function') throw new Error('analysis/release.ts has no runRelease');
-  const result = (await release.runRelease({ store: deps.store, bucket: bucket() })) as {
-    releaseId?: string;
-  };
-  return result.releaseId ?? '(unknown)';
+  const { config } = await import('../../shared/config.ts');
+  const { manifest } = await aggregate({
+    store: deps.store,
+    bucket: bucket(),
+    secret: config().TANDEM_PSEUDONYM_SECRET ?? '',
+    clock: () => new Date(),
+  });
+  return manifest.releaseId;
 }
 
 const COMMANDS: Record<string, Command> = {
@@ -199,24 +199,36 @@ const COMMANDS: Record<string, Command> = {
     },
     positionals: [0, 0],
     async run(values) {
-      wholeNumber(values, 'k');
-      const { aggregate } = await load<{ aggregate: (args: unknown) => Promise<number> }>(
-        'analysis/release.ts',
-        'tandem aggregate',
-      );
       const from = text(values, 'from');
+      const out = text(values, 'out');
+      const releaseId = text(values, 'release-id');
+      const k = wholeNumber(values, 'k');
+      const { aggregate } = await import('../../analysis/publish.ts');
       const { openLocalData } = await import('./access.ts');
-      const local = from === undefined ? await openLocalData(DATA_DIR) : undefined;
+      const { pseudonymSecret } = await import('./server.ts');
+      // The local store is needed unless both input and output are folders.
+      const local = from !== undefined && out !== undefined ? undefined : await openLocalData(DATA_DIR);
       try {
-        return await aggregate({
-          from,
-          out: text(values, 'out'),
-          releaseId: text(values, 'release-id'),
-          k: wholeNumber(values, 'k'),
-          store: local?.store,
-          bucket: local?.bucket,
-          progress: (line: string) => process.stderr.write(`${line}\n`),
+        const result = await aggregate({
+          ...(from === undefined ? (local ? { store: local.store } : {}) : { from }),
+          ...(out === undefined ? (local ? { bucket: local.bucket } : {}) : { out }),
+          ...(releaseId === undefined ? {} : { releaseId }),
+          ...(k === undefined ? {} : { k }),
+          secret: pseudonymSecret(DATA_DIR),
+          clock: () => new Date(),
+          ...(process.stderr.isTTY
+            ? { progress: (line: string) => void process.stderr.write(`${line}\n`) }
+            : {}),
         });
+        for (const problem of result.problems.slice(0, 20)) {
+          process.stderr.write(`skipped ${problem.source} line ${problem.line}: ${problem.message}\n`);
+        }
+        const { manifest } = result;
+        const where = result.destination === 'bucket' ? 'the local bucket' : result.destination;
+        say(
+          `Published release ${manifest.releaseId} to ${where}: ${manifest.files.length} files from ${manifest.inputs.responses} responses of ${manifest.inputs.dyads} dyads (${manifest.inputs.skipped} skipped).`,
+        );
+        return 0;
       } finally {
         await local?.close();
       }

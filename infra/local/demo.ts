@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { type ExportResponse, type GeneratedStudy, generateStudy } from '../../analysis/demo/generate.ts';
 import {
   type DyadLinks,
   type EnrolmentDeps,
@@ -7,50 +7,17 @@ import {
   issueLink,
 } from '../../shared/enrolment/deps.ts';
 import { rotateLink } from '../../shared/enrolment/rotate-link.ts';
-import type { Answers, Role } from '../../shared/instruments/schema.ts';
-import {
-  type Dyad,
-  type Modality,
-  ownerKeyOf,
-  type StoredResponse,
-  type TandemStore,
-} from '../../shared/ports.ts';
-import { studyInstruments } from '../../shared/study/instruments.ts';
+import { CODE_ALPHABET } from '../../shared/ids.ts';
+import type { Role } from '../../shared/instruments/schema.ts';
+import { type DueAdministration, dueFor } from '../../shared/participation/due.ts';
+import { type Dyad, ownerKeyOf, type StoredResponse, type TandemStore } from '../../shared/ports.ts';
 import { Study, type StudyInput } from '../../shared/study/schema.ts';
-import { parseSessions, scheduledUpTo } from '../../shared/study/sessions.ts';
 
-/** A dyad as a raw export holds it (DESIGN §8). */
-export interface DemoDyad {
-  dyadId: string;
-  siteId: string;
-  therapistId: string;
-  modality: Modality;
-  interpreter: boolean;
-  language: string;
-  enrolledOn: string;
-  status: Dyad['status'];
-  lastSession?: number;
-}
-
-/** A response as a raw export holds it (DESIGN §8). */
-export interface DemoResponse {
-  responseId: string;
-  siteId: string;
-  therapistId: string;
-  dyadId: string | null;
-  role: Role;
-  session: number;
-  instrument: string;
-  answers: Answers;
-  submittedOn: string;
-  language: string;
-}
-
-export interface DemoData {
+/** A study with its people and answers, as the generator (analysis/demo/generate.ts) draws one. */
+export type DemoData = Pick<GeneratedStudy, 'dyads' | 'responses'> & {
   study: StudyInput;
-  dyads: DemoDyad[];
-  responses: DemoResponse[];
-}
+  therapists?: GeneratedStudy['therapists'];
+};
 
 export interface SeedDeps {
   store: TandemStore;
@@ -59,9 +26,12 @@ export interface SeedDeps {
   publicUrl?: string;
 }
 
-/** The receipt a participant would have been handed for a stored response. */
+/** The receipt a participant would have been handed for a stored response, in the `R-XXXXXXXX` form of submissions. */
 export function receiptOf(responseId: string): string {
-  return createHash('sha256').update(`receipt:${responseId}`).digest('base64url').slice(0, 16);
+  const bytes = createHash('sha256').update(`receipt:${responseId}`).digest();
+  let receipt = 'R-';
+  for (let i = 0; i < 8; i++) receipt += CODE_ALPHABET[(bytes[i] ?? 0) % CODE_ALPHABET.length];
+  return receipt;
 }
 
 /** Runs `work` over `items`, `width` at a time. */
@@ -85,16 +55,16 @@ export async function storeDemoData(deps: SeedDeps, data: DemoData): Promise<voi
   };
   await inBatches(study.sites, 8, (site) => store.putSite(site));
 
-  const therapists = new Map<string, { siteId: string; therapistId: string; enrolledOn: string }>();
+  // Therapists as the generator lists them; any other therapist a dyad names joins with the dyad.
+  const therapists = new Map(data.therapists?.map((therapist) => [therapist.therapistId, therapist]));
   for (const dyad of data.dyads) {
-    const known = therapists.get(dyad.therapistId);
-    if (!known || dyad.enrolledOn < known.enrolledOn) {
-      therapists.set(dyad.therapistId, {
-        siteId: dyad.siteId,
-        therapistId: dyad.therapistId,
-        enrolledOn: dyad.enrolledOn,
-      });
-    }
+    if (therapists.has(dyad.therapistId)) continue;
+    therapists.set(dyad.therapistId, {
+      siteId: dyad.siteId,
+      therapistId: dyad.therapistId,
+      enrolledOn: dyad.enrolledOn,
+      status: 'active',
+    });
   }
   await inBatches([...therapists.values()], 16, async (therapist) => {
     await store.reserveCode(therapist.therapistId);
@@ -103,11 +73,18 @@ export async function storeDemoData(deps: SeedDeps, data: DemoData): Promise<voi
       { kind: 'therapist', siteId: therapist.siteId, therapistId: therapist.therapistId, role: 'therapist' },
       study.defaultLanguage,
     );
-    await store.putTherapist({ ...therapist, status: 'active', linkHash: link.tokenHash });
+    await store.putTherapist({ ...therapist, linkHash: link.tokenHash });
   });
 
-  const byOwner = new Map<string, DemoResponse[]>();
-  for (const response of data.responses) {
+  // A withdrawn client's answers were deleted with the withdrawal (DESIGN §4): none are stored.
+  const withdrawn = new Set(
+    data.dyads.filter((dyad) => dyad.status === 'withdrawn').map((dyad) => dyad.dyadId),
+  );
+  const kept = data.responses.filter(
+    (response) => response.dyadId === null || !withdrawn.has(response.dyadId),
+  );
+  const byOwner = new Map<string, ExportResponse[]>();
+  for (const response of kept) {
     const key =
       response.dyadId === null
         ? ownerKeyOf({ therapistId: response.therapistId })
@@ -126,6 +103,13 @@ export async function storeDemoData(deps: SeedDeps, data: DemoData): Promise<voi
       if (sessionDates[key] === undefined || day < sessionDates[key]) sessionDates[key] = day;
     }
     const { linkHashes } = await issueDyadLinks(enrolment, dyad);
+    if (dyad.status === 'withdrawn') {
+      // Links of a withdrawn dyad are tombstones that answer 410.
+      for (const tokenHash of Object.values(linkHashes)) {
+        const link = await store.getLink(tokenHash);
+        if (link) await store.putLink({ ...link, withdrawn: true });
+      }
+    }
     await store.putDyad({
       ...dyad,
       currentSession: Math.max(0, ...responses.map((response) => response.session)),
@@ -150,7 +134,7 @@ export async function storeDemoData(deps: SeedDeps, data: DemoData): Promise<voi
     store.putConsent({ ...consent, version: consentVersion }),
   );
 
-  await inBatches(data.responses, 32, (response) => {
+  await inBatches(kept, 32, (response) => {
     const stored: StoredResponse = {
       ...response,
       ownerKey:
@@ -164,16 +148,9 @@ export async function storeDemoData(deps: SeedDeps, data: DemoData): Promise<voi
   await store.putStudy(study);
 }
 
-/** The demo study: from the statistics engineer's generator (analysis/demo/generate.ts) — 3 sites, about 60 dyads. */
-export async function demoData(): Promise<DemoData> {
-  const generator = new URL('../../analysis/demo/generate.ts', import.meta.url);
-  if (existsSync(generator)) {
-    const { generateStudy } = (await import(generator.href)) as {
-      generateStudy: (options: { sites: number; dyads: number; seed?: number }) => DemoData;
-    };
-    return generateStudy({ sites: 3, dyads: 60, seed: 1 });
-  }
-  return temporaryDemoData();
+/** The demo study of `tandem dev`: the synthetic study of DESIGN §10 with 3 sites and 60 dyads. */
+export function demoData(): DemoData {
+  return generateStudy({ sites: 3, dyads: 60, seed: 1 });
 }
 
 /**
@@ -187,42 +164,19 @@ export async function seedDemo(deps: SeedDeps, options: { study?: StudyInput } =
     return true;
   }
   deps.log('First start: seeding the demo study …');
-  const data = await demoData();
+  const data = demoData();
   await storeDemoData(deps, data);
   deps.log(
-    `Seeded ${data.dyads.length} dyads and ${data.responses.length} responses at ${Study.parse(data.study).sites.length} sites.`,
+    `Seeded ${data.dyads.length} dyads, ${data.responses.length} responses, ${Study.parse(data.study).sites.length} sites.`,
   );
   return true;
-}
-
-/** The client questionnaires of a dyad that are due now: scheduled up to its current session and not answered. */
-export function clientDue(
-  study: Study,
-  dyad: Pick<Dyad, 'currentSession' | 'lastSession' | 'status'>,
-  answered: ReadonlyArray<Pick<StoredResponse, 'role' | 'session' | 'instrument'>>,
-): Array<{ instrument: string; session: number }> {
-  const done = new Set(
-    answered.filter((r) => r.role === 'client').map((r) => `${r.session}|${r.instrument}`),
-  );
-  const known = studyInstruments(study);
-  const due: Array<{ instrument: string; session: number }> = [];
-  for (const entry of study.schedule) {
-    if (entry.role !== 'client' || !('sessions' in entry) || !known.has(entry.instrument)) continue;
-    const parsed = parseSessions(entry.sessions);
-    if (!parsed.ok) continue;
-    const upTo =
-      dyad.status === 'ended' && dyad.lastSession !== undefined ? dyad.lastSession : dyad.currentSession;
-    for (const session of scheduledUpTo(parsed.terms, upTo, dyad.lastSession)) {
-      if (!done.has(`${session}|${entry.instrument}`)) due.push({ instrument: entry.instrument, session });
-    }
-  }
-  return due;
 }
 
 export interface RotatedDemo {
   dyad: Dyad;
   links: DyadLinks;
-  due: Array<{ instrument: string; session: number }>;
+  /** What the client owes now. */
+  due: DueAdministration[];
 }
 
 /**
@@ -233,16 +187,20 @@ export interface RotatedDemo {
 export async function rotateDemoLinks(deps: EnrolmentDeps): Promise<RotatedDemo | undefined> {
   const study = await deps.store.getStudy();
   if (!study) return undefined;
-  let best: { dyad: Dyad; due: RotatedDemo['due'] } | undefined;
+  // Best: something due at the dyad's current session (what a client would answer today), then the latest.
+  const rank = (dyad: Dyad, due: DueAdministration[]) =>
+    due.length === 0
+      ? 0
+      : (due.some((item) => item.session === dyad.currentSession) ? 1e6 : 0) + dyad.currentSession;
+  let best: { dyad: Dyad; due: DueAdministration[]; rank: number } | undefined;
   for (const site of study.sites) {
     for (const dyad of await deps.store.listDyads(site.siteId)) {
       if (dyad.status !== 'active') continue;
-      const due = clientDue(study, dyad, await deps.store.listResponses(ownerKeyOf(dyad)));
-      const latest = Math.max(0, ...due.map((item) => item.session));
-      const bestLatest = best ? Math.max(0, ...best.due.map((item) => item.session)) : -1;
-      if (!best || latest > bestLatest) best = { dyad, due };
+      const answered = await deps.store.listResponses(ownerKeyOf(dyad));
+      const due = dueFor(study, { dyad, role: 'client' }, answered, deps.clock());
+      const score = rank(dyad, due);
+      if (!best || score > best.rank) best = { dyad, due, rank: score };
     }
-    if (best && best.due.length > 0) break;
   }
   if (!best) return undefined;
   const actor = 'tandem-dev';
@@ -263,100 +221,4 @@ export async function rotateDemoLinks(deps: EnrolmentDeps): Promise<RotatedDemo 
   if (issued.interpreter) links.interpreter = issued.interpreter;
   const dyad = (await deps.store.getDyad(best.dyad.siteId, best.dyad.dyadId)) ?? best.dyad;
   return { dyad, links, due: best.due };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Temporary: a small deterministic study used only until analysis/demo/generate.ts lands.
-
-function temporaryDemoData(): DemoData {
-  let state = 20271;
-  const random = () => {
-    state = (state * 1103515245 + 12345) % 2147483648;
-    return state / 2147483648;
-  };
-  const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)] as T;
-  const sites = ['north', 'central', 'south'];
-  const study: StudyInput = {
-    studyId: 'alliance-demo',
-    title: { en: 'Alliance demo study', de: 'Allianz-Demostudie' },
-    languages: ['en', 'de', 'ar'],
-    defaultLanguage: 'en',
-    timezone: 'Europe/Berlin',
-    suppressionK: 5,
-    sites: sites.map((siteId) => ({
-      siteId,
-      name: `Clinic ${siteId}`,
-      timezone: 'Europe/Berlin',
-      targetDyads: 25,
-    })),
-    instruments: ['alliance-client', 'alliance-therapist', 'phq9'],
-    schedule: [
-      { instrument: 'alliance-client', role: 'client', sessions: '1-5,every:5' },
-      { instrument: 'alliance-therapist', role: 'therapist', sessions: '1-5,every:5' },
-      { instrument: 'phq9', role: 'client', sessions: 'first,every:5,last' },
-    ],
-    consent: [
-      { version: 1, text: { en: 'I agree to take part.', de: 'Ich stimme zu.', ar: 'أوافق على المشاركة.' } },
-    ],
-  };
-  const dyads: DemoDyad[] = [];
-  const responses: DemoResponse[] = [];
-  const code = (prefix: string, n: number) => `${prefix}-${String(n).padStart(6, '2')}`;
-  let responseCount = 0;
-  sites.forEach((siteId, s) => {
-    for (let d = 0; d < 20; d++) {
-      const dyadId = code('D', s * 100 + d);
-      const therapistId = code('T', s * 10 + (d % 4));
-      const sessions = 1 + Math.floor(random() * 8);
-      const enrolled = new Date(Date.UTC(2026, 5, 1 + d));
-      const dyad: DemoDyad = {
-        dyadId,
-        siteId,
-        therapistId,
-        modality: pick(['in_person', 'online', 'mixed'] as const),
-        interpreter: random() < 0.15,
-        language: pick(['en', 'de', 'ar']),
-        enrolledOn: enrolled.toISOString().slice(0, 10),
-        status: 'active',
-      };
-      dyads.push(dyad);
-      const alliance = 3 + random();
-      for (let session = 1; session <= sessions; session++) {
-        const day = new Date(enrolled.getTime() + (session - 1) * 7 * 86_400_000).toISOString();
-        const answer = (
-          instrument: string,
-          role: Role,
-          items: number,
-          min: number,
-          max: number,
-          mean: number,
-        ) => {
-          const answers: Answers = {};
-          for (let i = 1; i <= items; i++) {
-            answers[`i${i}`] = Math.min(max, Math.max(min, Math.round(mean + (random() - 0.5) * 2)));
-          }
-          responses.push({
-            responseId: `R${++responseCount}`,
-            siteId,
-            therapistId,
-            dyadId,
-            role,
-            session,
-            instrument,
-            answers,
-            submittedOn: day,
-            language: dyad.language,
-          });
-        };
-        // The latest session is often still open for the client, so that something is due.
-        const clientAnswered = session < sessions || random() < 0.3;
-        if (session <= 5 || session % 5 === 0) {
-          if (clientAnswered) answer('alliance-client', 'client', 12, 1, 5, alliance + session * 0.05);
-          answer('alliance-therapist', 'therapist', 12, 1, 5, alliance - 0.3);
-        }
-        if ((session === 1 || session % 5 === 0) && clientAnswered) answer('phq9', 'client', 9, 0, 3, 1.5);
-      }
-    }
-  });
-  return { study, dyads, responses };
 }
