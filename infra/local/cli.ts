@@ -241,14 +241,14 @@ const COMMANDS: Record<string, Command> = {
     positionals: [0, 0],
     async run(values) {
       const out = required(values, 'out');
-      const { exportRaw } = await load<{ exportRaw: (args: unknown) => Promise<unknown> }>(
-        'analysis/export.ts',
-        'tandem export',
-      );
+      const { exportStore } = await import('../../analysis/export.ts');
       const { openLocalData } = await import('./access.ts');
       const local = await openLocalData(DATA_DIR);
       try {
-        await exportRaw({ store: local.store, out });
+        const counts = await exportStore(local.store, out);
+        say(
+          `Exported ${counts.sites} sites, ${counts.dyads} dyads and ${counts.responses} responses to ${out}.`,
+        );
         return 0;
       } finally {
         await local.close();
