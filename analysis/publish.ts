@@ -30,7 +30,7 @@ export interface ReleaseSink {
 export class FolderSink implements ReleaseSink {
   constructor(readonly root: string) {}
 
-  async put(key: string, body: Uint8Array | string): Promise<void> {
+  async put(key: string, body: Uint8Array | string, _contentType?: string): Promise<void> {
     const path = join(this.root, key);
     await mkdir(dirname(path), { recursive: true });
     const temporary = `${path}.partial`;
