@@ -4,13 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exportStore } from '../../analysis/export.ts';
 import { loadRawExport } from '../../analysis/load/raw-export.ts';
-import {
-  aggregate,
-  FolderSink,
-  type Manifest,
-  publishRelease,
-  type ReleaseSink,
-} from '../../analysis/publish.ts';
+import { aggregate, FolderSink, publishRelease, type ReleaseSink } from '../../analysis/publish.ts';
 import { computeRelease, type Manifest } from '../../analysis/release.ts';
 import { MemoryReleaseBucket } from '../../shared/adapters/memory/bucket.ts';
 import { MemoryTandemStore } from '../../shared/adapters/memory/store.ts';
