@@ -100,16 +100,15 @@ export class TandemFunction extends NodejsFunction {
   }
 
   /**
-   * Lets the function list and read the objects under `prefix` (and sign download URLs for them);
-   * sets `TANDEM_BUCKET`.
+   * Lets the function read the objects under `prefix` (and sign download URLs for them) and list
+   * the bucket; sets `TANDEM_BUCKET`.
    */
   bindBucketRead(bucket: s3.IBucket, prefix: string): this {
+    // ListBucket on the whole bucket, without an `s3:prefix` condition: S3 answers a GetObject of a
+    // missing key with 404 only to a caller that may list it (403 otherwise), and the adapters read
+    // "no latest.json yet" from that 404. Listing shows key names, never content.
     this.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['s3:ListBucket'],
-        resources: [bucket.bucketArn],
-        conditions: { StringLike: { 's3:prefix': [`${prefix}*`] } },
-      }),
+      new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }),
     );
     this.addToRolePolicy(
       new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [bucket.arnForObjects(`${prefix}*`)] }),

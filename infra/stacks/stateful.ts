@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -190,5 +190,12 @@ export class StatefulStack extends Stack {
         .withCustomAttributes('sites'),
       writeAttributes: new cognito.ClientAttributes(),
     });
+
+    // What an operator needs after a deploy (docs/deploy.md): where to create users, which table
+    // and bucket the CLI should point at.
+    new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
+    new CfnOutput(this, 'SignInDomain', { value: this.signInDomain });
+    new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, 'ReleaseBucketName', { value: this.releaseBucket.bucketName });
   }
 }

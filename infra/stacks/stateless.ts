@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { Duration, Stack, type StackProps, TimeZone } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps, TimeZone } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -252,6 +252,10 @@ export class StatelessStack extends Stack {
     }
     this.routeFunctions = routeFunctions;
     this.publicRoutes = publicRoutes;
+    new CfnOutput(this, 'ApiUrl', {
+      value: this.httpApi.apiEndpoint,
+      description: 'Origin of the participant links and dashboards; its /signin goes into callbackUrls',
+    });
 
     // Nightly release pipeline ----------------------------------------------------------------
     const listSites = fn('NightlyListSites', NIGHTLY_HANDLERS.listSites, {
@@ -337,6 +341,7 @@ export class StatelessStack extends Stack {
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
+    new CfnOutput(this, 'NightlyStateMachineArn', { value: this.nightlyStateMachine.stateMachineArn });
     if (props.alarmEmail) {
       const topic = new sns.Topic(this, 'AlarmTopic', { displayName: 'Tandem alarms', enforceSSL: true });
       topic.addSubscription(new snsSubscriptions.EmailSubscription(props.alarmEmail));
