@@ -67,7 +67,14 @@ async function answerAll(page: Page, choice: number): Promise<number> {
 
 /** Whether the page fits a 360 px screen without sideways scrolling. */
 const fitsPhone = (page: Page) =>
-  page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+  page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth');
+
+/** Bytes of the document and of every resource it loaded, decoded (uncompressed), from Resource Timing. */
+const PAGE_BYTES = `(() => {
+  const [navigation] = performance.getEntriesByType('navigation');
+  const resources = performance.getEntriesByType('resource');
+  return (navigation ? navigation.decodedBodySize : 0) + resources.reduce((sum, r) => sum + r.decodedBodySize, 0);
+})()`;
 
 const TEXT = {
   en: { thanks: 'Thank you', questionnaire: 'Questionnaire 1 of 2' },
@@ -209,13 +216,7 @@ describe('participant pages in Chromium', () => {
         requests.length = 0;
         page.on('request', (request) => requests.push(request.url()));
         await page.reload();
-        const bytes = await page.evaluate(() => {
-          const [navigation] = performance.getEntriesByType('navigation') as PerformanceNavigationTiming[];
-          const resources = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
-          return (
-            (navigation?.decodedBodySize ?? 0) + resources.reduce((sum, r) => sum + r.decodedBodySize, 0)
-          );
-        });
+        const bytes = await page.evaluate<number>(PAGE_BYTES);
         const html = await page.content();
         expect(bytes).toBeGreaterThan(Buffer.byteLength(html) / 2);
         sizes[`${instrument} ${language}`] = bytes;
