@@ -7,7 +7,7 @@ import { BUILTIN_SCALES, releaseFiles } from '../../analysis/columns.ts';
 import { generateStudy } from '../../analysis/demo/generate.ts';
 import { aggregate } from '../../analysis/publish.ts';
 import type { Manifest } from '../../analysis/release.ts';
-import type { codebookFiles } from '../../analysis/write/codebook.ts';
+import type { CodebookFile } from '../../analysis/write/codebook.ts';
 import {
   CombineInput,
   combine,
