@@ -40,8 +40,9 @@ ul.plain{margin:0;padding-inline-start:1.1rem}
 .overdue{color:#a4161a;font-weight:600}
 .muted{color:#4a5563}
 form.inline{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:flex-end}
-form.inline label{display:flex;flex-direction:column;font-size:.85rem;gap:.15rem}
-form.inline label.check{flex-direction:row;align-items:center;gap:.35rem;font-size:.95rem}
+form.inline .field{display:flex;flex-direction:column;gap:.15rem}
+form.inline .field label{font-size:.85rem}
+form.inline label.check{display:flex;align-items:center;gap:.35rem}
 .once{border:2px solid #2e7d32;background:#eef7ee;border-radius:.5rem;padding:.75rem;margin:.75rem 0}
 .once code{font-size:.85rem;overflow-wrap:anywhere}
 details.actions summary{cursor:pointer;color:#1f5fbf}
@@ -295,15 +296,18 @@ const SCRIPT = `
       .catch(function (error) { if (win) win.close(); fail(error); });
   }
 
-  function labelled(text, control) { return h('label', {}, [text, control]); }
-  function languageSelect(id) {
-    return h('select', { id: id, name: 'language' }, state.study.languages.map(function (lang) {
+  function labelled(text, control, id) {
+    control.id = id;
+    return h('div', { class: 'field' }, [h('label', { for: id, text: text }), control]);
+  }
+  function languageSelect() {
+    return h('select', { name: 'language' }, state.study.languages.map(function (lang) {
       return h('option', { value: lang, selected: lang === state.study.defaultLanguage, text: lang });
     }));
   }
   function therapistForm(siteId) {
     var form = h('form', { class: 'inline', 'aria-labelledby': 'add-therapist-h' }, [
-      labelled('Language of their pages', languageSelect('therapist-language')),
+      labelled('Language of their pages', languageSelect(), 'therapist-language'),
       h('button', { type: 'submit', text: 'Add therapist' }),
     ]);
     form.addEventListener('submit', function (event) {
@@ -322,9 +326,9 @@ const SCRIPT = `
     var active = therapists.filter(function (t) { return t.status === 'active'; });
     if (!active.length) return h('p', { class: 'muted', text: 'Add a therapist first; every dyad belongs to one.' });
     var form = h('form', { class: 'inline', 'aria-labelledby': 'enrol-h' }, [
-      labelled('Therapist', h('select', { name: 'therapistId', id: 'enrol-therapist' }, active.map(function (t) { return h('option', { value: t.therapistId, text: t.therapistId }); }))),
-      labelled('Modality', h('select', { name: 'modality', id: 'enrol-modality' }, MODALITIES.map(function (m) { return h('option', { value: m[0], text: m[1] }); }))),
-      labelled('Language', languageSelect('enrol-language')),
+      labelled('Therapist', h('select', { name: 'therapistId' }, active.map(function (t) { return h('option', { value: t.therapistId, text: t.therapistId }); })), 'enrol-therapist'),
+      labelled('Modality', h('select', { name: 'modality' }, MODALITIES.map(function (m) { return h('option', { value: m[0], text: m[1] }); })), 'enrol-modality'),
+      labelled('Language', languageSelect(), 'enrol-language'),
       h('label', { class: 'check' }, [h('input', { type: 'checkbox', name: 'interpreter', id: 'enrol-interpreter' }), 'With an interpreter']),
       h('button', { type: 'submit', text: 'Enrol dyad' }),
     ]);
@@ -371,7 +375,7 @@ const SCRIPT = `
     if (dyad.status === 'withdrawn') return h('span', { class: 'muted', text: 'withdrawn' });
     var roles = dyad.interpreter ? ['client', 'therapist', 'interpreter'] : ['client', 'therapist'];
     var rotate = h('form', { class: 'inline' }, [
-      labelled('Role', h('select', { name: 'role' }, roles.map(function (r) { return h('option', { value: r, text: r }); }))),
+      labelled('Role', h('select', { name: 'role' }, roles.map(function (r) { return h('option', { value: r, text: r }); })), 'rotate-role-' + id),
       h('button', { type: 'submit', class: 'secondary', text: 'New link' }),
     ]);
     rotate.addEventListener('submit', function (event) {
@@ -391,7 +395,7 @@ const SCRIPT = `
     ];
     if (dyad.status === 'active') {
       var end = h('form', { class: 'inline' }, [
-        labelled('Last session', h('input', { type: 'number', name: 'lastSession', min: Math.max(dyad.currentSession, 1), max: 999, required: true, value: Math.max(dyad.currentSession, 1) })),
+        labelled('Last session', h('input', { type: 'number', name: 'lastSession', min: Math.max(dyad.currentSession, 1), max: 999, required: true, value: Math.max(dyad.currentSession, 1) }), 'last-session-' + id),
         h('button', { type: 'submit', class: 'secondary', text: 'End dyad' }),
       ]);
       end.addEventListener('submit', function (event) {
