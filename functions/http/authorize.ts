@@ -5,8 +5,13 @@ import type { HttpEvent, HttpResult, Principal } from './event.ts';
 
 export type AuthorizedEvent = HttpEvent & { principal?: Principal };
 
+// HTTP APIs refuse a route path that ends in '/' and send `/coordinator/` to `GET /coordinator`
+// (infra/stacks/stateless.ts), so a route is found under both keys.
 const routesByKey = new Map<string, RouteSpec>(
-  ROUTES.map((route) => [`${route.method} ${route.path}`, route]),
+  ROUTES.flatMap((route) => [
+    [`${route.method} ${route.path}`, route],
+    [`${route.method} ${route.path.replace(/(.)\/$/, '$1')}`, route],
+  ]),
 );
 
 /** The route an event was sent to, by its API Gateway route key. */

@@ -1,5 +1,6 @@
 import { config } from '../../shared/config.ts';
 import { NotFoundError } from '../../shared/errors.ts';
+import { routeOf } from '../http/authorize.ts';
 import { html } from '../http/respond.ts';
 import { httpRoute } from '../http/route.ts';
 import { coordinatorPage } from './coordinator-page.ts';
@@ -22,7 +23,9 @@ const pages: Record<string, () => string> = {
 
 /** The static pages: sign-in, coordinator dashboard, researcher page. They hold no data; their scripts call the API. */
 export const handler = httpRoute({}, async ({ event }) => {
-  const page = pages[event.routeKey];
+  // In AWS the dashboards arrive as `GET /coordinator` (no trailing slash): key by the declared route.
+  const route = routeOf(event);
+  const page = pages[`${route.method} ${route.path}`];
   if (!page) throw new NotFoundError(`No page at ${event.rawPath}.`);
   return html(200, page());
 });
