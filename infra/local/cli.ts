@@ -15,6 +15,15 @@ export class UsageError extends Error {}
 type Options = NonNullable<ParseArgsConfig['options']>;
 type Values = Record<string, string | boolean | undefined>;
 
+/** What analysis/demo/write.ts's demoData takes. */
+interface DemoDataArgs {
+  out: string;
+  sites: number;
+  dyads: number;
+  responses: number | undefined;
+  seed: number | undefined;
+}
+
 interface Command {
   usage: string;
   summary: string;
@@ -173,18 +182,27 @@ const COMMANDS: Record<string, Command> = {
     },
     positionals: [0, 0],
     async run(values) {
+      const out = required(values, 'out');
+      const sites = wholeNumber(values, 'sites');
+      const dyads = wholeNumber(values, 'dyads');
+      if (sites === undefined) throw new UsageError('--sites is required');
+      if (dyads === undefined) throw new UsageError('--dyads is required');
       const args = {
-        out: required(values, 'out'),
-        sites: wholeNumber(values, 'sites') ?? required(values, 'sites'),
-        dyads: wholeNumber(values, 'dyads') ?? required(values, 'dyads'),
-        responses: wholeNumber(values, 'responses'),
+        out,
+        sites,
+        dyads,
+        responses: wholeNumber(values, 'responses', 0),
         seed: wholeNumber(values, 'seed', 0),
       };
-      const { demoData } = await load<{ demoData: (args: unknown) => Promise<unknown> }>(
-        'analysis/demo/write.ts',
-        'tandem demo-data',
+      const { demoData } = await load<{
+        demoData: (
+          args: typeof args,
+        ) => Promise<{ dir: string; dyads: number; responses: number; bytes: number }>;
+      }>('analysis/demo/write.ts', 'tandem demo-data');
+      const written = await demoData(args);
+      say(
+        `Wrote ${written.dyads} dyads and ${written.responses} responses (${written.bytes} bytes) to ${written.dir}.`,
       );
-      await demoData(args);
       return 0;
     },
   },
