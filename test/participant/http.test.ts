@@ -1,4 +1,8 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { aggregate } from '../../analysis/publish.ts';
 import type { LocalServer } from '../../infra/local/server.ts';
 import { hashToken } from '../../shared/ids.ts';
 import { ATTEMPT_LIMIT } from '../../shared/participation/attempts.ts';
@@ -52,6 +56,20 @@ async function enrol(): Promise<Enrolled> {
     therapist: path(dyad.body.links.therapist),
     interpreter: path(dyad.body.links.interpreter),
   };
+}
+
+/** Runs the nightly job on the store into a folder; the response count and site_session_summary.csv. */
+async function release(releaseId: string): Promise<{ responses: number; summary: string }> {
+  const out = await mkdtemp(join(tmpdir(), 'tandem-participant-release-'));
+  const { manifest } = await aggregate({
+    store: stack.store,
+    out,
+    releaseId,
+    secret: 'participant-test',
+    clock: () => new Date(`${releaseId}T03:00:00Z`),
+  });
+  const summary = await readFile(join(out, 'releases', releaseId, 'site_session_summary.csv'), 'utf8');
+  return { responses: manifest.inputs.responses, summary };
 }
 
 const form = (fields: Record<string, string | number>) => ({
@@ -213,6 +231,8 @@ describe('participant routes over HTTP', () => {
       );
     }
     expect(await stack.store.listResponses(`DYAD#${links.dyadId}`)).toHaveLength(2);
+    const before = await release('2027-01-01');
+    expect(before.summary).toContain(',alliance-therapist,');
     const unconfirmed = await http.post(`${links.client}/withdraw`, {});
     expect(unconfirmed.status).toBe(400);
     expect(unconfirmed.body).toMatchObject({ error: { details: [{ path: 'confirm' }] } });
