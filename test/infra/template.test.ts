@@ -1,9 +1,9 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES, STAFF_ROLES } from '../../functions/routes.ts';
 import { StatefulStack } from '../../infra/stacks/stateful.ts';
 import { apiPathOf, LAMBDA_TRANSIENT_ERRORS, StatelessStack } from '../../infra/stacks/stateless.ts';
@@ -38,6 +38,10 @@ beforeAll(() => {
   stateful = template('TandemStateful');
   stateless = template('TandemStateless');
 }, 120_000);
+
+afterAll(() => {
+  for (const dir of [sourceRoot, outdir]) rmSync(dir, { recursive: true, force: true });
+});
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
 const resourcesOf = (template: Template, type: string): Record<string, Resource> =>
