@@ -257,6 +257,28 @@ describe('participant routes over HTTP', () => {
     ).toBe(410);
   });
 
+  it('gives a therapist link this month’s therapist-level questionnaire, without a session question', async () => {
+    const added = await http.post<{ link: string }>('/api/v1/sites/berlin/therapists', {}, { as: 'lead' });
+    const link = new URL(added.body.link).pathname;
+    await http.post(`${link}/consent`, { version: 1 });
+    expect((await http.get(link)).body).toEqual({
+      step: 'questionnaire',
+      session: 1,
+      due: ['therapist-wellbeing'],
+      answered: [],
+      instrument: 'therapist-wellbeing',
+    });
+    const answers = answersAll(6, 2);
+    expect((await http.post(link, { session: 2, instrument: 'therapist-wellbeing', answers })).status).toBe(
+      400,
+    );
+    expect((await http.post(link, { session: 1, instrument: 'therapist-wellbeing', answers })).status).toBe(
+      201,
+    );
+    const page = await http.get(link, { headers: { accept: 'text/html' } });
+    expect(page.text).toContain('All answered');
+  });
+
   // Last: it blocks this test's address for the rest of the window.
   it(`answers 429 after ${ATTEMPT_LIMIT} unknown tokens from one address, even for a good link`, async () => {
     const links = await enrol();
