@@ -14,6 +14,7 @@ header button{background:#fff;color:#14365f;border:0}
 main{padding:1rem 1.25rem 3rem;max-width:1400px;margin:0 auto}
 h2{font-size:1.2rem;margin:1.5rem 0 .5rem}
 h3{font-size:1.1rem;margin:0 0 .5rem}
+section>h3{margin-top:1.25rem}
 h4{font-size:1rem;margin:1rem 0 .35rem}
 button,select,input{font:inherit}
 button{padding:.35rem .8rem;border-radius:.35rem;border:1px solid #1f5fbf;background:#1f5fbf;color:#fff;cursor:pointer}
