@@ -187,7 +187,7 @@ const COMMANDS: Record<string, Command> = {
       const dyads = wholeNumber(values, 'dyads');
       if (sites === undefined) throw new UsageError('--sites is required');
       if (dyads === undefined) throw new UsageError('--dyads is required');
-      const args = {
+      const args: DemoDataArgs = {
         out,
         sites,
         dyads,
@@ -196,7 +196,7 @@ const COMMANDS: Record<string, Command> = {
       };
       const { demoData } = await load<{
         demoData: (
-          args: typeof args,
+          args: DemoDataArgs,
         ) => Promise<{ dir: string; dyads: number; responses: number; bytes: number }>;
       }>('analysis/demo/write.ts', 'tandem demo-data');
       const written = await demoData(args);
