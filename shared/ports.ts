@@ -14,6 +14,8 @@ export interface Therapist {
   status: 'active' | 'withdrawn';
   /** SHA-256 of the therapist's current link token (therapist-level instruments). */
   linkHash?: string;
+  /** Copy of the consent version last agreed to (see TandemStore.noteConsentVersion). */
+  consentVersions?: ConsentVersions;
 }
 
 export interface Dyad {
@@ -33,6 +35,29 @@ export interface Dyad {
   /** SHA-256 of each role's current link token. A link whose hash is not here no longer works. */
   linkHashes: Partial<Record<Role, string>>;
   /** Set when a safety flag fired and the site should follow up; never carries an answer. */
+  safetyFollowUp?: string;
+  /** Copy of the consent version each role last agreed to (see TandemStore.noteConsentVersion). */
+  consentVersions?: ConsentVersions;
+}
+
+/**
+ * The consent version each role of an owner agreed to, copied onto the dyad or therapist item so
+ * that opening a link needs no query of the consents. The consent items stay the record: a copy
+ * may be missing (items written before copies existed, a crash between the two writes), never ahead.
+ */
+export type ConsentVersions = Partial<Record<Role, number>>;
+
+/** A dyad's or a therapist's item: the owner of consents and responses. */
+export type OwnerRef = { siteId: string; dyadId: string } | { siteId: string; therapistId: string };
+
+/** What one submission tells its dyad (TandemStore.noteSession). */
+export interface SessionNote {
+  session: number;
+  /** The day the session was reported: becomes `sessionDates[session]` unless that is set. */
+  date: string;
+  /** Raise `currentSession` to `session` where it is lower; false when the caller knows it is not. */
+  raise: boolean;
+  /** The day a safety flag fired: becomes `safetyFollowUp` unless that is set. */
   safetyFollowUp?: string;
 }
 
@@ -118,6 +143,16 @@ export interface TandemStore {
   getLink(tokenHash: string): Promise<Link | undefined>;
   putConsent(consent: Consent): Promise<void>;
   listConsents(ownerKey: string): Promise<Consent[]>;
+  /**
+   * Sets (or, with undefined, removes) the copy of a role's consent version on its owner's item,
+   * in one update that leaves every other field alone; nothing when the owner does not exist.
+   */
+  noteConsentVersion(owner: OwnerRef, role: Role, version: number | undefined): Promise<void>;
+  /**
+   * Applies a submission's note to a dyad without reading it: one conditional update (two when
+   * another member raised the session meanwhile), other fields untouched; nothing for an unknown dyad.
+   */
+  noteSession(siteId: string, dyadId: string, note: SessionNote): Promise<void>;
 
   // responses
   /** Conditional put on the natural key (owner, role, session, instrument). */

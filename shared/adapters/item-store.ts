@@ -1,11 +1,14 @@
 import { ValidationError } from '../errors.ts';
+import type { Role } from '../instruments/schema.ts';
 import type {
   AuditEvent,
   Consent,
   Dyad,
   Link,
+  OwnerRef,
   PutResult,
   ReleaseRecord,
+  SessionNote,
   StoredResponse,
   TandemStore,
   Therapist,
@@ -36,10 +39,26 @@ export interface ItemQuery {
   limit?: number;
 }
 
+/** A top-level attribute, or one entry of a map attribute. */
+export type ItemPath = readonly [attribute: string] | readonly [map: string, entry: string];
+
+/**
+ * Changes to one existing item, applied together or not at all. Setting a map entry needs the
+ * map to exist (DynamoDB refuses the path otherwise); `ifAbsent` keeps a value already there.
+ */
+export interface ItemUpdate {
+  set?: ReadonlyArray<{ path: ItemPath; value: unknown; ifAbsent?: boolean }>;
+  remove?: readonly ItemPath[];
+  /** Conditions besides the item's existence; a missing attribute is never less than anything. */
+  when?: ReadonlyArray<{ path: ItemPath; exists: boolean } | { path: ItemPath; lessThan: number }>;
+}
+
 /** What the store needs from a table: single-item writes and key-ordered queries. */
 export interface ItemTable {
   /** Writes the item; with `ifAbsent`, returns false instead when an item with that key exists. */
   put(item: Item, options?: { ifAbsent?: boolean }): Promise<boolean>;
+  /** Updates an existing item in place; false when it does not exist or a condition fails. */
+  update(key: ItemKey, update: ItemUpdate): Promise<boolean>;
   get(key: ItemKey): Promise<Item | undefined>;
   delete(key: ItemKey): Promise<void>;
   /** Every matching item in sort-key order (all pages), up to `limit`. */
@@ -59,6 +78,12 @@ const consentSk = (role: string, version: number): string => `CONSENT#${role}#v$
 const responseSk = (r: Pick<StoredResponse, 'role' | 'session' | 'instrument'>): string =>
   `RESP#${r.role}#${String(r.session).padStart(3, '0')}#${r.instrument}`;
 const SITES_INDEX_PK = 'SITES';
+
+/** Key of the item of a dyad or a therapist. */
+const ownerItemKey = (owner: OwnerRef): ItemKey => ({
+  pk: `SITE#${owner.siteId}`,
+  sk: 'dyadId' in owner ? `DYAD#${owner.dyadId}` : `THER#${owner.therapistId}`,
+});
 
 /** Key of a response item from its natural key (owner, role, session, instrument). */
 export const responseKey = (
@@ -188,6 +213,45 @@ export class ItemTandemStore implements TandemStore {
     return items
       .map((item) => domainOf<Consent>(item))
       .sort((a, b) => a.role.localeCompare(b.role) || a.version - b.version);
+  }
+
+  async noteConsentVersion(owner: OwnerRef, role: Role, version: number | undefined): Promise<void> {
+    const key = ownerItemKey(owner);
+    const map = ['consentVersions'] as const;
+    if (version === undefined) {
+      await this.table.update(key, { remove: [[...map, role]], when: [{ path: map, exists: true }] });
+      return;
+    }
+    // Items written before the copies existed have no map: create it whole; when another role
+    // creates it at the same moment, the next round sets the entry.
+    for (let round = 0; round < 3; round++) {
+      const entry = { set: [{ path: [...map, role] as const, value: version }] };
+      if (await this.table.update(key, { ...entry, when: [{ path: map, exists: true }] })) return;
+      const whole = { set: [{ path: map, value: { [role]: version } }] };
+      if (await this.table.update(key, { ...whole, when: [{ path: map, exists: false }] })) return;
+      if (!(await this.table.get(key))) return;
+    }
+    throw new Error(`the consent copy of ${key.pk} ${key.sk} could not be written`);
+  }
+
+  async noteSession(siteId: string, dyadId: string, note: SessionNote): Promise<void> {
+    const key = ownerItemKey({ siteId, dyadId });
+    const set: Array<{ path: ItemPath; value: unknown; ifAbsent?: boolean }> = [
+      { path: ['sessionDates', String(note.session)], value: note.date, ifAbsent: true },
+    ];
+    if (note.safetyFollowUp !== undefined)
+      set.push({ path: ['safetyFollowUp'], value: note.safetyFollowUp, ifAbsent: true });
+    const raise = { set: [...set, { path: ['currentSession'] as const, value: note.session }] };
+    if (
+      note.raise &&
+      (await this.table.update(key, {
+        ...raise,
+        when: [{ path: ['currentSession'], lessThan: note.session }],
+      }))
+    )
+      return;
+    // Another member has reached this session or a later one: note the rest only.
+    await this.table.update(key, { set });
   }
 
   async putResponse(response: StoredResponse): Promise<PutResult<StoredResponse>> {

@@ -252,6 +252,114 @@ export function storeContract(adapter: string, start: () => Promise<StoreFixture
         await store.deleteConsent({ ownerKey: 'THER#T-AAAAAA', role: 'therapist', version: 1 });
         expect(await store.listConsents('THER#T-AAAAAA')).toEqual([{ ...consent, version: 2 }]);
       });
+
+      it('noteConsentVersion copies a role’s version onto a dyad or therapist without touching other fields', async () => {
+        await fresh();
+        const stored = dyad('wien', 'D-222222');
+        await store.putDyad(stored);
+        await store.putTherapist(therapist('wien', 'T-AAAAAA'));
+        await store.noteConsentVersion({ siteId: 'wien', dyadId: 'D-222222' }, 'client', 1);
+        await store.noteConsentVersion({ siteId: 'wien', dyadId: 'D-222222' }, 'interpreter', 1);
+        await store.noteConsentVersion({ siteId: 'wien', dyadId: 'D-222222' }, 'client', 2);
+        await store.noteConsentVersion({ siteId: 'wien', therapistId: 'T-AAAAAA' }, 'therapist', 3);
+        expect(await store.getDyad('wien', 'D-222222')).toEqual({
+          ...stored,
+          consentVersions: { client: 2, interpreter: 1 },
+        });
+        expect((await store.getTherapist('wien', 'T-AAAAAA'))?.consentVersions).toEqual({ therapist: 3 });
+        await store.noteConsentVersion({ siteId: 'wien', dyadId: 'D-222222' }, 'interpreter', undefined);
+        expect((await store.getDyad('wien', 'D-222222'))?.consentVersions).toEqual({ client: 2 });
+      });
+
+      it('noteConsentVersion keeps both roles when two note at once, and does nothing for an unknown owner or copy', async () => {
+        await fresh();
+        await store.putDyad(dyad('wien', 'D-222222'));
+        const owner = { siteId: 'wien', dyadId: 'D-222222' };
+        await Promise.all([
+          store.noteConsentVersion(owner, 'client', 1),
+          store.noteConsentVersion(owner, 'therapist', 1),
+          store.noteConsentVersion(owner, 'interpreter', 1),
+        ]);
+        expect((await store.getDyad('wien', 'D-222222'))?.consentVersions).toEqual({
+          client: 1,
+          therapist: 1,
+          interpreter: 1,
+        });
+        await store.noteConsentVersion({ siteId: 'wien', dyadId: 'D-UNKNWN' }, 'client', 1);
+        expect(await store.getDyad('wien', 'D-UNKNWN')).toBeUndefined();
+        await store.putTherapist(therapist('wien', 'T-AAAAAA'));
+        await store.noteConsentVersion({ siteId: 'wien', therapistId: 'T-AAAAAA' }, 'therapist', undefined);
+        expect(await store.getTherapist('wien', 'T-AAAAAA')).toEqual(therapist('wien', 'T-AAAAAA'));
+      });
+    });
+
+    describe('noteSession', () => {
+      it('raises the current session, dates the session once and sets the safety follow-up once', async () => {
+        await fresh();
+        const stored = dyad('wien', 'D-222222');
+        await store.putDyad(stored);
+        await store.noteSession('wien', 'D-222222', {
+          session: 5,
+          date: '2027-02-09',
+          raise: true,
+          safetyFollowUp: '2027-02-09',
+        });
+        await store.noteSession('wien', 'D-222222', {
+          session: 5,
+          date: '2027-02-10',
+          raise: true,
+          safetyFollowUp: '2027-02-10',
+        });
+        expect(await store.getDyad('wien', 'D-222222')).toEqual({
+          ...stored,
+          currentSession: 5,
+          sessionDates: { ...stored.sessionDates, '5': '2027-02-09' },
+          safetyFollowUp: '2027-02-09',
+        });
+      });
+
+      it('never lowers the current session, but dates an earlier undated session', async () => {
+        await fresh();
+        const stored = dyad('wien', 'D-222222', { currentSession: 6, sessionDates: { '6': '2027-02-16' } });
+        await store.putDyad(stored);
+        await store.noteSession('wien', 'D-222222', { session: 4, date: '2027-02-17', raise: true });
+        expect(await store.getDyad('wien', 'D-222222')).toEqual({
+          ...stored,
+          sessionDates: { '4': '2027-02-17', '6': '2027-02-16' },
+        });
+      });
+
+      it('keeps the highest session and every date when members note sessions at once', async () => {
+        await fresh();
+        const stored = dyad('wien', 'D-222222', { currentSession: 0, sessionDates: {} });
+        await store.putDyad(stored);
+        await Promise.all(
+          [3, 1, 4, 2].map((session) =>
+            store.noteSession('wien', 'D-222222', { session, date: `2027-02-0${session}`, raise: true }),
+          ),
+        );
+        expect(await store.getDyad('wien', 'D-222222')).toEqual({
+          ...stored,
+          currentSession: 4,
+          sessionDates: { '1': '2027-02-01', '2': '2027-02-02', '3': '2027-02-03', '4': '2027-02-04' },
+        });
+      });
+
+      it('leaves fields it does not note alone, and creates no dyad', async () => {
+        await fresh();
+        await store.putDyad(dyad('wien', 'D-222222'));
+        await store.noteSession('wien', 'D-222222', { session: 4, date: '2027-02-02', raise: true });
+        const ended = {
+          ...(await store.getDyad('wien', 'D-222222'))!,
+          status: 'ended' as const,
+          lastSession: 4,
+        };
+        await store.putDyad(ended);
+        await store.noteSession('wien', 'D-222222', { session: 4, date: '2027-02-03', raise: false });
+        expect(await store.getDyad('wien', 'D-222222')).toEqual(ended);
+        await store.noteSession('wien', 'D-UNKNWN', { session: 1, date: '2027-02-02', raise: true });
+        expect(await store.getDyad('wien', 'D-UNKNWN')).toBeUndefined();
+      });
     });
 
     describe('putResponse', () => {

@@ -12,8 +12,17 @@ import {
   PutCommand,
   QueryCommand,
   type QueryCommandInput,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { type Item, type ItemKey, type ItemQuery, type ItemTable, ItemTandemStore } from '../item-store.ts';
+import {
+  type Item,
+  type ItemKey,
+  type ItemPath,
+  type ItemQuery,
+  type ItemTable,
+  ItemTandemStore,
+  type ItemUpdate,
+} from '../item-store.ts';
 
 /** The CreateTable input of Tandem's one table: pk/sk, GSI `gsi1` (gsi1pk/gsi1sk), on demand. */
 export function tableDefinition(tableName: string): CreateTableCommandInput {
@@ -79,6 +88,55 @@ class DynamoDbItemTable implements ItemTable {
       return true;
     } catch (error) {
       if (options.ifAbsent && error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async update(key: ItemKey, update: ItemUpdate): Promise<boolean> {
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    // Every name and value goes through a placeholder: attribute names may be reserved words.
+    const path = (parts: ItemPath): string =>
+      parts
+        .map((part) => {
+          const name = `#n${Object.keys(names).length}`;
+          names[name] = part;
+          return name;
+        })
+        .join('.');
+    const value = (v: unknown): string => {
+      const name = `:v${Object.keys(values).length}`;
+      values[name] = v;
+      return name;
+    };
+    const sets = (update.set ?? []).map((s) => {
+      const target = path(s.path);
+      return `${target} = ${s.ifAbsent ? `if_not_exists(${target}, ${value(s.value)})` : value(s.value)}`;
+    });
+    const removes = (update.remove ?? []).map(path);
+    const conditions = ['attribute_exists(pk)'];
+    for (const w of update.when ?? []) {
+      if ('lessThan' in w) conditions.push(`${path(w.path)} < ${value(w.lessThan)}`);
+      else conditions.push(`${w.exists ? 'attribute_exists' : 'attribute_not_exists'}(${path(w.path)})`);
+    }
+    const expression = [
+      sets.length > 0 ? `SET ${sets.join(', ')}` : '',
+      removes.length > 0 ? `REMOVE ${removes.join(', ')}` : '',
+    ].join(' ');
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: key.pk, sk: key.sk },
+          UpdateExpression: expression.trim(),
+          ConditionExpression: conditions.join(' AND '),
+          ExpressionAttributeNames: names,
+          ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
       throw error;
     }
   }

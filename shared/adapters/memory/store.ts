@@ -1,4 +1,34 @@
-import { type Item, type ItemKey, type ItemQuery, type ItemTable, ItemTandemStore } from '../item-store.ts';
+import {
+  type Item,
+  type ItemKey,
+  type ItemPath,
+  type ItemQuery,
+  type ItemTable,
+  ItemTandemStore,
+  type ItemUpdate,
+} from '../item-store.ts';
+
+type Attributes = Record<string, unknown>;
+
+const isMap = (value: unknown): value is Attributes =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The value at a path, undefined when it or its map is missing. */
+function valueAt(item: Attributes, path: ItemPath): unknown {
+  const [first, entry] = path;
+  const top = item[first];
+  if (entry === undefined) return top;
+  return isMap(top) ? top[entry] : undefined;
+}
+
+/** The object holding a path's last part, refusing (as DynamoDB does) a map entry whose map is missing. */
+function holderOf(item: Attributes, path: ItemPath): [Attributes, string] {
+  const [first, entry] = path;
+  if (entry === undefined) return [item, first];
+  const map = item[first];
+  if (!isMap(map)) throw new Error(`the document path ${path.join('.')} is invalid for update`);
+  return [map, entry];
+}
 
 /** ItemTable in a Map, with DynamoDB's semantics: copies in and out, sort-key order, conditional put. */
 class MemoryItemTable implements ItemTable {
@@ -12,6 +42,31 @@ class MemoryItemTable implements ItemTable {
     }
     if (options.ifAbsent && partition.has(item.sk)) return false;
     partition.set(item.sk, structuredClone(item));
+    return true;
+  }
+
+  async update(key: ItemKey, update: ItemUpdate): Promise<boolean> {
+    const stored = this.partitions.get(key.pk)?.get(key.sk);
+    if (!stored) return false;
+    for (const condition of update.when ?? []) {
+      const current = valueAt(stored, condition.path);
+      const holds =
+        'lessThan' in condition
+          ? typeof current === 'number' && current < condition.lessThan
+          : (current !== undefined) === condition.exists;
+      if (!holds) return false;
+    }
+    // Changed on a copy, so that a refused path leaves the item as it was.
+    const next = structuredClone(stored);
+    for (const { path, value, ifAbsent } of update.set ?? []) {
+      const [holder, name] = holderOf(next, path);
+      if (!ifAbsent || holder[name] === undefined) holder[name] = structuredClone(value);
+    }
+    for (const path of update.remove ?? []) {
+      const [holder, name] = holderOf(next, path);
+      delete holder[name];
+    }
+    this.partitions.get(key.pk)?.set(key.sk, next);
     return true;
   }
 
