@@ -81,19 +81,22 @@ const MU_INTERPRETER = 44;
 const SD_SITE = 0.9;
 const SD_THERAPIST = 1.6;
 const SD_DYAD = 5.5;
-const SD_SESSION = 3;
+const SD_SESSION = 2.5;
 const SLOPE_MEAN = 0.8;
 const SLOPE_SD = 0.4;
 /** Alliance shared by therapist ratings: gives client–therapist r ≈ .35. */
 const THERAPIST_SHARE = 0.3;
 const SD_THERAPIST_BIAS = 2.5;
 const SD_THERAPIST_NOISE = 4.5;
-const SD_ITEM = 0.55;
+/** Item noise around total/12: alpha ≈ .88 for clients, a little lower for therapists. */
+const SD_ITEM = 0.6;
+const SD_ITEM_THERAPIST = 0.5;
 const P_MISSING_ITEM = 0.015;
 const P_RUPTURE = 0.07;
 const P_REPAIR = 0.75;
+const REPAIR_GAIN = 3;
 /** Latent alliance–outcome correlation, spread across sites (≈ .28 observed). */
-const RHO_OUTCOME = 0.4;
+const RHO_OUTCOME = 0.44;
 const SD_RHO_SITE = 0.08;
 const P_RESPOND: Record<Role, number> = { client: 0.9, therapist: 0.93, interpreter: 0.85 };
 const P_WELLBEING = 0.8;
@@ -357,7 +360,7 @@ function uuid(random: Random): string {
 }
 
 function clamp(value: number, min: number, max: number): number {
-  return value < min ? min : value > max ? max : value;
+  return Math.min(max, Math.max(min, value));
 }
 
 /** Item answers around base + offsets[i]; some items skipped (null); reverse items stored as answered. */
@@ -373,7 +376,11 @@ function itemAnswers(
   const items = def.items;
   for (let i = 0; i < items.length; i++) {
     const item = items[i]!;
-    const keyed = clamp(Math.round(base + (offsets ? offsets[i]! : 0) + sd * random.normal()), min, max);
+    // Math.max turns a rounded −0 into 0.
+    const keyed = Math.max(
+      min,
+      Math.min(max, Math.round(base + (offsets ? offsets[i]! : 0) + sd * random.normal())),
+    );
     answers[item.id] = random.next() < P_MISSING_ITEM ? null : item.reverse ? min + max - keyed : keyed;
   }
   return answers;
@@ -455,10 +462,12 @@ function* dyadResponses(p: Plan, index: number, scale: number, seed: number): Ge
   let repairing = false;
   const owner: Owner = { siteId: site.siteId, therapistId: therapist.therapistId, dyadId: dyad.dyadId };
   for (let s = 1; s <= n; s++) {
-    // Ruptures: a sharp drop, usually repaired by the next session, otherwise fading.
-    if (rupture !== 0) rupture = repairing || rupture * 0.5 > -1 ? 0 : rupture * 0.5;
+    // Ruptures: a sharp drop, usually repaired at the next session (a little above the old level,
+    // as repaired ruptures tend to leave), otherwise fading slowly.
+    if (rupture < 0) rupture = repairing ? REPAIR_GAIN : rupture * 0.7 > -1 ? 0 : rupture * 0.7;
+    else if (rupture > 0) rupture = 0;
     if (s >= 2 && random.next() < P_RUPTURE) {
-      rupture = -(7 + 6 * random.next());
+      rupture = -(10 + 6 * random.next());
       repairing = random.next() < P_REPAIR;
     }
     const noise = SD_SESSION * random.normal();
@@ -477,7 +486,7 @@ function* dyadResponses(p: Plan, index: number, scale: number, seed: number): Ge
           THERAPIST_SHARE * (level + trend + noise) +
           0.5 * rupture +
           SD_THERAPIST_NOISE * random.normal();
-        const answers = itemAnswers(random, therapistDef, rating / 12, ALLIANCE_OFFSETS, SD_ITEM);
+        const answers = itemAnswers(random, therapistDef, rating / 12, ALLIANCE_OFFSETS, SD_ITEM_THERAPIST);
         yield exportResponse(random, owner, 'therapist', s, therapistDef.id, answers, day, site.language);
       }
       if (dyad.interpreter && random.next() < P_RESPOND.interpreter) {
@@ -599,7 +608,8 @@ export function streamStudy(options: GenerateOptions): StudyStream {
   const seed = (options.seed ?? 1) >>> 0;
   const p = plan(options, seed);
   const cap = options.responses;
-  const scale = cap === undefined ? 1 : scaleFor(p, cap);
+  // Aim a few standard deviations above the cap, so that the cap (not chance) sets the count.
+  const scale = cap === undefined ? 1 : scaleFor(p, cap + 3 * Math.sqrt(cap) + 5);
   const dyads: ExportDyad[] = p.dyads.map((dyad) => {
     const n = observedSessions(dyad, scale);
     const record: ExportDyad = {
