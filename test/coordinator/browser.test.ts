@@ -57,7 +57,10 @@ describe('coordinator dashboard in Chromium', () => {
     await page.waitForURL(`${stack.url}/coordinator/`);
     await page.getByRole('heading', { name: 'Berlin', level: 3 }).waitFor();
 
-    await page.getByRole('button', { name: 'Add therapist' }).click();
+    // By keyboard: from the language field, Tab reaches the button and Enter submits.
+    await page.focus('#therapist-language');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
     const therapistNote = page.locator('#shown-once .once');
     await therapistNote.getByText(/^Therapist T-/).waitFor();
 
@@ -97,6 +100,11 @@ describe('coordinator dashboard in Chromium', () => {
       404,
     );
     expect(await axeViolations(card)).toEqual([]);
+    // Three panels print on a single sheet of either paper size.
+    for (const format of ['A4', 'Letter'] as const) {
+      const pdf = (await card.pdf({ format })).toString('latin1');
+      expect(pdf.match(/\/Type\s*\/Page\b/g)).toHaveLength(1);
+    }
     await context.close();
   });
 
