@@ -183,7 +183,9 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   const port = await listen(server, options.port);
   const url = `http://localhost:${port}`;
 
-  // The environment first: everything that reads config() reads it after this.
+  // The environment first: everything that reads config() reads it after this. The SDK's notice
+  // about future Node versions is for maintainers (the lock file pins the SDK), not for each start.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   process.env.TANDEM_PUBLIC_URL = url;
   process.env.TANDEM_PSEUDONYM_SECRET = pseudonymSecret(dataDir);
   process.env.TANDEM_TABLE ??= 'tandem';
