@@ -180,6 +180,21 @@ function allianceBySession(rows: Row[]): string {
 <p class="note">Every instrument, scale and site is in <code>site_session_summary.csv</code>.</p>`;
 }
 
+/** All-site alpha of every scale, and per site only the client alliance total: one row per site stays readable at 50 sites. */
+function reliabilitySection(rows: Row[]): string {
+  const pooled = rows.filter((r) => r.site === ALL_SITES);
+  const bySite = rows.filter(
+    (r) =>
+      r.site !== ALL_SITES &&
+      r.instrument === 'alliance-client' &&
+      r.role === 'client' &&
+      r.scale === 'total',
+  );
+  return `${dataTable(reliability, pooled, "Cronbach's alpha with Feldt 95% CI, first administrations, all sites")}
+${dataTable(reliability, bySite, "Client alliance total: Cronbach's alpha by site")}
+<p class="note">Every scale at every site is in <code>reliability.csv</code>.</p>`;
+}
+
 function rupturesChart(rows: Row[]): string {
   const oneSd = rows.filter((r) => r.threshold === '1sd');
   return barChart({
@@ -287,15 +302,7 @@ export function renderReport(input: ReportInput): string {
     { id: 'holdings', title: 'What this release holds', content: holdings(input) },
     { id: 'enrolment', title: 'Enrolment and response rates by site', content: enrolment(input.sites) },
     { id: 'alliance', title: 'Alliance by session', content: allianceBySession(table(siteSessionSummary)) },
-    {
-      id: 'reliability',
-      title: 'Reliability',
-      content: dataTable(
-        reliability,
-        table(reliability),
-        "Cronbach's alpha with Feldt 95% CI, first administrations",
-      ),
-    },
+    { id: 'reliability', title: 'Reliability', content: reliabilitySection(table(reliability)) },
     {
       id: 'agreement',
       title: 'Client–therapist agreement',

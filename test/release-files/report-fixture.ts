@@ -15,6 +15,10 @@ import {
   therapistWellbeing,
   trajectories,
 } from '../../analysis/columns.ts';
+import { generateStudy } from '../../analysis/demo/generate.ts';
+import { StudyDataBuilder } from '../../analysis/load/study-data.ts';
+import { computeRelease, renderRelease } from '../../analysis/release.ts';
+import { Study } from '../../shared/study/schema.ts';
 
 // A hand-made release for the report tests: three sites, one of them small enough to be
 // suppressed, so every section has ordinary rows and suppressed ones.
@@ -348,4 +352,17 @@ export function reportFixture(): ReportInput {
       },
     ],
   };
+}
+
+/** report.html of the demo study of `tandem dev` (3 sites, 60 dyads), rendered by the release pipeline. */
+export function demoReport(): string {
+  const generated = generateStudy({ sites: 3, dyads: 60, seed: 1 });
+  const builder = new StudyDataBuilder(Study.parse(generated.study));
+  for (const [i, dyad] of generated.dyads.entries()) builder.addDyad(dyad, 'dyads', i + 1);
+  for (const [i, response] of generated.responses.entries())
+    builder.addResponse(response, 'responses', i + 1);
+  const files = renderRelease(computeRelease(builder.finish(), 5), '2027-03-01', 'report-test');
+  const report = files.find((file) => file.name === 'report.html');
+  if (!report) throw new Error('the release has no report.html');
+  return new TextDecoder().decode(report.body);
 }

@@ -2,7 +2,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPORT_CHARTS, renderReport } from '../../analysis/write/report.ts';
 import { axeViolations, launchChromium } from './browser.ts';
-import { reportFixture } from './report-fixture.ts';
+import { demoReport, reportFixture } from './report-fixture.ts';
 
 describe('renderReport', () => {
   const html = renderReport(reportFixture());
@@ -33,7 +33,7 @@ describe('report.html in Chromium with the network blocked', () => {
     await browser?.close();
   });
 
-  it('makes no request, draws every chart and has no axe-core violations', async () => {
+  async function offline(html: string) {
     const page = await browser.newPage();
     const attempted: string[] = [];
     await page.route('**/*', async (route) => {
@@ -41,7 +41,12 @@ describe('report.html in Chromium with the network blocked', () => {
       await route.abort();
     });
     page.on('request', (request) => attempted.push(request.url()));
-    await page.setContent(renderReport(reportFixture()), { waitUntil: 'load' });
+    await page.setContent(html, { waitUntil: 'load' });
+    return { page, attempted };
+  }
+
+  it('makes no request, draws every chart and has no axe-core violations', async () => {
+    const { page, attempted } = await offline(renderReport(reportFixture()));
 
     const charts = await page.$$eval('svg[data-chart]', (nodes) =>
       nodes.map((n) => ({ chart: n.getAttribute('data-chart'), width: n.getBoundingClientRect().width })),
@@ -60,6 +65,21 @@ describe('report.html in Chromium with the network blocked', () => {
     expect(await page.locator('svg[data-chart="alliance-by-session"] polyline').count()).toBe(2);
 
     expect(await page.getByRole('cell', { name: 'suppressed' }).count()).toBeGreaterThan(5);
+    expect(await axeViolations(page)).toEqual([]);
+    expect(attempted).toEqual([]);
+    await page.close();
+  });
+
+  it('renders the demo study of `tandem dev` through the release pipeline with every chart, offline and axe-clean', async () => {
+    const { page, attempted } = await offline(demoReport());
+    const charts = await page.$$eval('svg[data-chart]', (nodes) =>
+      nodes.map((n) => n.getAttribute('data-chart')),
+    );
+    expect(charts.sort()).toEqual([...REPORT_CHARTS].sort());
+    const forest = page.locator('svg[data-chart="alliance-outcome"]');
+    expect(await forest.locator('[data-estimate="site"]').count()).toBe(3);
+    expect(await forest.locator('polygon[data-estimate="pooled"]').count()).toBe(1);
+    expect(await page.locator('svg[data-chart="alliance-by-session"] polyline').count()).toBe(2);
     expect(await axeViolations(page)).toEqual([]);
     expect(attempted).toEqual([]);
     await page.close();
