@@ -37,6 +37,7 @@ svg.chart{width:100%;height:auto;max-width:520px;display:block}
 table{border-collapse:collapse;width:100%;font-size:.9rem}
 th,td{text-align:start;padding:.3rem .45rem;border-bottom:1px solid #e1e4e8;vertical-align:top}
 th{background:#eef0f3}
+th[scope=row],td.num{white-space:nowrap}
 ul.plain{margin:0;padding-inline-start:1.1rem}
 .overdue{color:#a4161a;font-weight:600}
 .muted{color:#4a5563}
@@ -151,12 +152,21 @@ const SCRIPT = `
   }
 
   // Dyad-level response rate by session, one bar per role.
-  function responseRows(figures) {
+  // Sessions one by one when there are few; else 1–5 one by one, then 6–10, 11–20, 21–30 …, since
+  // later sessions have few dyads each and their rates would jump between 0 and 100%.
+  function sessionBin(session, binned) {
+    if (!binned || session <= 5) return { key: session, label: String(session) };
+    if (session <= 10) return { key: 6, label: '6–10' };
+    var from = Math.floor((session - 1) / 10) * 10 + 1;
+    return { key: from, label: from + '–' + (from + 9) };
+  }
+  function responseRows(figures, binned) {
     var byKey = {};
     figures.schedule.forEach(function (row) {
       if (row.level !== 'dyad' || row.due === 0) return;
-      var key = row.role + '#' + row.session;
-      var entry = byKey[key] || (byKey[key] = { role: row.role, session: row.session, due: 0, completed: 0 });
+      var bin = sessionBin(row.session, binned);
+      var key = row.role + '#' + bin.key;
+      var entry = byKey[key] || (byKey[key] = { role: row.role, session: bin.key, label: bin.label, due: 0, completed: 0 });
       entry.due += row.due;
       entry.completed += row.completed;
     });
@@ -164,13 +174,16 @@ const SCRIPT = `
       .sort(function (a, b) { return a.session - b.session || a.role.localeCompare(b.role); });
   }
   function responseChart(figures) {
-    var rows = responseRows(figures);
-    if (!rows.length) return h('p', { class: 'muted', text: 'No questionnaire has been due yet.' });
+    var table = responseRows(figures, false);
+    if (!table.length) return h('p', { class: 'muted', text: 'No questionnaire has been due yet.' });
+    var distinct = table.map(function (r) { return r.session; }).filter(function (v, i, a) { return a.indexOf(v) === i; });
+    var rows = distinct.length > 10 ? responseRows(figures, true) : table;
     var roles = ['client', 'therapist', 'interpreter'].filter(function (r) { return rows.some(function (x) { return x.role === r; }); });
-    var sessions = rows.map(function (r) { return r.session; }).filter(function (v, i, a) { return a.indexOf(v) === i; });
+    var bins = [];
+    rows.forEach(function (r) { if (!bins.some(function (b) { return b.key === r.session; })) bins.push({ key: r.session, label: r.label }); });
     var width = 480, height = 200, left = 40, right = 8, top = 10, bottom = 30;
     var y = function (v) { return top + (height - top - bottom) * (1 - v); };
-    var slot = (width - left - right) / sessions.length;
+    var slot = (width - left - right) / bins.length;
     var bar = Math.min(18, (slot * 0.8) / roles.length);
     var overall = rows.reduce(function (a, r) { return a + r.completed; }, 0) / rows.reduce(function (a, r) { return a + r.due; }, 0);
     var label = 'Response rate by session and role; overall ' + percent(overall) + ' of questionnaires due were completed.';
@@ -179,42 +192,64 @@ const SCRIPT = `
       append(svg, s('line', { x1: left, x2: width - right, y1: y(v), y2: y(v), stroke: v === 0 ? '#6b7480' : '#d5d9df' }));
       append(svg, s('text', { x: left - 4, y: y(v) + 4, 'text-anchor': 'end', 'font-size': 11, fill: '#333', text: Math.round(v * 100) + '%' }));
     });
-    sessions.forEach(function (session, i) {
+    bins.forEach(function (bin, i) {
       var x0 = left + i * slot + (slot - bar * roles.length) / 2;
       roles.forEach(function (role, j) {
-        var row = rows.find(function (r) { return r.role === role && r.session === session; });
+        var row = rows.find(function (r) { return r.role === role && r.session === bin.key; });
         if (!row) return;
         var rate = row.completed / row.due;
         append(svg, s('rect', { x: x0 + j * bar, y: y(rate), width: bar - 1, height: Math.max(y(0) - y(rate), 0.5), fill: ROLE_COLOURS[role] }, [
-          s('title', { text: role + ', session ' + session + ': ' + row.completed + ' of ' + row.due + ' (' + percent(rate) + ')' }),
+          s('title', { text: role + ', session ' + bin.label + ': ' + row.completed + ' of ' + row.due + ' (' + percent(rate) + ')' }),
         ]));
       });
-      var every = Math.ceil(sessions.length / 12);
-      if (i % every === 0) append(svg, s('text', { x: left + i * slot + slot / 2, y: height - 14, 'text-anchor': 'middle', 'font-size': 11, fill: '#333', text: String(session) }));
+      var every = Math.ceil(bins.length / 12);
+      if (i % every === 0) append(svg, s('text', { x: left + i * slot + slot / 2, y: height - 14, 'text-anchor': 'middle', 'font-size': 10, fill: '#333', text: bin.label }));
     });
     append(svg, s('text', { x: (left + width) / 2, y: height - 1, 'text-anchor': 'middle', 'font-size': 11, fill: '#333', text: 'session' }));
     var legend = h('ul', { class: 'legend' }, roles.map(function (role) {
       return h('li', {}, [h('span', { style: 'background:' + ROLE_COLOURS[role], 'aria-hidden': 'true' }), role]);
     }));
-    var table = h('table', {}, [
+    var details = h('table', {}, [
       h('caption', { class: 'visually-hidden', text: 'Response rate by session and role' }),
       h('thead', {}, h('tr', {}, [h('th', { scope: 'col', text: 'Session' }), h('th', { scope: 'col', text: 'Role' }), h('th', { scope: 'col', text: 'Completed' }), h('th', { scope: 'col', text: 'Due' }), h('th', { scope: 'col', text: 'Rate' })])),
-      h('tbody', {}, rows.map(function (r) {
+      h('tbody', {}, table.map(function (r) {
         return h('tr', {}, [h('td', { text: r.session }), h('td', { text: r.role }), h('td', { text: r.completed }), h('td', { text: r.due }), h('td', { text: percent(r.completed / r.due) })]);
       })),
     ]);
-    return h('figure', {}, [svg, legend, h('figcaption', { text: label }), h('details', {}, [h('summary', { text: 'Response rates as a table' }), table])]);
+    return h('figure', {}, [svg, legend, h('figcaption', { text: label }), h('details', {}, [h('summary', { text: 'Response rates by session as a table' }), details])]);
   }
 
   function kpi(term, value, alert) {
     return h('div', {}, [h('dt', { text: term }), h('dd', { class: alert ? 'alert' : null, text: value })]);
   }
+  // The most overdue first; five shown, the rest one click away.
+  function overdueTable(rows, caption) {
+    return h('table', {}, [
+      h('caption', { class: 'visually-hidden', text: caption }),
+      h('thead', {}, h('tr', {}, ['Dyad', 'Therapist', 'Overdue', 'Oldest', 'Roles'].map(function (c) { return h('th', { scope: 'col', text: c }); }))),
+      h('tbody', {}, rows.map(function (r) {
+        return h('tr', {}, [h('th', { scope: 'row', text: r.dyadId }), h('td', { text: r.therapistId }), h('td', { text: r.count }),
+          h('td', { class: 'num', text: r.oldest === null ? '–' : r.oldest + ' days' }), h('td', { text: r.roles })]);
+      })),
+    ]);
+  }
   function overdueList(figures) {
     if (!figures.overdue.length) return h('p', { class: 'muted', text: 'No dyad is overdue.' });
-    return h('ul', { class: 'plain' }, figures.overdue.map(function (d) {
-      var items = d.items.map(function (i) { return i.role + ' ' + i.instrument + ' session ' + i.session + (i.daysDue === null ? '' : ' (due ' + i.daysDue + ' days)'); });
-      return h('li', {}, [h('strong', { text: d.dyadId }), ' · therapist ' + d.therapistId + ': ' + items.join('; ')]);
-    }));
+    var rows = figures.overdue.map(function (d) {
+      var perRole = {};
+      var oldest = null;
+      d.items.forEach(function (i) {
+        perRole[i.role] = (perRole[i.role] || 0) + 1;
+        if (i.daysDue !== null && (oldest === null || i.daysDue > oldest)) oldest = i.daysDue;
+      });
+      var roles = Object.keys(perRole).map(function (role) { return role + ' ' + perRole[role]; }).join(', ');
+      return { dyadId: d.dyadId, therapistId: d.therapistId, count: d.items.length, oldest: oldest, roles: roles };
+    }).sort(function (a, b) { return (b.oldest || 0) - (a.oldest || 0) || a.dyadId.localeCompare(b.dyadId); });
+    var parts = [overdueTable(rows.slice(0, 5), 'Most overdue dyads of ' + figures.name)];
+    if (rows.length > 5) {
+      parts.push(h('details', {}, [h('summary', { text: 'All ' + rows.length + ' overdue dyads' }), overdueTable(rows, 'Overdue dyads of ' + figures.name)]));
+    }
+    return h('div', {}, parts);
   }
   function safetyList(figures) {
     if (!figures.safetyFollowUps.length) return h('p', { class: 'muted', text: 'No safety follow-up is open.' });
