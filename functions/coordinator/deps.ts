@@ -17,6 +17,7 @@ export function actorOf(principal: Principal | undefined): string {
   return principal.subject;
 }
 
+/** Path schemas of the coordinator routes; codes as imports may carry them (`ID_PATTERN`). */
 export const SiteId = z.string().check(z.regex(SITE_ID_PATTERN, 'expected a site id (lower-case slug)'));
 export const Code = z.string().check(z.regex(ID_PATTERN, 'expected a code such as D-93XHM4'));
 
