@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import {
+  consentPage,
+  PAGE_CSP,
+  questionnairePage,
+  sessionPage,
+  thankYouPage,
+} from '../../functions/participant/views.ts';
+import { phq9, sessionRating } from '../../shared/instruments/builtins.ts';
+
+const frame = {
+  language: 'en',
+  languages: ['en', 'de', 'ar'],
+  base: '/s/TOKENtokenTOKEN1234',
+  withdraw: true,
+};
+const view = {
+  session: 3,
+  monthly: false,
+  index: 1,
+  count: 2,
+  values: {},
+  invalid: [],
+  defaultLanguage: 'en',
+};
+
+describe('participant views', () => {
+  it('escape study-supplied text', () => {
+    const html = consentPage(
+      { ...frame, studyTitle: '<b>x</b>' },
+      'I agree <script>alert(1)</script> & "more"',
+      1,
+    );
+    expect(html).not.toContain('<script>');
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;more&quot;');
+    expect(html).toContain('&lt;b&gt;x&lt;/b&gt;');
+  });
+
+  it('set lang and dir on <html>, right to left for Arabic', () => {
+    expect(thankYouPage({ ...frame, language: 'ar' }, 'R-X', undefined)).toMatch(
+      /^<!doctype html><html lang="ar" dir="rtl">/,
+    );
+    expect(thankYouPage({ ...frame, language: 'de' }, 'R-X', undefined)).toMatch(
+      /^<!doctype html><html lang="de" dir="ltr">/,
+    );
+  });
+
+  it('render one labelled radio group per item, with every scale point named where the scale names them', () => {
+    const html = questionnairePage(frame, { ...view, instrument: phq9 });
+    expect(html.match(/<fieldset /g)).toHaveLength(9);
+    expect(html.match(/<legend>/g)).toHaveLength(9);
+    expect(html.match(/type="radio" name="i9"/g)).toHaveLength(4);
+    expect(html).toContain('<span>Nearly every day</span>');
+    expect(html).toContain('Session 3 · Questionnaire 1 of 2');
+  });
+
+  it('number the points of a scale labelled only at its ends, and describe the ends', () => {
+    const html = questionnairePage({ ...frame, language: 'de' }, { ...view, instrument: sessionRating });
+    expect(html.match(/type="radio" name="i1"/g)).toHaveLength(11);
+    expect(html).toContain('<p id="ends">0 = Überhaupt nicht … 10 = Vollkommen</p>');
+    expect(html).toContain('aria-describedby="ends"');
+  });
+
+  it('keep chosen answers and mark invalid items after a failed submission', () => {
+    const html = questionnairePage(frame, {
+      ...view,
+      instrument: phq9,
+      values: { i1: '2' },
+      invalid: ['i4'],
+    });
+    expect(html).toContain('name="i1" value="2" checked');
+    expect(html).toContain('<fieldset id="f-i4" class="bad" aria-describedby="e-i4">');
+    expect(html).toContain('href="#f-i4"');
+  });
+
+  it('pre-fill the session question and mark it when invalid', () => {
+    const html = sessionPage({ ...frame, language: 'de' }, '4', 12, true);
+    expect(html).toContain('value="4"');
+    expect(html).toContain('aria-invalid="true"');
+    expect(html).toContain('Geben Sie eine Zahl von 1 bis 12 ein.');
+  });
+
+  it('allow the inline stylesheet by its hash and nothing else', () => {
+    expect(PAGE_CSP).toMatch(/^default-src 'none'; style-src 'sha256-[A-Za-z0-9+/=]+'; form-action 'self'/);
+  });
+});
