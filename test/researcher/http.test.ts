@@ -82,7 +82,7 @@ describe('release routes over HTTP', () => {
     expect((await api(stack).get(filePath('icc.csv'), { as: 'analyst' })).status).toBe(404);
 
     const events = (await downloads()).slice(before);
-    expect(events.map((e) => [e.target, e.detail?.tier])).toEqual([
+    expect(events.map((e) => [e.target, e.detail?.tier]).sort()).toEqual([
       [`${FIXTURE_RELEASE}/agreement.csv`, 'open'],
       [`${FIXTURE_RELEASE}/scores_long.csv`, 'analyst'],
     ]);
