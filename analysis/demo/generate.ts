@@ -85,7 +85,7 @@ const SD_SESSION = 2.5;
 const SLOPE_MEAN = 0.8;
 const SLOPE_SD = 0.4;
 /** Alliance shared by therapist ratings: gives client–therapist r ≈ .35. */
-const THERAPIST_SHARE = 0.3;
+const THERAPIST_SHARE = 0.27;
 const SD_THERAPIST_BIAS = 2.5;
 const SD_THERAPIST_NOISE = 4.5;
 /** Item noise around total/12: alpha ≈ .88 for clients, a little lower for therapists. */
@@ -350,13 +350,14 @@ function scaleFor(p: Plan, target: number): number {
 }
 
 const HEX4 = Array.from({ length: 65536 }, (_, i) => i.toString(16).padStart(4, '0'));
+const HEX3 = Array.from({ length: 4096 }, (_, i) => i.toString(16).padStart(3, '0'));
 
 /** A version-4-shaped UUID from the seeded stream: 96 random bits are plenty to keep ids unique. */
 function uuid(random: Random): string {
   const a = (random.next() * 4294967296) >>> 0;
   const b = (random.next() * 4294967296) >>> 0;
   const c = (random.next() * 4294967296) >>> 0;
-  return `${HEX4[a >>> 16]}${HEX4[a & 0xffff]}-${HEX4[b >>> 16]}-4${HEX4[b & 0xfff]!.slice(1)}-a${HEX4[c >>> 20]!.slice(1)}-${HEX4[c & 0xffff]}${HEX4[(a ^ b) & 0xffff]}${HEX4[(b ^ c) >>> 16]}`;
+  return `${HEX4[a >>> 16]}${HEX4[a & 0xffff]}-${HEX4[b >>> 16]}-4${HEX3[b & 0xfff]}-a${HEX3[c >>> 20]}-${HEX4[c & 0xffff]}${HEX4[(a ^ b) & 0xffff]}${HEX4[(b ^ c) >>> 16]}`;
 }
 
 function clamp(value: number, min: number, max: number): number {

@@ -49,41 +49,42 @@ export function responseLine(r: ExportResponse): string {
   return `{"responseId":${quote(r.responseId)},"siteId":${quote(r.siteId)},"therapistId":${quote(r.therapistId)},"dyadId":${dyad},"role":"${r.role}","session":${r.session},"instrument":${quote(r.instrument)},"answers":${answersJson(r.answers)},"submittedOn":${quote(r.submittedOn)},"language":${quote(r.language)}}`;
 }
 
-async function writeLines(
+// Lines are encoded straight into 1 MB buffers: no joined strings for the collector to chase.
+async function writeLines<T>(
   path: string,
-  lines: Iterable<string>,
+  records: Iterable<T>,
+  line: (record: T) => string,
   onProgress?: (lines: number) => void,
 ): Promise<{ lines: number; bytes: number }> {
   const stream = createWriteStream(path);
-  let chunk: string[] = [];
-  let chunkLength = 0;
+  let buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+  let offset = 0;
   let count = 0;
   let bytes = 0;
   const flush = async () => {
-    const buffer = Buffer.from(`${chunk.join('\n')}\n`);
-    bytes += buffer.length;
-    chunk = [];
-    chunkLength = 0;
+    const full = buffer.subarray(0, offset);
+    bytes += offset;
+    buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+    offset = 0;
     // Respect backpressure so a million lines never pile up in memory.
-    if (!stream.write(buffer)) await once(stream, 'drain');
+    if (!stream.write(full)) await once(stream, 'drain');
   };
-  for (const line of lines) {
-    chunk.push(line);
-    chunkLength += line.length + 1;
-    count++;
-    if (chunkLength >= CHUNK_BYTES) {
-      await flush();
+  for (const record of records) {
+    const text = `${line(record)}\n`;
+    // UTF-8 takes at most 3 bytes per UTF-16 unit.
+    if (offset + text.length * 3 > buffer.length) {
+      if (offset > 0) await flush();
+      if (text.length * 3 > buffer.length) buffer = Buffer.allocUnsafe(text.length * 3);
       onProgress?.(count);
     }
+    offset += buffer.write(text, offset);
+    count++;
   }
-  if (chunk.length > 0) await flush();
+  if (offset > 0) await flush();
+  onProgress?.(count);
   stream.end();
   await once(stream, 'finish');
   return { lines: count, bytes };
-}
-
-function* map<T, U>(values: Iterable<T>, f: (value: T) => U): Generator<U> {
-  for (const value of values) yield f(value);
 }
 
 /** Writes `study.json`, `dyads.jsonl` and `responses.jsonl` (streamed) into dir (created if needed). */
@@ -95,15 +96,8 @@ export async function writeRawExport(
   await mkdir(dir, { recursive: true });
   const study = `${JSON.stringify(data.study, null, 2)}\n`;
   await writeFile(join(dir, 'study.json'), study);
-  const dyads = await writeLines(
-    join(dir, 'dyads.jsonl'),
-    map(data.dyads, (dyad) => JSON.stringify(dyad)),
-  );
-  const responses = await writeLines(
-    join(dir, 'responses.jsonl'),
-    map(data.responses, responseLine),
-    onProgress,
-  );
+  const dyads = await writeLines(join(dir, 'dyads.jsonl'), data.dyads, (dyad) => JSON.stringify(dyad));
+  const responses = await writeLines(join(dir, 'responses.jsonl'), data.responses, responseLine, onProgress);
   return {
     dir,
     dyads: dyads.lines,
