@@ -49,7 +49,7 @@ form.inline label.check{display:flex;align-items:center;gap:.35rem}
 .once code{font-size:.85rem;overflow-wrap:anywhere}
 details.actions summary{cursor:pointer;color:#1f5fbf}
 details.actions form{margin:.35rem 0}
-#status{min-height:1.5rem;font-weight:600}
+#status{min-height:1.5rem;margin:.25rem 0;font-weight:600}
 #status.error{color:#a4161a}
 .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 `;
@@ -219,6 +219,14 @@ const SCRIPT = `
     return h('figure', {}, [svg, legend, h('figcaption', { text: label }), h('details', {}, [h('summary', { text: 'Response rates by session as a table' }), details])]);
   }
 
+  // Therapist-level questionnaires are monthly, not per session: one line instead of a chart.
+  function monthlyLine(figures) {
+    var rows = figures.schedule.filter(function (r) { return r.level === 'therapist'; });
+    if (!rows.length) return null;
+    var due = rows.reduce(function (a, r) { return a + r.due; }, 0);
+    var completed = rows.reduce(function (a, r) { return a + r.completed; }, 0);
+    return h('p', { text: 'Monthly therapist questionnaires: ' + completed + ' of ' + due + ' completed (' + percent(due ? completed / due : null) + ').' });
+  }
   function kpi(term, value, alert) {
     return h('div', {}, [h('dt', { text: term }), h('dd', { class: alert ? 'alert' : null, text: value })]);
   }
@@ -226,9 +234,9 @@ const SCRIPT = `
   function overdueTable(rows, caption) {
     return h('table', {}, [
       h('caption', { class: 'visually-hidden', text: caption }),
-      h('thead', {}, h('tr', {}, ['Dyad', 'Therapist', 'Overdue', 'Oldest', 'Roles'].map(function (c) { return h('th', { scope: 'col', text: c }); }))),
+      h('thead', {}, h('tr', {}, ['Dyad', 'Overdue', 'Oldest', 'Roles'].map(function (c) { return h('th', { scope: 'col', text: c }); }))),
       h('tbody', {}, rows.map(function (r) {
-        return h('tr', {}, [h('th', { scope: 'row', text: r.dyadId }), h('td', { text: r.therapistId }), h('td', { text: r.count }),
+        return h('tr', {}, [h('th', { scope: 'row', text: r.dyadId }), h('td', { text: r.count }),
           h('td', { class: 'num', text: r.oldest === null ? '–' : r.oldest + ' days' }), h('td', { text: r.roles })]);
       })),
     ]);
@@ -283,6 +291,7 @@ const SCRIPT = `
       ]),
       h('h4', { text: 'Enrolment against target' }), enrolmentChart(figures),
       h('h4', { text: 'Response rate by session and role' }), responseChart(figures),
+      monthlyLine(figures),
       h('h4', { text: 'Safety follow-ups' }), safetyList(figures),
       h('h4', { text: 'Overdue dyads' }), overdueList(figures),
       h('p', {}, h('button', { type: 'button', class: 'secondary', onclick: function () { downloadCsv(figures.siteId); }, text: 'Download ' + figures.name + ' figures (CSV)' })),
