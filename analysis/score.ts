@@ -123,27 +123,30 @@ export function scoredTable(
   const { data } = scored;
   const r = data.responses;
   const n = order ? order.length : r.count;
-  const dyadName = new Array<string | null>(n);
-  const therapistName = new Array<string>(n);
-  const site = new Array<string>(n);
-  const role = new Array<string>(n);
+  const dyadName: (string | null)[] = [];
+  const therapistName: string[] = [];
+  const site: string[] = [];
+  const role: string[] = [];
   const session = new Int32Array(n);
-  const instrument = new Array<string>(n);
-  const modality = new Array<string | null>(n);
-  const interpreter = new Array<boolean | null>(n);
+  const instrument: string[] = [];
+  const modality: (string | null)[] = [];
+  const interpreter: (boolean | null)[] = [];
   const week = new Float64Array(n);
   const scales = scored.scales.map(() => new Float64Array(n));
+  const siteIds = data.sites.map((s) => s.siteId);
+  const instrumentIds = data.instruments.map((def) => def.id);
   for (let row = 0; row < n; row++) {
     const i = order ? order[row]! : row;
     const d = r.dyad[i]!;
-    dyadName[row] = d < 0 ? null : names.dyad[d]!;
-    therapistName[row] = names.therapist[r.therapist[i]!]!;
-    site[row] = data.sites[r.site[i]!]!.siteId;
-    role[row] = ROLES[r.role[i]!]!;
+    // push, not new Array(n): V8 keeps a large pre-sized array in slow dictionary mode.
+    dyadName.push(d < 0 ? null : names.dyad[d]!);
+    therapistName.push(names.therapist[r.therapist[i]!]!);
+    site.push(siteIds[r.site[i]!]!);
+    role.push(ROLES[r.role[i]!]!);
     session[row] = r.session[i]!;
-    instrument[row] = data.instruments[r.instrument[i]!]!.id;
-    modality[row] = d < 0 ? null : MODALITIES[data.dyads.modality[d]!]!;
-    interpreter[row] = d < 0 ? null : data.dyads.interpreter[d] === 1;
+    instrument.push(instrumentIds[r.instrument[i]!]!);
+    modality.push(d < 0 ? null : MODALITIES[data.dyads.modality[d]!]!);
+    interpreter.push(d < 0 ? null : data.dyads.interpreter[d] === 1);
     week[row] = d < 0 ? Number.NaN : scored.week[i]!;
     for (let s = 0; s < scales.length; s++) scales[s]![row] = scored.scales[s]![i]!;
   }

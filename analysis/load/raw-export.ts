@@ -49,7 +49,7 @@ export async function readJsonLines(
   let line = 0;
   for await (const text of lines) {
     line++;
-    if (text.length === 0 || text.trim().length === 0) continue;
+    if (text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim().length === 0)) continue;
     let value: unknown;
     try {
       value = JSON.parse(text);

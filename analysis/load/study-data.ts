@@ -171,6 +171,19 @@ export class StudyDataBuilder {
     );
   }
 
+  /** Submission dates repeat across thousands of responses: parse each distinct one once. */
+  private readonly days = new Map<string, number>();
+
+  private dayOf(value: unknown): number {
+    if (typeof value !== 'string') return Number.NaN;
+    let day = this.days.get(value);
+    if (day === undefined) {
+      day = isoDay(value);
+      this.days.set(value, day);
+    }
+    return day;
+  }
+
   /** Records a line that could not even be parsed. */
   addMalformed(source: string, line: number, message: string): void {
     this.problem(source, line, message);
@@ -259,7 +272,7 @@ export class StudyDataBuilder {
     const def = this.instruments[instrumentIndex]!;
     if (!def.roles.includes(r.role as Role))
       return `role: ${r.instrument} is not answered by ${show(r.role)}`;
-    const day = isoDay(r.submittedOn);
+    const day = this.dayOf(r.submittedOn);
     if (Number.isNaN(day)) return `submittedOn: expected a date, got ${show(r.submittedOn)}`;
     if (typeof r.language !== 'string') return `language: expected a string, got ${show(r.language)}`;
 
@@ -285,25 +298,30 @@ export class StudyDataBuilder {
     this.answers.reserve(start + items);
     for (let i = 0; i < items; i++) this.answers.push(NO_ANSWER);
     const answers = this.answers.backing();
+    // A plain loop without closures: this runs for every answer of a million responses.
+    let failure: string | null = null;
     for (const key in r.answers) {
       const answer = (r.answers as Fields)[key];
       const position = positions.get(key);
-      const fail = (message: string): string => {
-        this.answers.truncate(start);
-        return message;
-      };
-      if (position === undefined) return fail(`answers.${key}: ${r.instrument} has no item ${key}`);
+      if (position === undefined) {
+        failure = `answers.${key}: ${r.instrument} has no item ${key}`;
+        break;
+      }
       if (answer === null) continue;
       if (
         typeof answer !== 'number' ||
         !Number.isInteger(answer) ||
         answer < def.scale.min ||
         answer > def.scale.max
-      )
-        return fail(
-          `answers.${key}: expected a whole number from ${def.scale.min} to ${def.scale.max} or null, got ${show(answer)}`,
-        );
+      ) {
+        failure = `answers.${key}: expected a whole number from ${def.scale.min} to ${def.scale.max} or null, got ${show(answer)}`;
+        break;
+      }
       answers[start + position] = answer;
+    }
+    if (failure !== null) {
+      this.answers.truncate(start);
+      return failure;
     }
 
     const therapistIndex =

@@ -40,6 +40,18 @@ function compareKey(column: ColumnDef, a: Value, b: Value): number {
   return sa < sb ? -1 : sa > sb ? 1 : 0;
 }
 
+/**
+ * The values of a column in table order. arquero's `array()` copies row by row; an unfiltered,
+ * unordered table's column is already in order, so it is used as it is.
+ */
+export function columnValues(table: ColumnTable, name: string): ArrayLike<Value> {
+  if (!table.isFiltered() && !table.isOrdered()) {
+    const column = table.column(name);
+    if (column) return column as unknown as ArrayLike<Value>;
+  }
+  return table.array(name) as ArrayLike<Value>;
+}
+
 function definedColumns(file: FileDef, table: ColumnTable): void {
   const defined = new Set(file.columns.map((column) => column.name));
   for (const name of table.columnNames())
@@ -54,7 +66,7 @@ export function sortForRelease(file: FileDef, table: ColumnTable): ColumnTable {
   definedColumns(file, table);
   const keys = file.keyColumns.map((name) => ({
     def: file.columns.find((column) => column.name === name)!,
-    values: table.array(name) as ArrayLike<Value>,
+    values: columnValues(table, name),
   }));
   const compare = (i: number, j: number): number => {
     for (const key of keys) {
@@ -70,30 +82,44 @@ export function sortForRelease(file: FileDef, table: ColumnTable): ColumnTable {
   const order = Array.from({ length: n }, (_, i) => i).sort(compare);
   const columns: Record<string, Value[]> = {};
   for (const column of file.columns) {
-    const values = table.array(column.name) as ArrayLike<Value>;
+    const values = columnValues(table, column.name);
     columns[column.name] = order.map((i) => values[i]);
   }
   return makeTable(columns);
 }
 
+/** A cell formatter for one column type; same output as csvCell, without its type dispatch. */
+function formatterFor(column: ColumnDef): (value: Value) => string {
+  switch (column.type) {
+    case 'integer':
+    case 'number':
+      return (value) =>
+        typeof value === 'number' && Number.isFinite(value) ? String(value) : csvCell(value);
+    case 'boolean':
+      return (value) => (value === true ? 'true' : value === false ? 'false' : csvCell(value));
+    case 'string':
+      return csvCell;
+  }
+}
+
 /** The file's CSV bytes: defined columns only, in release order. */
 export function toCsv(file: FileDef, table: ColumnTable): Uint8Array {
   const ordered = sortForRelease(file, table);
-  const columns = file.columns.map((column) => ordered.array(column.name) as ArrayLike<Value>);
+  const columns = file.columns.map((column) => columnValues(ordered, column.name));
+  const formats = file.columns.map(formatterFor);
   const chunks: Buffer[] = [Buffer.from(`${file.columns.map((column) => csvCell(column.name)).join(',')}\n`)];
   const n = ordered.numRows();
+  const width = columns.length;
   for (let from = 0; from < n; from += CHUNK_ROWS) {
     let text = '';
     const to = Math.min(n, from + CHUNK_ROWS);
     for (let i = from; i < to; i++) {
-      let line = '';
-      for (let c = 0; c < columns.length; c++) {
-        if (c > 0) line += ',';
-        line += csvCell(columns[c]![i]);
-      }
-      text += `${line}\n`;
+      text += formats[0]!(columns[0]![i]);
+      for (let c = 1; c < width; c++) text += `,${formats[c]!(columns[c]![i])}`;
+      text += '\n';
     }
     chunks.push(Buffer.from(text));
   }
-  return new Uint8Array(Buffer.concat(chunks));
+  // A Buffer is a Uint8Array; copying it again would double the peak memory of a large file.
+  return Buffer.concat(chunks);
 }
