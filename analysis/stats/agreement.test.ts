@@ -33,6 +33,15 @@ describe('agreement', () => {
       expectClose(result.sd_diff, c.expected.sd_diff);
     });
   }
+  it('gives the difference but no r or sd for a site with one dyad', () => {
+    expect(agreement([44], [40])).toEqual({
+      n_pairs: 1,
+      r: null,
+      mean_diff: 4,
+      sd_diff: null,
+      reason: 'fewer than two pairs',
+    });
+  });
   it('returns an empty result with a reason when no pairs match', () => {
     expect(agreement([], [])).toMatchObject({ n_pairs: 0, r: null, reason: 'no matched pairs' });
   });

@@ -42,6 +42,14 @@ describe('siteCorrelation', () => {
       });
     });
   }
+  it('returns nulls with a reason for a site with one dyad', () => {
+    expect(siteCorrelation([40], [3])).toMatchObject({
+      n: 1,
+      r: null,
+      z: null,
+      reason: 'fewer than two pairs',
+    });
+  });
   it('returns no z with a reason when r is ±1', () => {
     const result = siteCorrelation([1, 2, 3, 4, 5], [2, 4, 6, 8, 10]);
     expect(result).toMatchObject({ r: 1, z: null, reason: 'r = ±1: Fisher z is infinite' });
