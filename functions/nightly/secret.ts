@@ -1,6 +1,7 @@
 import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { SignatureV4 } from '@smithy/signature-v4';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { config } from '../../shared/config.ts';
 
 // The pseudonym key (DESIGN §8): TANDEM_PSEUDONYM_SECRET locally and in tests, or the Secrets
@@ -14,7 +15,7 @@ const bytesOf = (data: ArrayBuffer | ArrayBufferView): Uint8Array =>
     : new Uint8Array(data);
 
 /** SHA-256 and HMAC-SHA-256 in the shape the SigV4 signer expects. */
-class NodeSha256 {
+export class NodeSha256 {
   private hash: Hash | Hmac;
   private readonly secret: Uint8Array | string | undefined;
   constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
@@ -35,30 +36,42 @@ class NodeSha256 {
   }
 }
 
+export interface SecretsManagerOptions {
+  /** @default `https://secretsmanager.{region}.amazonaws.com` */
+  endpoint?: string;
+  /** @default the SDK's credential chain (the Lambda's role) */
+  credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+}
+
 /** The SecretString of a Secrets Manager secret, fetched with the Lambda's own credentials. */
-export async function fetchSecretString(secretId: string, region: string): Promise<string> {
-  const hostname = `secretsmanager.${region}.amazonaws.com`;
+export async function fetchSecretString(
+  secretId: string,
+  region: string,
+  options: SecretsManagerOptions = {},
+): Promise<string> {
+  const endpoint = new URL(options.endpoint ?? `https://secretsmanager.${region}.amazonaws.com`);
   const body = JSON.stringify({ SecretId: secretId });
   const signer = new SignatureV4({
     service: 'secretsmanager',
     region,
-    credentials: defaultProvider(),
+    credentials: options.credentials ?? defaultProvider(),
     sha256: NodeSha256,
   });
   const signed = await signer.sign({
     method: 'POST',
-    protocol: 'https:',
-    hostname,
+    protocol: endpoint.protocol,
+    hostname: endpoint.hostname,
+    ...(endpoint.port ? { port: Number(endpoint.port) } : {}),
     path: '/',
     query: {},
     headers: {
-      host: hostname,
+      host: endpoint.host,
       'content-type': 'application/x-amz-json-1.1',
       'x-amz-target': 'secretsmanager.GetSecretValue',
     },
     body,
   });
-  const response = await fetch(`https://${hostname}/`, {
+  const response = await fetch(new URL('/', endpoint), {
     method: 'POST',
     headers: signed.headers as Record<string, string>,
     body,
