@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ValidationError } from '../../shared/errors.ts';
 import { generateStudy } from './generate.ts';
-import { demoData, responseLine, writeRawExport } from './write.ts';
+import { demoData, writeRawExport } from './write.ts';
 
 const dirs: string[] = [];
 async function scratch(): Promise<string> {
@@ -33,25 +33,6 @@ describe('writeRawExport', () => {
     expect(lines(await readFile(join(dir, 'dyads.jsonl'), 'utf8'))).toEqual(study.dyads);
     expect(lines(await readFile(join(dir, 'responses.jsonl'), 'utf8'))).toEqual(study.responses);
     expect(summary).toMatchObject({ dyads: 12, responses: study.responses.length });
-  });
-});
-
-describe('responseLine', () => {
-  it('is the JSON of the record, escaping strings that need it', () => {
-    const record = {
-      responseId: 'r"1',
-      siteId: 'berlin',
-      therapistId: 'T-2',
-      dyadId: null,
-      role: 'therapist' as const,
-      session: 2,
-      instrument: 'therapist-wellbeing',
-      answers: { i1: 3, i2: null },
-      submittedOn: '2026-01-02',
-      language: 'de\n',
-    };
-    expect(JSON.parse(responseLine(record))).toEqual(record);
-    expect(responseLine(record)).toBe(JSON.stringify(record));
   });
 });
 
