@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -7,6 +8,14 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
+
+/**
+ * esbuild aliases every Lambda bundle is built with (also for measuring bundles the way they ship):
+ * the SDK's credential chain becomes the environment provider Lambda needs (lambda-credentials.ts).
+ */
+export const LAMBDA_BUNDLE_ALIASES: Readonly<Record<string, string>> = {
+  '@aws-sdk/credential-provider-node': fileURLToPath(new URL('./lambda-credentials.ts', import.meta.url)),
+};
 
 // Named actions instead of CDK's grant sets: those add `index/*` and table-management actions.
 const TABLE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:Scan'];
@@ -66,6 +75,9 @@ export class TandemFunction extends NodejsFunction {
         // Some bundled CommonJS dependencies call `require` for Node built-ins; ESM has none.
         banner:
           "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+        esbuildArgs: {
+          '--alias': Object.entries(LAMBDA_BUNDLE_ALIASES).map(([module, path]) => `${module}=${path}`),
+        },
         ...bundling,
       },
     });
