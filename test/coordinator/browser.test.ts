@@ -47,11 +47,12 @@ async function decodeQr(page: Page, png: Buffer): Promise<string | undefined> {
   return jsQR(Uint8ClampedArray.from(image.data), image.width, image.height)?.data;
 }
 
-describe('coordinator dashboard in Chromium', () => {
+// Generous limits: Chromium shares two cores with the emulators and, in CI, with other test files.
+describe('coordinator dashboard in Chromium', { timeout: 120_000 }, () => {
   it('signs in, enrols a dyad, prints a card whose QR codes decode to its working links', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
-    page.setDefaultTimeout(10_000);
+    page.setDefaultTimeout(30_000);
     await page.goto(`${stack.url}/signin?next=/coordinator/`);
     await page.click('button[data-username="coordinator-berlin"]');
     await page.waitForURL(`${stack.url}/coordinator/`);
@@ -127,7 +128,7 @@ describe('coordinator dashboard in Chromium', () => {
 
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
     const page = await context.newPage();
-    page.setDefaultTimeout(10_000);
+    page.setDefaultTimeout(30_000);
     const apiBodies: Promise<string>[] = [];
     page.on('response', (response) => {
       if (new URL(response.url()).pathname.startsWith('/api/')) apiBodies.push(response.text());
