@@ -4,7 +4,7 @@ import type { StudyInput } from '../../shared/study/schema.ts';
 
 /**
  * A whole local stack for a test file: in-memory emulators, a free port, no output. The handlers read
- * process-wide configuration, so start one stack per test file (vitest runs each file in its own worker).
+ * process-wide configuration, so run one stack at a time in a process (one after another is fine).
  */
 export async function startTestStack(options: { study?: StudyInput } = {}): Promise<LocalServer> {
   return startLocalServer({
