@@ -352,12 +352,27 @@ function scaleFor(p: Plan, target: number): number {
 const HEX4 = Array.from({ length: 65536 }, (_, i) => i.toString(16).padStart(4, '0'));
 const HEX3 = Array.from({ length: 4096 }, (_, i) => i.toString(16).padStart(3, '0'));
 
-/** A version-4-shaped UUID from the seeded stream: 96 random bits are plenty to keep ids unique. */
-function uuid(random: Random): string {
-  const a = (random.next() * 4294967296) >>> 0;
-  const b = (random.next() * 4294967296) >>> 0;
-  const c = (random.next() * 4294967296) >>> 0;
-  return `${HEX4[a >>> 16]}${HEX4[a & 0xffff]}-${HEX4[b >>> 16]}-4${HEX3[b & 0xfff]}-a${HEX3[c >>> 20]}-${HEX4[c & 0xffff]}${HEX4[(a ^ b) & 0xffff]}${HEX4[(b ^ c) >>> 16]}`;
+/**
+ * Response ids shaped like version-4 UUIDs: 76 random bits fixed per dyad or therapist, then a
+ * 32-bit counter from a random start, so each id costs one concatenation and never repeats.
+ */
+class ResponseIds {
+  private readonly prefix: string;
+  private counter: number;
+
+  constructor(random: Random) {
+    const a = (random.next() * 4294967296) >>> 0;
+    const b = (random.next() * 4294967296) >>> 0;
+    const c = (random.next() * 4294967296) >>> 0;
+    this.prefix = `${HEX4[a >>> 16]}${HEX4[a & 0xffff]}-${HEX4[b >>> 16]}-4${HEX3[b & 0xfff]}-a${HEX3[c >>> 20]}-${HEX4[c & 0xffff]}`;
+    this.counter = (random.next() * 4294967296) >>> 0;
+  }
+
+  next(): string {
+    const n = this.counter;
+    this.counter = (n + 1) >>> 0;
+    return `${this.prefix}${HEX4[n >>> 16]}${HEX4[n & 0xffff]}`;
+  }
 }
 
 function clamp(value: number, min: number, max: number): number {
@@ -402,10 +417,10 @@ interface Owner {
   siteId: string;
   therapistId: string;
   dyadId: string | null;
+  ids: ResponseIds;
 }
 
 function exportResponse(
-  random: Random,
   owner: Owner,
   role: Role,
   session: number,
@@ -415,7 +430,7 @@ function exportResponse(
   language: string,
 ): ExportResponse {
   return {
-    responseId: uuid(random),
+    responseId: owner.ids.next(),
     siteId: owner.siteId,
     therapistId: owner.therapistId,
     dyadId: owner.dyadId,
@@ -461,7 +476,12 @@ function* dyadResponses(p: Plan, index: number, scale: number, seed: number): Ge
   const baseline = clamp(14 + 4.5 * random.normal(), 3, 27);
   let rupture = 0;
   let repairing = false;
-  const owner: Owner = { siteId: site.siteId, therapistId: therapist.therapistId, dyadId: dyad.dyadId };
+  const owner: Owner = {
+    siteId: site.siteId,
+    therapistId: therapist.therapistId,
+    dyadId: dyad.dyadId,
+    ids: new ResponseIds(random),
+  };
   for (let s = 1; s <= n; s++) {
     // Ruptures: a sharp drop, usually repaired at the next session (a little above the old level,
     // as repaired ruptures tend to leave), otherwise fading slowly.
@@ -478,7 +498,7 @@ function* dyadResponses(p: Plan, index: number, scale: number, seed: number): Ge
     if (isAllianceSession(s)) {
       if (random.next() < P_RESPOND.client) {
         const answers = itemAnswers(random, clientDef, client / 12, ALLIANCE_OFFSETS, SD_ITEM);
-        yield exportResponse(random, owner, 'client', s, clientDef.id, answers, day, dyad.language);
+        yield exportResponse(owner, 'client', s, clientDef.id, answers, day, dyad.language);
       }
       if (random.next() < P_RESPOND.therapist) {
         const rating =
@@ -488,22 +508,22 @@ function* dyadResponses(p: Plan, index: number, scale: number, seed: number): Ge
           0.5 * rupture +
           SD_THERAPIST_NOISE * random.normal();
         const answers = itemAnswers(random, therapistDef, rating / 12, ALLIANCE_OFFSETS, SD_ITEM_THERAPIST);
-        yield exportResponse(random, owner, 'therapist', s, therapistDef.id, answers, day, site.language);
+        yield exportResponse(owner, 'therapist', s, therapistDef.id, answers, day, site.language);
       }
       if (dyad.interpreter && random.next() < P_RESPOND.interpreter) {
         const rating = MU_INTERPRETER + 0.5 * (level + trend) + 0.3 * noise + 4 * random.normal();
         const answers = itemAnswers(random, interpreterDef, rating / 12, ALLIANCE_OFFSETS, SD_ITEM);
-        yield exportResponse(random, owner, 'interpreter', s, interpreterDef.id, answers, day, site.language);
+        yield exportResponse(owner, 'interpreter', s, interpreterDef.id, answers, day, site.language);
       }
     }
     if (isPhqSession(s, n, ended) && random.next() < P_RESPOND.client) {
       const phq = baseline - improvement * Math.min(1, (s - 1) / 4) + 0.8 * random.normal();
       const answers = itemAnswers(random, phqDef, phq / 9, PHQ_OFFSETS, 0.4);
-      yield exportResponse(random, owner, 'client', s, phqDef.id, answers, day, dyad.language);
+      yield exportResponse(owner, 'client', s, phqDef.id, answers, day, dyad.language);
     }
     if (random.next() < P_RESPOND.client) {
       const answers = itemAnswers(random, srsDef, 8 + 0.12 * (client - MU_CLIENT), null, 0.8);
-      yield exportResponse(random, owner, 'client', s, srsDef.id, answers, day, dyad.language);
+      yield exportResponse(owner, 'client', s, srsDef.id, answers, day, dyad.language);
     }
   }
 }
@@ -515,7 +535,12 @@ function* therapistResponses(p: Plan, index: number, scale: number, seed: number
   const site = p.sites[therapist.site]!;
   const def = instrument('therapist-wellbeing');
   const random = seeded(childSeed(seed, 100_000_000 + index));
-  const owner: Owner = { siteId: site.siteId, therapistId: therapist.therapistId, dyadId: null };
+  const owner: Owner = {
+    siteId: site.siteId,
+    therapistId: therapist.therapistId,
+    dyadId: null,
+    ids: new ResponseIds(random),
+  };
   let administration = 0;
   for (let month = months[0]; month <= months[1]; month++) {
     administration++;
@@ -526,16 +551,7 @@ function* therapistResponses(p: Plan, index: number, scale: number, seed: number
     const offsets = [0, 0, 0, selfCare - exhaustion, selfCare - exhaustion, selfCare - exhaustion];
     const day = Date.UTC(Math.floor(month / 12), month % 12, 5 + random.int(20)) / 86_400_000;
     const answers = itemAnswers(random, def, exhaustion, offsets, 0.6);
-    yield exportResponse(
-      random,
-      owner,
-      'therapist',
-      administration,
-      def.id,
-      answers,
-      isoDate(day),
-      site.language,
-    );
+    yield exportResponse(owner, 'therapist', administration, def.id, answers, isoDate(day), site.language);
   }
 }
 
