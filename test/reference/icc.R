@@ -46,6 +46,10 @@ cases <- list(
   site_large = simulate(14, 5, 3, function(s, t) 4 + t, 6, 1, 4),
   larger = simulate(15, 10, 8, function(s, t) 2 + ((s + t) %% 12), 1.2, 2.2, 7)
 )
+# Boundary: every therapist (and so every site) has the same mean, unbalanced: both components 0.
+same <- list(c(38, 42, 45, 52), c(52, 45, 38, 42), c(42, 46.5), c(45, 38, 52, 42), c(46.5, 42), c(44.25))
+cases$identical_means <- do.call(rbind, lapply(seq_along(same), function(i) data.frame(
+  site = if (i <= 3) "site-01" else "site-02", therapist = sprintf("T-%02d", i), y = same[[i]])))
 # Edge: a single site (only the therapist model is fitted).
 cases$one_site <- cases$balanced[cases$balanced$site == "site-01", ]
 
