@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { ROUTES } from '../functions/routes.ts';
+import { LAMBDA_BUNDLE_ALIASES } from '../infra/constructs/tandem-function.ts';
 
 const run = promisify(execFile);
 
@@ -14,7 +15,7 @@ export interface BundleMeasure {
   loadMs: number;
 }
 
-/** Bundles a handler as the CDK does (minified ESM, SDK included) and returns its bytes. */
+/** Bundles a handler as TandemFunction does (minified ESM, SDK included, same aliases) and returns its bytes. */
 export async function bundleHandler(entry: string): Promise<Uint8Array> {
   const result = await build({
     entryPoints: [resolve(entry)],
@@ -26,6 +27,7 @@ export async function bundleHandler(entry: string): Promise<Uint8Array> {
     mainFields: ['module', 'main'],
     write: false,
     logLevel: 'silent',
+    alias: { ...LAMBDA_BUNDLE_ALIASES },
     banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
   });
   const [file] = result.outputFiles;
