@@ -4,15 +4,30 @@ import { PAGE_LANGUAGES } from '../../shared/i18n/languages.ts';
 import { isErrorCode, participantStrings } from '../../shared/i18n/participant.ts';
 import type { ParticipationDeps } from '../../shared/participation/deps.ts';
 import { type OpenLink, openLink } from '../../shared/participation/open-link.ts';
+import { cachedStudy, STUDY_TTL_SECONDS } from '../../shared/participation/study-cache.ts';
+import type { TandemStore } from '../../shared/ports.ts';
+import type { Study } from '../../shared/study/schema.ts';
 import type { HttpEvent, HttpResult } from '../http/event.ts';
 import { html, wantsHtml } from '../http/respond.ts';
 import { httpRoute, type RouteInput } from '../http/route.ts';
 import { store } from '../runtime/store.ts';
 import { errorPage, PAGE_CSP, type PageFrame, textIn } from './views.ts';
 
-/** The use cases' dependencies in a Lambda or the local server: the real store, the wall clock. */
+// One study reader per store: the local runtime and tests build a new store for each stack.
+const studyReaders = new WeakMap<TandemStore, () => Promise<Study | undefined>>();
+
+/**
+ * The use cases' dependencies in a Lambda or the local server: the real store, the wall clock, and
+ * the study definition kept for STUDY_TTL_SECONDS (an edit reaches participants within a minute).
+ */
 export function participantDeps(): ParticipationDeps {
-  return { store: store(), clock: () => new Date() };
+  const current = store();
+  let study = studyReaders.get(current);
+  if (!study) {
+    study = cachedStudy(current, STUDY_TTL_SECONDS);
+    studyReaders.set(current, study);
+  }
+  return { store: current, clock: () => new Date(), study };
 }
 
 /** Path of every participant route. */

@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import { ConflictError, detailsFromIssues, ValidationError } from '../../shared/errors.ts';
 import { participantStrings } from '../../shared/i18n/participant.ts';
 import { type SubmissionInput, submitResponse } from '../../shared/participation/submit.ts';
-import { planSession } from '../../shared/participation/visit.ts';
+import { readPlan } from '../../shared/participation/visit.ts';
 import type { HttpEvent, HttpResult } from '../http/event.ts';
 import { json, redirect, wantsHtml } from '../http/respond.ts';
 import { openOrThrow, page, participantDeps, participantRoute } from './common.ts';
@@ -69,8 +69,7 @@ export const handler = participantRoute(async (input, context): Promise<HttpResu
     if (!browser || !(error instanceof ValidationError) || error.code !== 'invalid_input') throw error;
     const paths = (error.details ?? []).map((detail) => detail.path);
     if (!paths.some((path) => path === 'answers' || path.startsWith('answers.'))) throw error;
-    const responses = await deps.store.listResponses(open.participant.ownerKey);
-    const plan = planSession(open, responses, submission.session, deps.clock());
+    const plan = await readPlan(deps, open, submission.session);
     const t = participantStrings(frame.language);
     const invalid = paths.filter((path) => path.startsWith('answers.')).map((path) => path.slice(8));
     const withSession = { ...context, open, frame: { ...frame, keep: { session: String(plan.session) } } };
@@ -94,11 +93,13 @@ export const handler = participantRoute(async (input, context): Promise<HttpResu
   }
   const status = result.outcome === 'created' ? 201 : 200;
   if (!browser) return json(status, { receipt: result.receipt });
-  if (result.plan.due.length > 0) {
+  // Only a browser needs what else is due: it is shown the next page of the session.
+  const plan = await readPlan(deps, open, submission.session);
+  if (plan.due.length > 0) {
     // More questionnaires are due for this session: show the next one (post/redirect/get).
     return redirect(
-      `${frame.base}?${new URLSearchParams({ session: String(result.plan.session), lang: frame.language })}`,
+      `${frame.base}?${new URLSearchParams({ session: String(plan.session), lang: frame.language })}`,
     );
   }
-  return page(status, thankYouPage(frame, result.receipt, crisisText(frame, open, result.plan)));
+  return page(status, thankYouPage(frame, result.receipt, crisisText(frame, open, plan)));
 });

@@ -5,8 +5,9 @@ import type { ParticipationDeps } from './deps.ts';
 // keeps scanners from costing reads and filling logs. Counts live in the table (one small item per
 // failed attempt, removed by DynamoDB's TTL on `expiresAt`), not in process memory: Lambda runs many
 // short-lived instances, and a per-instance counter would let a scanner spread its attempts.
+// Only unknown tokens are checked and counted: a working link costs no count and is never refused.
 
-/** Unknown tokens one source may try in one window before every request from it gets 429. */
+/** Unknown tokens one source may try in one window before its further unknown tokens get 429. */
 export const ATTEMPT_LIMIT = 20;
 /** Length of a counting window. */
 export const ATTEMPT_WINDOW_SECONDS = 600;

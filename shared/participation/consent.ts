@@ -1,5 +1,6 @@
 import { isoDateIn } from '../enrolment/deps.ts';
 import { ValidationError } from '../errors.ts';
+import type { OwnerRef } from '../ports.ts';
 import type { Study } from '../study/schema.ts';
 import type { ParticipationDeps } from './deps.ts';
 import { timezoneOfSite } from './due.ts';
@@ -12,16 +13,42 @@ export function currentConsent(study: Study): ConsentVersion {
   return study.consent.reduce((latest, version) => (version.version > latest.version ? version : latest));
 }
 
+/** The owner's item of an open link: where the copy of its consent versions lives. */
+function ownerOf(open: OpenLink): OwnerRef {
+  const { participant } = open;
+  return participant.kind === 'dyad'
+    ? { siteId: participant.siteId, dyadId: participant.dyad.dyadId }
+    : { siteId: participant.siteId, therapistId: participant.therapistId };
+}
+
+/**
+ * Where the owner's agreement to the current version is found: in the copy on the dyad or
+ * therapist item opened with the link (no read), in a consent item only (no copy yet: recorded
+ * before copies existed, or a crash came between the two writes), or nowhere.
+ */
+async function consentState(
+  deps: ParticipationDeps,
+  open: OpenLink,
+): Promise<'copied' | 'recorded' | 'missing'> {
+  const { participant } = open;
+  const { version } = currentConsent(open.study);
+  const owner = participant.kind === 'dyad' ? participant.dyad : participant.therapist;
+  if (owner.consentVersions?.[participant.role] === version) return 'copied';
+  const consents = await deps.store.listConsents(participant.ownerKey);
+  return consents.some((consent) => consent.role === participant.role && consent.version === version)
+    ? 'recorded'
+    : 'missing';
+}
+
 /** Whether the link's owner still has to agree to the current consent version (first visit, or a new version). */
 export async function needsConsent(deps: ParticipationDeps, open: OpenLink): Promise<boolean> {
-  const { version } = currentConsent(open.study);
-  const consents = await deps.store.listConsents(open.participant.ownerKey);
-  return !consents.some((consent) => consent.role === open.participant.role && consent.version === version);
+  return (await consentState(deps, open)) === 'missing';
 }
 
 /**
  * Records agreement to the current consent version (version, language, date in the site's time
- * zone). Agreeing again changes nothing; an outdated version is refused with its path.
+ * zone), then copies the version onto the owner's item. Agreeing again changes nothing but a
+ * missing copy; an outdated version is refused with its path.
  */
 export async function recordConsent(
   deps: ParticipationDeps,
@@ -40,14 +67,19 @@ export async function recordConsent(
       ],
     });
   }
-  if (!(await needsConsent(deps, open))) return { outcome: 'already_recorded', version };
+  const state = await consentState(deps, open);
+  if (state === 'copied') return { outcome: 'already_recorded', version };
   const { participant, study } = open;
-  await deps.store.putConsent({
-    ownerKey: participant.ownerKey,
-    role: participant.role,
-    version,
-    language: input.language,
-    consentedOn: isoDateIn(timezoneOfSite(study, participant.siteId), deps.clock()),
-  });
-  return { outcome: 'recorded', version };
+  if (state === 'missing') {
+    // The consent item first: it is the record, and a crash before the copy only costs a query later.
+    await deps.store.putConsent({
+      ownerKey: participant.ownerKey,
+      role: participant.role,
+      version,
+      language: input.language,
+      consentedOn: isoDateIn(timezoneOfSite(study, participant.siteId), deps.clock()),
+    });
+  }
+  await deps.store.noteConsentVersion(ownerOf(open), participant.role, version);
+  return { outcome: state === 'missing' ? 'recorded' : 'already_recorded', version };
 }

@@ -1,10 +1,13 @@
 import { TandemError } from '../errors.ts';
 import type { TandemStore } from '../ports.ts';
+import type { Study } from '../study/schema.ts';
 
 /** What every participation use case receives: the store and the time. */
 export interface ParticipationDeps {
   store: TandemStore;
   clock: () => Date;
+  /** Where the study definition comes from when not from `store.getStudy()` (a cache, see study-cache.ts). */
+  study?: () => Promise<Study | undefined>;
 }
 
 /** Answers arrive before the link's owner has agreed to the current consent version. */

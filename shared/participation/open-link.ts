@@ -37,16 +37,21 @@ export type OpenLinkResult =
 
 /**
  * Resolves a participant token: its owner when the link is the owner's current one, `gone` after
- * withdrawal, `not_found` otherwise. With a `source`, repeated unknown tokens from it are refused.
+ * withdrawal, `not_found` otherwise. With a `source`, unknown tokens are counted against it, and
+ * once it has tried too many, further unknown tokens get `too_many_attempts`; a working link is
+ * never refused, whoever else shares the address.
  */
 export async function openLink(
   deps: ParticipationDeps,
   input: { token: string; source?: AttemptSource },
 ): Promise<OpenLinkResult> {
   const { store } = deps;
-  if (input.source && (await isBlocked(deps, input.source))) return { outcome: 'too_many_attempts' };
+  // Counted only after the lookup failed: a clinic's Wi-Fi or a carrier's NAT puts many
+  // participants behind one address, and one scanner among them must not lock them out.
   const notFound = async (): Promise<OpenLinkResult> => {
-    if (input.source) await recordFailedAttempt(deps, input.source);
+    if (!input.source) return { outcome: 'not_found' };
+    if (await isBlocked(deps, input.source)) return { outcome: 'too_many_attempts' };
+    await recordFailedAttempt(deps, input.source);
     return { outcome: 'not_found' };
   };
   if (!TOKEN_PATTERN.test(input.token)) return notFound();
@@ -54,11 +59,10 @@ export async function openLink(
   const link = await store.getLink(tokenHash);
   if (!link) return notFound();
   if (link.withdrawn) return { outcome: 'gone' };
-
   const participant = await ownerOf(deps, link);
   if (participant === 'gone') return { outcome: 'gone' };
   if (!participant) return notFound();
-  const study = await store.getStudy();
+  const study = await (deps.study ? deps.study() : store.getStudy());
   if (!study) throw new Error('no study definition is stored; seed one first');
   return { outcome: 'open', link, participant, study, instruments: studyInstruments(study) };
 }
@@ -79,14 +83,13 @@ async function ownerOf(deps: ParticipationDeps, link: Link): Promise<Participant
       therapist,
     };
   }
-  const dyad = await deps.store.getDyad(owner.siteId, owner.dyadId);
+  const [dyad, therapist] = await Promise.all([
+    deps.store.getDyad(owner.siteId, owner.dyadId),
+    owner.role === 'therapist' ? deps.store.getTherapist(owner.siteId, owner.therapistId) : undefined,
+  ]);
   if (!dyad) return undefined;
   // A client's withdrawal withdraws the dyad; a therapist's withdraws their role in every dyad.
-  if (dyad.status === 'withdrawn') return 'gone';
-  if (owner.role === 'therapist') {
-    const therapist = await deps.store.getTherapist(owner.siteId, owner.therapistId);
-    if (therapist?.status === 'withdrawn') return 'gone';
-  }
+  if (dyad.status === 'withdrawn' || therapist?.status === 'withdrawn') return 'gone';
   if (dyad.linkHashes[owner.role] !== link.tokenHash) return undefined;
   return {
     kind: 'dyad',

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MemoryTandemStore } from '../adapters/memory/store.ts';
 import { NotScheduledError, ValidationError } from '../errors.ts';
 import { hashToken, newToken } from '../ids.ts';
 import { phq9 } from '../instruments/builtins.ts';
@@ -7,10 +8,28 @@ import { needsConsent, recordConsent } from './consent.ts';
 import { ConsentRequiredError } from './deps.ts';
 import { dueFor, monthlyAdministration } from './due.ts';
 import { openLink } from './open-link.ts';
+import { cachedStudy } from './study-cache.ts';
 import { submitResponse, validateAnswers } from './submit.ts';
 import { answersAll, world } from './testing.ts';
 import { nextStep } from './visit.ts';
 import { withdraw } from './withdraw.ts';
+
+/** Counts the store calls a test makes from now on, by method name. */
+function countCalls(w: Awaited<ReturnType<typeof world>>): { names(): string[] } {
+  const names: string[] = [];
+  const store = w.deps.store;
+  w.deps.store = new Proxy(store, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        names.push(String(property));
+        return value.apply(target, args);
+      };
+    },
+  });
+  return { names: () => [...names] };
+}
 
 async function consented(w: Awaited<ReturnType<typeof world>>, token: string) {
   const open = await w.open(token);
@@ -45,18 +64,30 @@ describe('openLink', () => {
     expect((await openLink(w.deps, { token: w.tokens.client })).outcome).toBe('not_found');
   });
 
-  it(`answers too_many_attempts from a source after ${ATTEMPT_LIMIT} unknown tokens, even for a good token`, async () => {
+  it(`answers too_many_attempts to unknown tokens from a source after ${ATTEMPT_LIMIT}, while good links still open`, async () => {
     const w = await world();
     for (let i = 0; i < ATTEMPT_LIMIT; i++)
       expect((await openLink(w.deps, { token: newToken(), source: '203.0.113.9' })).outcome).toBe(
         'not_found',
       );
-    expect((await openLink(w.deps, { token: w.tokens.client, source: '203.0.113.9' })).outcome).toBe(
+    expect((await openLink(w.deps, { token: newToken(), source: '203.0.113.9' })).outcome).toBe(
       'too_many_attempts',
     );
-    expect((await openLink(w.deps, { token: w.tokens.client, source: '198.51.100.1' })).outcome).toBe('open');
-    w.setNow('2027-03-10T10:20:00Z');
+    expect((await openLink(w.deps, { token: 'short', source: '203.0.113.9' })).outcome).toBe(
+      'too_many_attempts',
+    );
+    // Someone else behind the same address (a clinic's Wi-Fi) with a good link is not refused.
     expect((await openLink(w.deps, { token: w.tokens.client, source: '203.0.113.9' })).outcome).toBe('open');
+    expect((await openLink(w.deps, { token: newToken(), source: '198.51.100.1' })).outcome).toBe('not_found');
+    w.setNow('2027-03-10T10:20:00Z');
+    expect((await openLink(w.deps, { token: newToken(), source: '203.0.113.9' })).outcome).toBe('not_found');
+  });
+
+  it('neither checks nor counts attempts for a good link', async () => {
+    const w = await world();
+    const calls = countCalls(w);
+    await openLink(w.deps, { token: w.tokens.client, source: '203.0.113.9' });
+    expect(calls.names()).toEqual(['getLink', 'getDyad', 'getStudy']);
   });
 });
 
@@ -92,6 +123,50 @@ describe('recordConsent', () => {
   });
 });
 
+describe('consent copies', () => {
+  it('copies the agreed version onto the dyad or therapist, so the next visit needs no consent query', async () => {
+    const w = await world();
+    await consented(w, w.tokens.client);
+    await consented(w, w.tokens.therapistLink);
+    expect((await w.store.getDyad('berlin', w.dyadId))?.consentVersions).toEqual({ client: 1 });
+    expect((await w.store.getTherapist('berlin', w.therapistId))?.consentVersions).toEqual({ therapist: 1 });
+    const open = await w.open(w.tokens.client);
+    const calls = countCalls(w);
+    expect(await needsConsent(w.deps, open)).toBe(false);
+    expect(calls.names()).toEqual([]);
+  });
+
+  it('accepts a consent item without its copy (recorded earlier, or a crash between), and writes the copy when asked again', async () => {
+    const w = await world();
+    await w.store.putConsent({
+      ownerKey: 'DYAD#D-BBBBBB',
+      role: 'client',
+      version: 1,
+      language: 'de',
+      consentedOn: '2027-03-01',
+    });
+    const open = await w.open(w.tokens.client);
+    expect(await needsConsent(w.deps, open)).toBe(false);
+    expect(await recordConsent(w.deps, open, { version: 1, language: 'de' })).toMatchObject({
+      outcome: 'already_recorded',
+    });
+    expect((await w.store.getDyad('berlin', w.dyadId))?.consentVersions).toEqual({ client: 1 });
+    expect(await w.store.listConsents('DYAD#D-BBBBBB')).toHaveLength(1);
+  });
+
+  it('asks again when the copy is of an older version', async () => {
+    const w = await world();
+    await consented(w, w.tokens.client);
+    const study = (await w.store.getStudy())!;
+    await w.store.putStudy({
+      ...study,
+      version: 2,
+      consent: [...study.consent, { version: 2, text: { en: 'New.' } }],
+    });
+    expect(await needsConsent(w.deps, await w.open(w.tokens.client))).toBe(true);
+  });
+});
+
 describe('nextStep', () => {
   it('asks for consent, then for the session (pre-filled with the next), then shows what is due in order', async () => {
     const w = await world();
@@ -121,6 +196,14 @@ describe('nextStep', () => {
     expect(await nextStep(w.deps, await w.open(w.tokens.client), {})).toMatchObject({ suggested: 2 });
   });
 
+  it('reads only the link, the dyad, the study and the responses for a page', async () => {
+    const w = await world();
+    await consented(w, w.tokens.client);
+    const calls = countCalls(w);
+    await nextStep(w.deps, await w.open(w.tokens.client), { session: 1 });
+    expect(calls.names()).toEqual(['getLink', 'getDyad', 'getStudy', 'listResponses']);
+  });
+
   it('says nothing is due at a session the role has nothing scheduled for', async () => {
     const w = await world();
     const open = await consented(w, w.tokens.interpreter);
@@ -148,6 +231,25 @@ describe('nextStep', () => {
 });
 
 describe('submitResponse', () => {
+  it('opens a link and stores a submission with four store calls, three once the session is noted', async () => {
+    const w = await world();
+    await consented(w, w.tokens.client);
+    const calls = countCalls(w);
+    const submit = async (instrument: string, answers: Record<string, number>) =>
+      submitResponse(w.deps, await w.open(w.tokens.client), {
+        session: 1,
+        instrument,
+        answers,
+        language: 'en',
+      });
+    await submit('alliance-client', answersAll(12, 3));
+    expect(calls.names()).toEqual(['getLink', 'getDyad', 'getStudy', 'putResponse', 'noteSession']);
+    const before = calls.names().length;
+    await submit('phq9', answersAll(9, 0));
+    expect(calls.names().slice(before)).toEqual(['getLink', 'getDyad', 'getStudy', 'putResponse']);
+    // getStudy is the study reader of these tests; the participant functions keep it (cachedStudy).
+  });
+
   it('refuses answers before consent', async () => {
     const w = await world();
     const open = await w.open(w.tokens.client);
@@ -259,7 +361,7 @@ describe('submitResponse', () => {
       answers: { ...answersAll(9, 0), i9: 1 },
       language: 'en',
     });
-    expect(result.outcome === 'created' && result.plan.safety).toBe(true);
+    expect(result.outcome === 'created' && result.safety).toBe(true);
     expect((await w.store.getDyad('berlin', w.dyadId))?.safetyFollowUp).toBe('2027-03-10');
   });
 
@@ -475,5 +577,44 @@ describe('withdraw', () => {
     ]);
     expect((await openLink(w.deps, { token: w.tokens.interpreter })).outcome).toBe('gone');
     expect((await w.store.getDyad('berlin', w.dyadId))?.status).toBe('active');
+    // A new interpreter on a new link is asked for consent: the copy went with the consent.
+    expect((await w.store.getDyad('berlin', w.dyadId))?.consentVersions).toEqual({ client: 1, therapist: 1 });
+  });
+
+  it('removes the consent copies of a withdrawing therapist from their item and their dyads', async () => {
+    const w = await withAnswers();
+    await withdraw(w.deps, await w.open(w.tokens.therapist));
+    expect((await w.store.getDyad('berlin', w.dyadId))?.consentVersions).toEqual({
+      client: 1,
+      interpreter: 1,
+    });
+    expect((await w.store.getTherapist('berlin', w.therapistId))?.consentVersions).toEqual({});
+  });
+});
+
+describe('cachedStudy', () => {
+  it('reads the study once per time to live, sharing a read between simultaneous callers', async () => {
+    const w = await world();
+    const calls = countCalls(w);
+    let nowMs = 0;
+    const read = cachedStudy(w.deps.store, 60, () => nowMs);
+    const [first, second] = await Promise.all([read(), read()]);
+    expect(first?.studyId).toBe('alliance-test');
+    expect(second).toBe(first);
+    nowMs = 59_999;
+    await read();
+    expect(calls.names()).toEqual(['getStudy']);
+    nowMs = 60_000;
+    await read();
+    expect(calls.names()).toEqual(['getStudy', 'getStudy']);
+  });
+
+  it('keeps nothing while no study is stored, so a study seeded later is seen at once', async () => {
+    const store = new MemoryTandemStore();
+    const read = cachedStudy(store, 60, () => 0);
+    expect(await read()).toBeUndefined();
+    const w = await world();
+    await store.putStudy((await w.store.getStudy())!);
+    expect((await read())?.studyId).toBe('alliance-test');
   });
 });

@@ -8,7 +8,7 @@ import { needsConsent } from './consent.ts';
 import { ConsentRequiredError, type ParticipationDeps } from './deps.ts';
 import { timezoneOfSite } from './due.ts';
 import type { OpenLink } from './open-link.ts';
-import { checkSession, planSession, type SessionPlan } from './visit.ts';
+import { checkSession, firesSafety, scheduledFor } from './visit.ts';
 
 export interface SubmissionInput {
   session: number;
@@ -20,12 +20,12 @@ export interface SubmissionInput {
 }
 
 export type SubmissionResult =
-  /** Stored now (HTTP 201). */
-  | { outcome: 'created'; receipt: string; plan: SessionPlan }
+  /** Stored now (HTTP 201); `safety`: a safety flag fired in these answers. */
+  | { outcome: 'created'; receipt: string; safety: boolean }
   /** The same answers were stored before (HTTP 200, same receipt). */
-  | { outcome: 'duplicate'; receipt: string; plan: SessionPlan }
+  | { outcome: 'duplicate'; receipt: string; safety: boolean }
   /** Different answers were stored before for this instrument and session (HTTP 409). */
-  | { outcome: 'conflict'; plan: SessionPlan };
+  | { outcome: 'conflict' };
 
 /**
  * Validates answers against the instrument: every key an item id, every value a whole scale point or
@@ -76,7 +76,8 @@ function newReceipt(): string {
  * the same answers again (same receipt), or different answers (conflict). Refuses answers before
  * consent, instruments not scheduled for this role and session, and invalid answers (paths
  * `answers.iN`). Keeps the dyad's current session and session dates up to date, and marks it for
- * safety follow-up when a safety flag fires and the study notifies sites.
+ * safety follow-up when a safety flag fires and the study notifies sites. Reads nothing beyond the
+ * open link: the put itself detects duplicates, and the schedule with the dyad decides the rest.
  */
 export async function submitResponse(
   deps: ParticipationDeps,
@@ -92,11 +93,10 @@ export async function submitResponse(
   }
   if (await needsConsent(deps, open))
     throw new ConsentRequiredError('Consent is needed before answers are accepted.');
-  const responses = await deps.store.listResponses(participant.ownerKey);
-  if (participant.kind === 'dyad') checkSession(open, responses, input.session);
+  if (participant.kind === 'dyad') checkSession(open, input.session);
   const now = deps.clock();
-  const plan = planSession(open, responses, input.session, now);
-  if (plan.session !== input.session || !plan.scheduled.includes(def.id)) {
+  const planned = scheduledFor(open, input.session, now);
+  if (planned.session !== input.session || !planned.scheduled.includes(def.id)) {
     throw new NotScheduledError(
       `${def.id} is not scheduled for the ${participant.role} at session ${input.session}.`,
       {
@@ -124,43 +124,38 @@ export async function submitResponse(
   };
   const put = await deps.store.putResponse(response);
   if (put.outcome === 'exists' && !sameAnswers(def, put.existing.answers, answers)) {
-    return { outcome: 'conflict', plan };
+    return { outcome: 'conflict' };
   }
   const stored = put.outcome === 'created' ? response : put.existing;
-  const after = planSession(
-    open,
-    [...responses.filter((r) => r.instrument !== def.id || r.session !== input.session), stored],
-    input.session,
-    now,
-  );
-  // After the response, so a crash in between leaves a stale current session that the next
-  // submission repairs, never a session that claims answers it does not have.
+  const safety = firesSafety(def, stored.answers);
+  // After the response, so a crash in between leaves a stale current session that the same
+  // submission sent again (200) repairs, never a session that claims answers it does not have.
   if (participant.kind === 'dyad')
-    await noteSession(deps, open, participant.dyad, input.session, after.safety, today);
-  return put.outcome === 'created'
-    ? { outcome: 'created', receipt: stored.receipt, plan: after }
-    : { outcome: 'duplicate', receipt: stored.receipt, plan: after };
+    await noteSession(deps, open, participant.dyad, input.session, safety, today);
+  return { outcome: put.outcome === 'created' ? 'created' : 'duplicate', receipt: stored.receipt, safety };
 }
 
-/** Raises the dyad's current session, dates the session's first report, and flags safety follow-up. */
+/**
+ * Raises the dyad's current session, dates the session's first report, and flags safety follow-up,
+ * in one update of just those fields; none when the dyad as opened already says all of it (they
+ * only ever grow, so a dyad read moments ago cannot wrongly skip).
+ */
 async function noteSession(
   deps: ParticipationDeps,
   open: OpenLink,
-  seen: Dyad,
+  dyad: Dyad,
   session: number,
   safety: boolean,
   today: string,
 ): Promise<void> {
-  // Re-read: another member may have reported a session since this request opened the link.
-  const dyad = (await deps.store.getDyad(seen.siteId, seen.dyadId)) ?? seen;
-  const key = String(session);
+  const raise = session > dyad.currentSession;
+  const undated = dyad.sessionDates[String(session)] === undefined;
   const followUp = safety && open.study.safety.notifySite && dyad.safetyFollowUp === undefined;
-  if (session <= dyad.currentSession && dyad.sessionDates[key] !== undefined && !followUp) return;
-  const updated: Dyad = {
-    ...dyad,
-    currentSession: Math.max(dyad.currentSession, session),
-    sessionDates: { ...dyad.sessionDates, [key]: dyad.sessionDates[key] ?? today },
-  };
-  if (followUp) updated.safetyFollowUp = today;
-  await deps.store.putDyad(updated);
+  if (!raise && !undated && !followUp) return;
+  await deps.store.noteSession(dyad.siteId, dyad.dyadId, {
+    session,
+    date: today,
+    raise,
+    ...(followUp ? { safetyFollowUp: today } : {}),
+  });
 }

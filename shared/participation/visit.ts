@@ -1,5 +1,5 @@
 import { ValidationError } from '../errors.ts';
-import type { InstrumentDefinition } from '../instruments/schema.ts';
+import type { Answers, InstrumentDefinition } from '../instruments/schema.ts';
 import { scoreInstrument } from '../instruments/score.ts';
 import type { StoredResponse } from '../ports.ts';
 import { type ConsentVersion, currentConsent, needsConsent } from './consent.ts';
@@ -32,27 +32,32 @@ export type NextStep =
   /** Nothing is scheduled for this role at this session. */
   | { step: 'nothing_due'; plan: SessionPlan };
 
-/** Sessions a dyad link may report: 1 up to the last session when ended, else a little past the current. */
+/** The highest session a dyad link may report: the last session once ended, else a little past the current. */
+function maxSession(open: OpenLink): number {
+  const { participant } = open;
+  if (participant.kind === 'therapist') return 1;
+  const { dyad } = participant;
+  return dyad.status === 'ended' && dyad.lastSession !== undefined
+    ? dyad.lastSession
+    : dyad.currentSession + MAX_SESSIONS_AHEAD;
+}
+
+/** Sessions a dyad link may report, and the one to suggest: the role's next, at least the dyad's current. */
 export function sessionBounds(
   open: OpenLink,
   responses: readonly StoredResponse[],
 ): { suggested: number; max: number } {
   const { participant } = open;
-  if (participant.kind === 'therapist') {
-    return { suggested: 1, max: 1 };
-  }
+  if (participant.kind === 'therapist') return { suggested: 1, max: 1 };
   const { dyad, role } = participant;
   const own = responses.filter((r) => r.role === role).reduce((high, r) => Math.max(high, r.session), 0);
-  const max =
-    dyad.status === 'ended' && dyad.lastSession !== undefined
-      ? dyad.lastSession
-      : dyad.currentSession + MAX_SESSIONS_AHEAD;
+  const max = maxSession(open);
   return { suggested: Math.min(max, Math.max(own + 1, dyad.currentSession, 1)), max };
 }
 
-/** Checks a reported session number against the link's bounds; 400 naming `session` otherwise. */
-export function checkSession(open: OpenLink, responses: readonly StoredResponse[], session: number): void {
-  const { max } = sessionBounds(open, responses);
+/** Checks a reported session number against the link's bounds (the dyad alone decides them); 400 naming `session` otherwise. */
+export function checkSession(open: OpenLink, session: number): void {
+  const max = maxSession(open);
   if (!Number.isInteger(session) || session < 1 || session > max) {
     throw new ValidationError('That session number is not possible for this link.', {
       details: [{ path: 'session', message: `must be a whole number from 1 to ${max}`, received: session }],
@@ -60,13 +65,15 @@ export function checkSession(open: OpenLink, responses: readonly StoredResponse[
   }
 }
 
-/** The plan of one session for the link's owner, from its stored responses. */
-export function planSession(
+/**
+ * The instruments scheduled for the link's role at a session, in schedule order, from the study and
+ * the dyad alone; for a therapist link the session is the current monthly administration.
+ */
+export function scheduledFor(
   open: OpenLink,
-  responses: readonly StoredResponse[],
   session: number,
   now: Date,
-): SessionPlan {
+): { session: number; scheduled: string[] } {
   const { participant, study, instruments } = open;
   let scheduled: string[];
   if (participant.kind === 'therapist') {
@@ -76,17 +83,47 @@ export function planSession(
     const last = participant.dyad.status === 'ended' ? participant.dyad.lastSession : undefined;
     scheduled = scheduledAt(study, participant.role, session, last);
   }
-  scheduled = scheduled.filter((id) => instruments.has(id));
-  const mine = responses.filter((r) => r.role === participant.role && r.session === session);
+  return { session, scheduled: scheduled.filter((id) => instruments.has(id)) };
+}
+
+/** Whether a safety flag fires in one instrument's answers. */
+export function firesSafety(def: InstrumentDefinition, answers: Answers): boolean {
+  return scoreInstrument(def, answers).flags.some((flag) => flag.safety && flag.fired === true);
+}
+
+/** The plan of one session for the link's owner, from its stored responses. */
+export function planSession(
+  open: OpenLink,
+  responses: readonly StoredResponse[],
+  session: number,
+  now: Date,
+): SessionPlan {
+  const { participant, instruments } = open;
+  const planned = scheduledFor(open, session, now);
+  const { scheduled } = planned;
+  const mine = responses.filter((r) => r.role === participant.role && r.session === planned.session);
   const answered = scheduled.filter((id) => mine.some((r) => r.instrument === id));
   const safety = mine.some((r) => {
     const def = instruments.get(r.instrument);
-    return (
-      def !== undefined &&
-      scoreInstrument(def, r.answers).flags.some((flag) => flag.safety && flag.fired === true)
-    );
+    return def !== undefined && firesSafety(def, r.answers);
   });
-  return { session, scheduled, answered, due: scheduled.filter((id) => !answered.includes(id)), safety };
+  return {
+    session: planned.session,
+    scheduled,
+    answered,
+    due: scheduled.filter((id) => !answered.includes(id)),
+    safety,
+  };
+}
+
+/** The plan of one session from what the link's owner has stored now (one query). */
+export async function readPlan(
+  deps: ParticipationDeps,
+  open: OpenLink,
+  session: number,
+): Promise<SessionPlan> {
+  const responses = await deps.store.listResponses(open.participant.ownerKey);
+  return planSession(open, responses, session, deps.clock());
 }
 
 /**
@@ -103,8 +140,7 @@ export async function nextStep(
   if (open.participant.kind === 'dyad' && input.session === undefined) {
     return { step: 'choose_session', ...sessionBounds(open, responses) };
   }
-  if (input.session !== undefined && open.participant.kind === 'dyad')
-    checkSession(open, responses, input.session);
+  if (input.session !== undefined && open.participant.kind === 'dyad') checkSession(open, input.session);
   const plan = planSession(open, responses, input.session ?? 1, deps.clock());
   const next = plan.due[0];
   const instrument = next === undefined ? undefined : open.instruments.get(next);

@@ -1,5 +1,5 @@
 import type { Role } from '../instruments/schema.ts';
-import { type Dyad, ownerKeyOf, type TandemStore } from '../ports.ts';
+import { type Dyad, type OwnerRef, ownerKeyOf, type TandemStore } from '../ports.ts';
 import type { ParticipationDeps } from './deps.ts';
 import type { OpenLink } from './open-link.ts';
 
@@ -10,13 +10,20 @@ import type { OpenLink } from './open-link.ts';
 export type WithdrawalScope = 'dyad' | 'therapist' | 'interpreter';
 
 /** Deletes the responses and consents of an owner (optionally only one role's), returning how many responses went. */
-async function eraseOwner(store: TandemStore, ownerKey: string, role?: Role): Promise<number> {
+async function eraseOwner(store: TandemStore, owner: OwnerRef, role?: Role): Promise<number> {
+  const ownerKey = ownerKeyOf(owner);
   const responses = (await store.listResponses(ownerKey)).filter(
     (r) => role === undefined || r.role === role,
   );
   for (const response of responses) await store.deleteResponse(response);
-  for (const consent of await store.listConsents(ownerKey))
-    if (role === undefined || consent.role === role) await store.deleteConsent(consent);
+  const consents = (await store.listConsents(ownerKey)).filter(
+    (consent) => role === undefined || consent.role === role,
+  );
+  // The copies on the owner's item first: a crash after them leaves consent items a rerun deletes,
+  // never a copy that claims a consent no longer on record (a new interpreter would skip consent).
+  for (const copied of new Set(consents.map((consent) => consent.role)))
+    await store.noteConsentVersion(owner, copied, undefined);
+  for (const consent of consents) await store.deleteConsent(consent);
   return responses.length;
 }
 
@@ -35,7 +42,7 @@ export async function withdrawDyad(
   const { store } = deps;
   const current = (await store.getDyad(dyad.siteId, dyad.dyadId)) ?? dyad;
   if (current.status !== 'withdrawn') await store.putDyad({ ...current, status: 'withdrawn' });
-  const responsesDeleted = await eraseOwner(store, ownerKeyOf({ dyadId: dyad.dyadId }));
+  const responsesDeleted = await eraseOwner(store, { siteId: dyad.siteId, dyadId: dyad.dyadId });
   for (const hash of Object.values(current.linkHashes)) await tombstone(store, hash);
   return { responsesDeleted };
 }
@@ -50,11 +57,11 @@ export async function withdrawTherapist(
   const therapist = await store.getTherapist(siteId, therapistId);
   if (therapist && therapist.status !== 'withdrawn')
     await store.putTherapist({ ...therapist, status: 'withdrawn' });
-  let responsesDeleted = await eraseOwner(store, ownerKeyOf({ therapistId }));
+  let responsesDeleted = await eraseOwner(store, { siteId, therapistId });
   await tombstone(store, therapist?.linkHash);
   const dyads = (await store.listDyads(siteId)).filter((dyad) => dyad.therapistId === therapistId);
   for (const dyad of dyads) {
-    responsesDeleted += await eraseOwner(store, ownerKeyOf({ dyadId: dyad.dyadId }), 'therapist');
+    responsesDeleted += await eraseOwner(store, { siteId, dyadId: dyad.dyadId }, 'therapist');
     await tombstone(store, dyad.linkHashes.therapist);
   }
   return { responsesDeleted };
@@ -66,7 +73,11 @@ export async function withdrawInterpreter(
   dyad: Dyad,
 ): Promise<{ responsesDeleted: number }> {
   await tombstone(deps.store, dyad.linkHashes.interpreter);
-  const responsesDeleted = await eraseOwner(deps.store, ownerKeyOf({ dyadId: dyad.dyadId }), 'interpreter');
+  const responsesDeleted = await eraseOwner(
+    deps.store,
+    { siteId: dyad.siteId, dyadId: dyad.dyadId },
+    'interpreter',
+  );
   return { responsesDeleted };
 }
 
