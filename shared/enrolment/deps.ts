@@ -52,14 +52,22 @@ export async function requireTherapist(
 
 /** `YYYY-MM-DD` of an instant in a time zone. */
 export function isoDateIn(timezone: string, at: Date): string {
-  // en-CA formats dates as YYYY-MM-DD.
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone: timezone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(at);
+  let format = dateFormats.get(timezone);
+  if (!format) {
+    // en-CA formats dates as YYYY-MM-DD.
+    format = new Intl.DateTimeFormat('en-CA', {
+      timeZone: timezone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    });
+    dateFormats.set(timezone, format);
+  }
+  return format.format(at);
 }
+
+// Building a formatter costs about a millisecond (time zone data); formatting with one is cheap.
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
 
 /** The time zone a site keeps its dates in. */
 export const siteTimezone = (study: Study, site: Site): string => site.timezone ?? study.timezone;
