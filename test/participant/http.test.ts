@@ -217,6 +217,14 @@ describe('participant routes over HTTP', () => {
     expect(dyad?.safetyFollowUp).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     const again = await http.get(`${links.client}?session=1&lang=de`, { headers: { accept: 'text/html' } });
     expect(again.text).toContain('Alles beantwortet');
+    const different = await postForm(links.client, {
+      session: 1,
+      instrument: 'phq9',
+      lang: 'de',
+      ...answersAll(9, 0),
+    });
+    expect(different.status).toBe(409);
+    expect(different.text).toContain('<h1>Bereits beantwortet</h1>');
   });
 
   it('withdraws a client after confirmation: the dyad’s answers leave the store and the links answer 410', async () => {
