@@ -1,6 +1,6 @@
 import { ROLES, type Role } from '../shared/instruments/schema.ts';
 import { ALL_SITES } from './columns.ts';
-import { MODALITIES } from './load/study-data.ts';
+import { MODALITIES, NO_ANSWER } from './load/study-data.ts';
 import { type ScoredResponses, scaleColumn } from './score.ts';
 import { agreement as agreementOf } from './stats/agreement.ts';
 import { cronbachAlpha } from './stats/alpha.ts';
@@ -93,40 +93,60 @@ export function clientAlliance(scored: ScoredResponses): DyadScores {
   return dyadScores(scored, 'alliance-client', 'client', 'total');
 }
 
+/**
+ * Each owner's first administration (lowest session) of every (instrument, role), in one pass:
+ * an owner's responses are contiguous and in session order (canonical order).
+ */
+function firstAdministrations(scored: ScoredResponses): number[][] {
+  const { data } = scored;
+  const r = data.responses;
+  const slots = data.instruments.length * ROLES.length;
+  const first: number[][] = Array.from({ length: slots }, () => []);
+  const seen = new Uint8Array(slots);
+  const touched: number[] = [];
+  let previousOwner = -1;
+  for (let i = 0; i < r.count; i++) {
+    const owner = r.dyad[i]! >= 0 ? r.dyad[i]! : data.dyads.count + r.therapist[i]!;
+    if (owner !== previousOwner) {
+      for (const slot of touched) seen[slot] = 0;
+      touched.length = 0;
+      previousOwner = owner;
+    }
+    const slot = r.instrument[i]! * ROLES.length + r.role[i]!;
+    if (seen[slot]) continue;
+    seen[slot] = 1;
+    touched.push(slot);
+    first[slot]!.push(i);
+  }
+  return first;
+}
+
 /** reliability.csv rows: alpha per instrument × role × scale × site on each owner's first administration. */
 export function reliabilityRows(scored: ScoredResponses): CountedRow[] {
   const { data } = scored;
   const r = data.responses;
+  const firstBySlot = firstAdministrations(scored);
   const out: CountedRow[] = [];
-  scored.plans.forEach((plan, instrument) => {
+  for (const [instrument, plan] of scored.plans.entries()) {
     for (const role of plan.def.roles) {
-      const roleIndex = ROLES.indexOf(role);
-      // First administration of each owner: the first matching response of its block.
-      const first: number[] = [];
-      let previousOwner = -1;
-      for (let i = 0; i < r.count; i++) {
-        if (r.instrument[i] !== instrument || r.role[i] !== roleIndex) continue;
-        const owner = r.dyad[i]! >= 0 ? r.dyad[i]! : data.dyads.count + r.therapist[i]!;
-        if (owner === previousOwner) continue;
-        previousOwner = owner;
-        first.push(i);
-      }
+      const first = firstBySlot[instrument * ROLES.length + ROLES.indexOf(role)]!;
       if (first.length === 0) continue;
       for (const scale of plan.scales) {
-        if (scale.positions.length < 2) continue;
-        const bySite: Float64Array[][] = data.sites.map(() => []);
+        const k = scale.positions.length;
+        if (k < 2 || scale.positions.includes(-1)) continue;
+        const bySite: number[][][] = data.sites.map(() => []);
         for (const i of first) {
-          const keyed = new Float64Array(scale.positions.length);
-          let complete = true;
-          for (let j = 0; j < scale.positions.length && complete; j++) {
+          const start = r.answerStart[i]!;
+          const keyed: number[] = [];
+          for (let j = 0; j < k; j++) {
             const position = scale.positions[j]!;
-            const answer = position < 0 ? -32768 : r.answers[r.answerStart[i]! + position]!;
-            if (answer === -32768) complete = false;
-            else keyed[j] = plan.keyed[position * plan.width + answer - plan.def.scale.min]!;
+            const answer = r.answers[start + position]!;
+            if (answer === NO_ANSWER) break;
+            keyed.push(plan.keyed[position * plan.width + answer - plan.def.scale.min]!);
           }
-          if (complete) bySite[r.site[i]!]!.push(keyed);
+          if (keyed.length === k) bySite[r.site[i]!]!.push(keyed);
         }
-        const row = (site: string, rows: Float64Array[]): void => {
+        const add = (site: string, rows: number[][]): void => {
           if (rows.length === 0) return;
           const result = cronbachAlpha(rows);
           out.push({
@@ -144,11 +164,11 @@ export function reliabilityRows(scored: ScoredResponses): CountedRow[] {
             units: result.n,
           });
         };
-        for (const [index, site] of data.sites.entries()) row(site.siteId, bySite[index]!);
-        row(ALL_SITES, bySite.flat());
+        for (const [index, site] of data.sites.entries()) add(site.siteId, bySite[index]!);
+        add(ALL_SITES, bySite.flat());
       }
     }
-  });
+  }
   return out;
 }
 

@@ -21,6 +21,13 @@ export class GrowableColumn<T extends TypedArray> {
     this.data[this.length++] = value;
   }
 
+  /** Appends `count` copies of `value`. */
+  append(count: number, value: number): void {
+    this.reserve(this.length + count);
+    this.data.fill(value, this.length, this.length + count);
+    this.length += count;
+  }
+
   /** The value at `index` (< length). */
   get(index: number): number {
     return this.data[index]!;

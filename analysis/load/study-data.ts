@@ -121,7 +121,7 @@ const show = (value: unknown): string => {
 export class StudyDataBuilder {
   private readonly siteIndex = new Map<string, number>();
   private readonly instrumentIndex = new Map<string, number>();
-  private readonly itemPositions: Map<string, number>[];
+  private readonly itemPositions: Record<string, number>[];
   private readonly instruments: InstrumentDefinition[];
   private readonly sites: Site[];
   private readonly problems: Problem[] = [];
@@ -148,8 +148,10 @@ export class StudyDataBuilder {
   private readonly day = new GrowableColumn(Int32Array, 1 << 16);
   private readonly answerStart = new GrowableColumn(Int32Array, 1 << 16);
   private readonly answers = new GrowableColumn(Int16Array, 1 << 20);
-  /** Natural keys seen (owner, role, instrument, session) packed into one exact number. */
-  private readonly naturalKeys = new Set<number>();
+  /** Where each response came from, to report a duplicate found when sorting. */
+  private readonly line = new GrowableColumn(Int32Array, 1 << 16);
+  private readonly sourceIndex = new GrowableColumn(Uint8Array, 1 << 16);
+  private readonly sources = new Interner();
 
   /** `extraSites` are sites the store knows beyond the study definition's list. */
   constructor(
@@ -166,9 +168,12 @@ export class StudyDataBuilder {
       a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
     );
     for (const [index, def] of this.instruments.entries()) this.instrumentIndex.set(def.id, index);
-    this.itemPositions = this.instruments.map(
-      (def) => new Map(def.items.map((item, index) => [item.id, index])),
-    );
+    // Null-prototype objects: faster than a Map for a dozen keys, and `constructor` is no item.
+    this.itemPositions = this.instruments.map((def) => {
+      const positions: Record<string, number> = Object.create(null);
+      for (const [index, item] of def.items.entries()) positions[item.id] = index;
+      return positions;
+    });
   }
 
   /** Submission dates repeat across thousands of responses: parse each distinct one once. */
@@ -250,7 +255,11 @@ export class StudyDataBuilder {
   /** Adds one response; returns false (and records why) when it is malformed or a duplicate. */
   addResponse(value: unknown, source: string, line: number): boolean {
     const message = this.appendResponse(value);
-    if (message === null) return true;
+    if (message === null) {
+      this.line.push(line);
+      this.sourceIndex.push(this.sources.intern(source));
+      return true;
+    }
     this.problem(source, line, message);
     return false;
   }
@@ -295,14 +304,13 @@ export class StudyDataBuilder {
     const positions = this.itemPositions[instrumentIndex]!;
     const start = this.answers.length;
     const items = def.items.length;
-    this.answers.reserve(start + items);
-    for (let i = 0; i < items; i++) this.answers.push(NO_ANSWER);
+    this.answers.append(items, NO_ANSWER);
     const answers = this.answers.backing();
     // A plain loop without closures: this runs for every answer of a million responses.
     let failure: string | null = null;
     for (const key in r.answers) {
       const answer = (r.answers as Fields)[key];
-      const position = positions.get(key);
+      const position = positions[key];
       if (position === undefined) {
         failure = `answers.${key}: ${r.instrument} has no item ${key}`;
         break;
@@ -326,15 +334,7 @@ export class StudyDataBuilder {
 
     const therapistIndex =
       dyadIndex >= 0 ? this.dyadTherapist.get(dyadIndex) : this.therapistOf(r.therapistId, siteIndex);
-    // Owner, role, instrument and session packed into one exact integer (< 2^53).
-    const owner = dyadIndex >= 0 ? dyadIndex * 2 : therapistIndex * 2 + 1;
-    const key = ((owner * 4 + roleIndex) * 1024 + (instrumentIndex % 1024)) * 65536 + (r.session as number);
-    if (this.naturalKeys.has(key)) {
-      this.answers.truncate(start);
-      return `duplicate response: ${dyadIndex >= 0 ? `dyad ${r.dyadId}` : `therapist ${r.therapistId}`}, ${r.role}, session ${r.session}, ${r.instrument} came before`;
-    }
-    this.naturalKeys.add(key);
-
+    // Duplicate natural keys are found in finish(), where each owner's responses lie together.
     this.site.push(siteIndex);
     this.therapist.push(therapistIndex);
     this.dyad.push(dyadIndex);
@@ -359,7 +359,6 @@ export class StudyDataBuilder {
     for (let i = 0; i < dyads.count; i++) dyads.therapist[i] = therapistRank[dyads.therapist[i]!]!;
 
     const responses = this.finishResponses(dyads.rank, therapistRank);
-    this.naturalKeys.clear();
     return {
       study: this.study,
       sites: this.sites,
@@ -398,7 +397,7 @@ export class StudyDataBuilder {
   }
 
   private finishResponses(dyadRank: Int32Array, therapistRank: Int32Array): ResponseColumns {
-    const n = this.site.length;
+    const total = this.site.length;
     const dyad = this.dyad.finish();
     const therapist = this.therapist.finish();
     const role = this.role.finish();
@@ -406,66 +405,136 @@ export class StudyDataBuilder {
     const instrument = this.instrument.finish();
     const dyadCount = dyadRank.length;
     // Owner rank: dyads first (by id), then therapist-level owners (by therapist id).
-    const owner = new Int32Array(n);
-    for (let i = 0; i < n; i++) {
+    const owner = new Int32Array(total);
+    for (let i = 0; i < total; i++) {
       const d = dyad[i]!;
       owner[i] = d >= 0 ? dyadRank[d]! : dyadCount + therapistRank[therapist[i]!]!;
     }
-    // Counting sort by owner, then a small insertion sort of each owner's responses.
+    // Two stable counting sorts (least significant key first): by (role, session, instrument),
+    // then by owner. Stability keeps, of two responses with the same natural key, the one read
+    // first in front, and that one is kept.
+    let maxSession = 0;
+    for (let i = 0; i < total; i++) if (session[i]! > maxSession) maxSession = session[i]!;
+    const instruments = this.instruments.length;
+    const withinKeys = ROLES.length * (maxSession + 1) * instruments;
+    // A dense key in (role, session, instrument) order: small enough to count directly.
+    const within = new Int32Array(total);
+    for (let i = 0; i < total; i++)
+      within[i] = (role[i]! * (maxSession + 1) + session[i]!) * instruments + instrument[i]!;
+    const byWithin = countingSort(total, withinKeys, within, null);
     const owners = dyadCount + therapistRank.length;
-    const start = new Int32Array(owners + 1);
-    for (let i = 0; i < n; i++) start[owner[i]! + 1]!++;
-    for (let o = 0; o < owners; o++) start[o + 1]! += start[o]!;
-    const fill = start.slice(0, owners);
-    const order = new Int32Array(n);
-    for (let i = 0; i < n; i++) order[fill[owner[i]!]!++] = i;
-    const within = (i: number): number => (role[i]! * 65536 + session[i]!) * 1024 + instrument[i]!;
-    for (let o = 0; o < owners; o++) {
-      for (let a = start[o]! + 1; a < start[o + 1]!; a++) {
-        const moving = order[a]!;
-        const key = within(moving);
-        let b = a - 1;
-        while (b >= start[o]! && within(order[b]!) > key) {
-          order[b + 1] = order[b]!;
-          b--;
-        }
-        order[b + 1] = moving;
-      }
-    }
+    const { order: sorted, start } = countingSortWithStarts(owners, owner, byWithin);
+    const order = this.dropDuplicates(sorted, start, within, dyad, therapist);
+    const n = order.length;
 
-    const permute = <T extends Int32Array | Uint8Array>(column: T, map?: Int32Array): T => {
-      const result = new (column.constructor as new (n: number) => T)(n);
-      for (let i = 0; i < n; i++) {
-        const value = column[order[i]!]!;
-        result[i] = map && value >= 0 ? map[value]! : value;
-      }
-      return result;
-    };
     const oldStart = this.answerStart.finish();
     const oldAnswers = this.answers.finish();
     const answers = new Int16Array(oldAnswers.length);
     const answerStart = new Int32Array(n);
+    const itemCount = Int32Array.from(this.instruments, (def) => def.items.length);
     let offset = 0;
     for (let i = 0; i < n; i++) {
       const old = order[i]!;
-      const items = this.instruments[instrument[old]!]!.items.length;
+      const from = oldStart[old]!;
+      const items = itemCount[instrument[old]!]!;
       answerStart[i] = offset;
-      answers.set(oldAnswers.subarray(oldStart[old]!, oldStart[old]! + items), offset);
+      // An element loop: a subarray per response would allocate a million views.
+      for (let k = 0; k < items; k++) answers[offset + k] = oldAnswers[from + k]!;
       offset += items;
     }
     return {
       count: n,
-      site: permute(this.site.finish()),
-      therapist: permute(therapist, therapistRank),
-      dyad: permute(dyad, dyadRank),
-      role: permute(role),
-      session: permute(session),
-      instrument: permute(instrument),
-      day: permute(this.day.finish()),
+      site: permuteInt32(this.site.finish(), order),
+      therapist: permuteInt32(therapist, order, therapistRank),
+      dyad: permuteInt32(dyad, order, dyadRank),
+      role: permuteUint8(role, order),
+      session: permuteInt32(session, order),
+      instrument: permuteInt32(instrument, order),
+      day: permuteInt32(this.day.finish(), order),
       answerStart,
       answers: answers.subarray(0, offset),
     };
   }
+
+  /** The sorted responses without second (and later) responses to one natural key, each reported. */
+  private dropDuplicates(
+    sorted: Int32Array,
+    start: Int32Array,
+    within: Int32Array,
+    dyad: Int32Array,
+    therapist: Int32Array,
+  ): Int32Array {
+    const lines = this.line.finish();
+    const sources = this.sourceIndex.finish();
+    const kept = new Int32Array(sorted.length);
+    let n = 0;
+    for (let o = 0; o + 1 < start.length; o++) {
+      for (let a = start[o]!; a < start[o + 1]!; a++) {
+        const i = sorted[a]!;
+        if (a > start[o]! && within[sorted[a - 1]!] === within[i]) {
+          const d = dyad[i]!;
+          const who =
+            d >= 0
+              ? `dyad ${this.dyadIds.values[d]}`
+              : `therapist ${this.therapistIds.values[therapist[i]!]}`;
+          const what = `${ROLES[this.role.get(i)]}, session ${this.session.get(i)}, ${this.instruments[this.instrument.get(i)]!.id}`;
+          this.problem(
+            this.sources.values[sources[i]!]!,
+            lines[i]!,
+            `duplicate response: ${who}, ${what} came before`,
+          );
+          continue;
+        }
+        kept[n++] = i;
+      }
+    }
+    this.problems.sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : a.line - b.line));
+    return kept.subarray(0, n);
+  }
+}
+
+// Two monomorphic copies on purpose: one generic function over both array types is several
+// times slower at a million rows.
+
+/** column[order[i]] for each i, mapped through `map` when given (negative values stay). */
+function permuteInt32(column: Int32Array, order: Int32Array, map?: Int32Array): Int32Array {
+  const result = new Int32Array(order.length);
+  for (let i = 0; i < order.length; i++) {
+    const value = column[order[i]!]!;
+    result[i] = map && value >= 0 ? map[value]! : value;
+  }
+  return result;
+}
+
+/** column[order[i]] for each i. */
+function permuteUint8(column: Uint8Array, order: Int32Array): Uint8Array {
+  const result = new Uint8Array(order.length);
+  for (let i = 0; i < order.length; i++) result[i] = column[order[i]!]!;
+  return result;
+}
+
+/** Row indexes sorted stably by `key` (in 0 … keys − 1), visiting rows in `visit` order (or 0 … n − 1). */
+function countingSort(n: number, keys: number, key: Int32Array, visit: Int32Array | null): Int32Array {
+  return countingSortWithStarts(keys, key, visit, n).order;
+}
+
+/** As countingSort, also returning where each key's rows start in the order. */
+function countingSortWithStarts(
+  keys: number,
+  key: Int32Array,
+  visit: Int32Array | null,
+  n = visit ? visit.length : key.length,
+): { order: Int32Array; start: Int32Array } {
+  const start = new Int32Array(keys + 1);
+  for (let i = 0; i < n; i++) start[key[i]! + 1]!++;
+  for (let k = 0; k < keys; k++) start[k + 1]! += start[k]!;
+  const fill = start.slice(0, keys);
+  const order = new Int32Array(n);
+  for (let j = 0; j < n; j++) {
+    const i = visit ? visit[j]! : j;
+    order[fill[key[i]!]!++] = i;
+  }
+  return { order, start };
 }
 
 /** Indexes of `values` in ascending (code unit) order of the values. */
