@@ -148,9 +148,16 @@ export async function storeDemoData(deps: SeedDeps, data: DemoData): Promise<voi
   await store.putStudy(study);
 }
 
+/**
+ * At 60 dyads the sample statistics swing widely between seeds (pooled alliance–outcome r from −.16
+ * to .59 over seeds 1–30); seed 3 is one whose release looks like the population the generator
+ * models (alpha .91, agreement r .40, pooled r .22), so a newcomer's first release reads sensibly.
+ */
+export const DEMO_SEED = 3;
+
 /** The demo study of `tandem dev`: the synthetic study of DESIGN §10 with 3 sites and 60 dyads. */
 export function demoData(): DemoData {
-  return generateStudy({ sites: 3, dyads: 60, seed: 1 });
+  return generateStudy({ sites: 3, dyads: 60, seed: DEMO_SEED });
 }
 
 /**
