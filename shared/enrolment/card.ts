@@ -5,7 +5,14 @@ import { isRtl } from '../i18n/languages.ts';
 import type { Role } from '../instruments/schema.ts';
 import type { Dyad } from '../ports.ts';
 import type { Study } from '../study/schema.ts';
-import { currentStudy, type DyadLinks, type EnrolmentDeps, issueDyadLinks, requireDyad } from './deps.ts';
+import {
+  currentStudy,
+  type DyadLinks,
+  type EnrolmentDeps,
+  issueDyadLinks,
+  requireDyad,
+  updateDyad,
+} from './deps.ts';
 
 export interface MakeCardInput {
   actor: string;
@@ -25,8 +32,7 @@ export async function makeCard(
   const dyad = await requireDyad(deps.store, input.siteId, input.dyadId);
   if (dyad.status === 'withdrawn') throw new GoneError(`Dyad ${dyad.dyadId} has withdrawn.`);
   const { links, linkHashes } = await issueDyadLinks(deps, dyad);
-  const updated: Dyad = { ...dyad, linkHashes };
-  await deps.store.putDyad(updated);
+  const updated = await updateDyad(deps.store, dyad, (current) => ({ ...current, linkHashes }));
   await audit(deps, { actor: input.actor, action: 'dyad.card', siteId: dyad.siteId, target: dyad.dyadId });
   return { html: await renderCard(study, updated, links, deps.clock()), dyad: updated, links };
 }

@@ -9,6 +9,7 @@ import {
   issueLink,
   requireDyad,
   requireTherapist,
+  updateDyad,
 } from './deps.ts';
 
 export interface RotateLinkInput {
@@ -33,7 +34,10 @@ export async function rotateLink(deps: EnrolmentDeps, input: RotateLinkInput): P
     });
   }
   const link = await issueDyadLink(deps, dyad, input.role);
-  await deps.store.putDyad({ ...dyad, linkHashes: { ...dyad.linkHashes, [input.role]: link.tokenHash } });
+  await updateDyad(deps.store, dyad, (current) => ({
+    ...current,
+    linkHashes: { ...current.linkHashes, [input.role]: link.tokenHash },
+  }));
   await audit(deps, {
     actor: input.actor,
     action: 'dyad.link.rotate',
