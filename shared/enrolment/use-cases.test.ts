@@ -144,6 +144,20 @@ describe('rotateLink', () => {
     expect(stored?.linkHashes.therapist).toBe(hashToken(links.therapist.token));
   });
 
+  it('keeps a session a participant reported while the new link was being issued', async () => {
+    const { deps, store, dyad } = await withDyad();
+    const putLink = store.putLink.bind(store);
+    store.putLink = async (link) => {
+      await putLink(link);
+      // A submission lands between the coordinator's read of the dyad and its write.
+      const current = await store.getDyad('berlin', dyad.dyadId);
+      if (current)
+        await store.putDyad({ ...current, currentSession: 3, sessionDates: { '3': '2027-03-01' } });
+    };
+    await rotateLink(deps, { actor, siteId: 'berlin', dyadId: dyad.dyadId, role: 'client' });
+    expect(await store.getDyad('berlin', dyad.dyadId)).toMatchObject({ currentSession: 3 });
+  });
+
   it('refuses a role the dyad does not have, and a withdrawn dyad', async () => {
     const { deps, store, dyad } = await withDyad();
     await expect(
