@@ -1,13 +1,14 @@
 import * as z from 'zod/mini';
 import { ConflictError, detailsFromIssues, ValidationError } from '../../shared/errors.ts';
 import { participantStrings } from '../../shared/i18n/participant.ts';
+import { timezoneOfSite } from '../../shared/participation/due.ts';
 import { type SubmissionInput, submitResponse } from '../../shared/participation/submit.ts';
 import { readPlan } from '../../shared/participation/visit.ts';
 import type { HttpEvent, HttpResult } from '../http/event.ts';
 import { json, redirect, wantsHtml } from '../http/respond.ts';
 import { openOrThrow, page, participantDeps, participantRoute } from './common.ts';
 import { crisisText, questionnaireFor } from './page.ts';
-import { thankYouPage } from './views.ts';
+import { dateElement, thankYouPage } from './views.ts';
 
 /** A JSON submission (DESIGN §5); answers are checked against the instrument by the use case. */
 const JsonSubmission = z.object({
@@ -101,5 +102,6 @@ export const handler = participantRoute(async (input, context): Promise<HttpResu
       `${frame.base}?${new URLSearchParams({ session: String(plan.session), lang: frame.language })}`,
     );
   }
-  return page(status, thankYouPage(frame, result.receipt, crisisText(frame, open, plan)));
+  const day = dateElement(frame.language, timezoneOfSite(open.study, open.participant.siteId), deps.clock());
+  return page(status, thankYouPage(frame, result.receipt, day, crisisText(frame, open, plan)));
 });

@@ -198,13 +198,28 @@ function crisis(t: ParticipantStrings, text: string | undefined): string {
     : `<section class="box" aria-labelledby="crisis"><h2 id="crisis">${esc(t.crisisTitle)}</h2>${paragraphs(text)}</section>`;
 }
 
-/** Thank-you after the last questionnaire of a session, with the crisis text when a safety flag fired. */
-export function thankYouPage(frame: PageFrame, receipt: string, crisisText: string | undefined): string {
+/** A day shown in the page language (`25 November 2026`, `25. November 2026`), in a `<time>` element. */
+export function dateElement(language: string, timezone: string, at: Date): string {
+  const iso = new Intl.DateTimeFormat('en-CA', { timeZone: timezone }).format(at);
+  const text = new Intl.DateTimeFormat(language, { dateStyle: 'long', timeZone: timezone }).format(at);
+  return `<time datetime="${esc(iso)}">${esc(text)}</time>`;
+}
+
+/**
+ * Thank-you after the last questionnaire of a session, with the receipt and the day (an HTML
+ * `<time>`), and the crisis text when a safety flag fired.
+ */
+export function thankYouPage(
+  frame: PageFrame,
+  receipt: string,
+  day: string,
+  crisisText: string | undefined,
+): string {
   const t = participantStrings(frame.language);
   return layout(
     frame,
     t.thanksTitle,
-    `<h1>${esc(t.thanksTitle)}</h1>${crisis(t, crisisText)}<p>${esc(t.thanksBody)}</p><p class="sub">${esc(t.receipt(receipt))}</p>`,
+    `<h1>${esc(t.thanksTitle)}</h1>${crisis(t, crisisText)}<p>${esc(t.thanksBody)}</p><p class="sub">${esc(t.receipt(receipt))} · ${day}</p>`,
   );
 }
 

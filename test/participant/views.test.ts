@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   consentPage,
+  dateElement,
   PAGE_CSP,
   questionnairePage,
   sessionPage,
@@ -37,10 +38,10 @@ describe('participant views', () => {
   });
 
   it('set lang and dir on <html>, right to left for Arabic', () => {
-    expect(thankYouPage({ ...frame, language: 'ar' }, 'R-X', undefined)).toMatch(
+    expect(thankYouPage({ ...frame, language: 'ar' }, 'R-X', '', undefined)).toMatch(
       /^<!doctype html><html lang="ar" dir="rtl">/,
     );
-    expect(thankYouPage({ ...frame, language: 'de' }, 'R-X', undefined)).toMatch(
+    expect(thankYouPage({ ...frame, language: 'de' }, 'R-X', '', undefined)).toMatch(
       /^<!doctype html><html lang="de" dir="ltr">/,
     );
   });
@@ -78,6 +79,16 @@ describe('participant views', () => {
     expect(html).toContain('value="4"');
     expect(html).toContain('aria-invalid="true"');
     expect(html).toContain('Geben Sie eine Zahl von 1 bis 12 ein.');
+  });
+
+  it('show days in the page language and the site’s time zone', () => {
+    // 23:30 UTC on 31 March is 1 April in Berlin.
+    const at = new Date('2027-03-31T23:30:00Z');
+    expect(dateElement('de', 'Europe/Berlin', at)).toBe('<time datetime="2027-04-01">1. April 2027</time>');
+    expect(dateElement('en', 'UTC', at)).toBe('<time datetime="2027-03-31">March 31, 2027</time>');
+    expect(dateElement('ar', 'Europe/Berlin', at)).toMatch(
+      /^<time datetime="2027-04-01">1 أبريل 2027<\/time>$/,
+    );
   });
 
   it('allow the inline stylesheet by its hash and nothing else', () => {
