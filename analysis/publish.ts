@@ -10,10 +10,10 @@ import {
   computeRelease,
   GENERATOR,
   type Manifest,
+  type ManifestFile,
   manifestEntry,
-  type ReleaseFile,
+  releaseFiles,
   renderOpenFiles,
-  renderRelease,
 } from './release.ts';
 
 // Publishing (DESIGN §8): files under releases/{id}/, then manifest.json, then
@@ -68,16 +68,6 @@ export async function readManifest(sink: ReleaseSink, releaseId: string): Promis
   return bytes && (JSON.parse(new TextDecoder().decode(bytes)) as Manifest);
 }
 
-const sameFiles = (manifest: Manifest, files: ReleaseFile[]): boolean => {
-  const entries = files.map(manifestEntry);
-  return (
-    manifest.files.length === entries.length &&
-    entries.every(
-      (entry, i) => manifest.files[i]?.name === entry.name && manifest.files[i]?.sha256 === entry.sha256,
-    )
-  );
-};
-
 export interface PublishOptions {
   /** A given id is used as it is, or with `.2`, `.3`… when its release holds other files. */
   releaseId: string;
@@ -88,7 +78,9 @@ export interface PublishOptions {
 
 /**
  * Publishes a computed release: under the given id when that id is free or holds the same files
- * (a byte-identical rerun), else under the first free or identical `{id}.2`, `{id}.3`, ….
+ * (a byte-identical rerun: the files are left as they are, the manifest is rewritten), else under
+ * the first free or identical `{id}.2`, `{id}.3`, …. Files are rendered and written one at a
+ * time, so the largest (scores_long) is never in memory next to the others.
  */
 export async function publishRelease(
   sink: ReleaseSink,
@@ -100,12 +92,22 @@ export async function publishRelease(
   const openFiles = renderOpenFiles(computed);
   for (let attempt = first; attempt <= MAX_SAME_DAY; attempt++) {
     const releaseId = attempt === 1 ? base : `${base}.${attempt}`;
-    options.progress?.(`rendering release ${releaseId}`);
-    const files = renderRelease(computed, releaseId, options.secret, openFiles);
     const existing = await readManifest(sink, releaseId);
-    if (existing && !sameFiles(existing, files)) continue;
-    for (const file of files)
-      await sink.put(`releases/${releaseId}/${file.name}`, file.body, file.contentType);
+    options.progress?.(`${existing ? 'comparing with' : 'writing'} release ${releaseId}`);
+    const entries: ManifestFile[] = [];
+    let same = existing !== undefined;
+    for (const file of releaseFiles(computed, releaseId, options.secret, openFiles)) {
+      const entry = manifestEntry(file);
+      if (existing) {
+        const before = existing.files[entries.length];
+        same = before?.name === entry.name && before.sha256 === entry.sha256;
+        if (!same) break;
+      } else {
+        await sink.put(`releases/${releaseId}/${file.name}`, file.body, file.contentType);
+      }
+      entries.push(entry);
+    }
+    if (existing && !(same && existing.files.length === entries.length)) continue;
     const manifest: Manifest = {
       releaseId,
       studyId: computed.studyId,
@@ -113,7 +115,7 @@ export async function publishRelease(
       generator: GENERATOR,
       suppressionK: computed.suppressionK,
       inputs: computed.inputs,
-      files: files.map(manifestEntry),
+      files: entries,
     };
     await sink.put(
       `releases/${releaseId}/manifest.json`,

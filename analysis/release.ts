@@ -209,16 +209,28 @@ function tableFiles(file: FileDef, rows: ColumnTable): ReleaseFile[] {
 }
 
 /**
- * Every file of a release with the given id: open tables (pass `openFiles` to reuse them), the
- * analyst-tier scores_long, the codebook and the report. Same inputs and id → same bytes.
+ * Every file of a release with the given id, one at a time (so a caller can write and drop each
+ * before the next is rendered): open tables (pass `openFiles` to reuse them), the analyst-tier
+ * scores_long, the codebook and the report. Same inputs and id → same bytes.
  */
-export function renderRelease(
+export function* releaseFiles(
   computed: ComputedRelease,
   releaseId: string,
   secret: string,
   openFiles: ReleaseFile[] = renderOpenFiles(computed),
-): ReleaseFile[] {
+): Generator<ReleaseFile> {
+  yield* openFiles;
   const longFile = computed.files[computed.files.length - 1]!;
+  let long: ColumnTable | undefined = scoresLongTable(computed, releaseId, secret);
+  const common = { tier: longFile.tier, rows: long.numRows() };
+  yield { ...common, name: longFile.name, contentType: CSV_TYPE, body: toCsv(longFile, long) };
+  yield {
+    ...common,
+    name: parquetName(longFile.name),
+    contentType: PARQUET_TYPE,
+    body: toParquet(longFile, long),
+  };
+  long = undefined;
   const report: ReportInput = {
     releaseId,
     studyId: computed.studyId,
@@ -237,11 +249,17 @@ export function renderRelease(
     contentType,
     body: new TextEncoder().encode(body),
   });
-  return [
-    ...openFiles,
-    ...tableFiles(longFile, scoresLongTable(computed, releaseId, secret)),
-    text('codebook.json', 'application/json', codebookJson(computed.files)),
-    text('codebook.md', 'text/markdown; charset=utf-8', codebookMarkdown(computed.files)),
-    text('report.html', 'text/html; charset=utf-8', renderReport(report)),
-  ];
+  yield text('codebook.json', 'application/json', codebookJson(computed.files));
+  yield text('codebook.md', 'text/markdown; charset=utf-8', codebookMarkdown(computed.files));
+  yield text('report.html', 'text/html; charset=utf-8', renderReport(report));
+}
+
+/** Every file of a release with the given id, rendered at once (see releaseFiles). */
+export function renderRelease(
+  computed: ComputedRelease,
+  releaseId: string,
+  secret: string,
+  openFiles: ReleaseFile[] = renderOpenFiles(computed),
+): ReleaseFile[] {
+  return [...releaseFiles(computed, releaseId, secret, openFiles)];
 }
