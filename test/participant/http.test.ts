@@ -161,6 +161,9 @@ describe('participant routes over HTTP', () => {
     const response = await http.post(links.client, { padding: 'x'.repeat(17 * 1024) });
     expect(response.status).toBe(413);
     expect(response.body).toMatchObject({ error: { code: 'payload_too_large' } });
+    const page = await postForm(`${links.client}?lang=de`, { i1: 'x'.repeat(17 * 1024) });
+    expect(page.status).toBe(413);
+    expect(page.text).toContain('<h1>Zu viele Daten</h1>');
   });
 
   it('answers 404 for an unknown token and for a link that has been rotated', async () => {
