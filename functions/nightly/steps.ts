@@ -235,7 +235,27 @@ export async function combine(deps: NightlyDeps, input: CombineInput): Promise<C
     files: manifest.files.length,
     inputs: manifest.inputs,
   });
+  await removeStaged(deps.bucket, input.partials);
   return { releaseId: manifest.releaseId, files: manifest.files.length, inputs: manifest.inputs };
+}
+
+/**
+ * Deletes a published run's partials: they copy participants' answers, and a withdrawal must not
+ * live on in staging. Best effort: the release is already published, and the bucket's lifecycle
+ * rule expires whatever is left. A failed run keeps its partials so a retry of combine can use them.
+ */
+async function removeStaged(bucket: ReleaseBucket, partials: readonly StagedSite[]): Promise<void> {
+  try {
+    await bucket.delete(partials.map((partial) => partial.key));
+  } catch (error) {
+    console.warn(
+      JSON.stringify({
+        level: 'warn',
+        message: 'could not delete the staged partials; the staging lifecycle rule will',
+        error: error instanceof Error ? error.message : String(error),
+      }),
+    );
+  }
 }
 
 /** The three steps in-process, sites read concurrently (`width` at a time), as the state machine runs them. */

@@ -91,6 +91,8 @@ describe('the nightly steps', () => {
     }
     expect(JSON.parse(text(await bucket.get('releases/latest.json')))).toEqual({ releaseId: '2027-03-01' });
     expect((await deps.store.listReleases()).map((r) => r.releaseId)).toEqual(['2027-03-01']);
+    // The partials copy answers; a published run leaves none behind.
+    expect(await bucket.list(`staging/${plan.runId}/`)).toEqual([]);
   }, 120_000);
 
   it('lists every file with the bytes and SHA-256 of what is in S3', async () => {
@@ -198,6 +200,8 @@ describe('a nightly run that fails half-way', () => {
     await expect(runNightly(nextNight)).rejects.toThrow(/injected fault/);
     expect(faulty.puts).toBe(half + 1);
     expect((await bucket.list('releases/2027-03-02/')).length).toBe(half);
+    // A failed run keeps its partials for a retry of combine.
+    expect((await bucket.list('staging/')).length).toBe(3);
 
     expect(JSON.parse(text(await bucket.get('releases/latest.json')))).toEqual({ releaseId: '2027-03-01' });
     await expect(getManifest(deps, '2027-03-02')).rejects.toThrow(/no release 2027-03-02/);
