@@ -88,6 +88,8 @@ export class StatefulStack extends Stack {
       sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
       billing: dynamodb.Billing.onDemand(),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      // Rate-limit counters of unknown link tokens expire on their own (shared/participation/attempts.ts).
+      timeToLiveAttribute: 'expiresAt',
       deletionProtection: removalPolicy === RemovalPolicy.RETAIN,
       removalPolicy,
       globalSecondaryIndexes: [

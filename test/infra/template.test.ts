@@ -289,6 +289,7 @@ describe('StatefulStack', () => {
           { AttributeName: 'sk', KeyType: 'RANGE' },
         ],
         BillingMode: 'PAY_PER_REQUEST',
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
         GlobalSecondaryIndexes: [
           Match.objectLike({
             IndexName: 'gsi1',
