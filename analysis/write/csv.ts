@@ -8,7 +8,7 @@ import { ALL_SITES, type ColumnDef, type FileDef } from '../columns.ts';
 type Value = unknown;
 
 /** Rows per chunk of text; keeps strings short while a million-row file is written. */
-const CHUNK_ROWS = 8192;
+const CHUNK_ROWS = 256;
 
 /** One cell as CSV text. */
 export function csvCell(value: Value): string {
