@@ -3,6 +3,7 @@ import { GoneError, NotFoundError, TandemError, TooManyRequestsError } from '../
 import { PAGE_LANGUAGES } from '../../shared/i18n/languages.ts';
 import { isErrorCode, participantStrings } from '../../shared/i18n/participant.ts';
 import type { ParticipationDeps } from '../../shared/participation/deps.ts';
+import { LinkCache } from '../../shared/participation/link-cache.ts';
 import { type OpenLink, openLink } from '../../shared/participation/open-link.ts';
 import { cachedStudy, STUDY_TTL_SECONDS } from '../../shared/participation/study-cache.ts';
 import type { TandemStore } from '../../shared/ports.ts';
@@ -13,21 +14,22 @@ import { httpRoute, type RouteInput } from '../http/route.ts';
 import { store } from '../runtime/store.ts';
 import { errorPage, PAGE_CSP, type PageFrame, textIn } from './views.ts';
 
-// One study reader per store: the local runtime and tests build a new store for each stack.
-const studyReaders = new WeakMap<TandemStore, () => Promise<Study | undefined>>();
+// Caches per store: the local runtime and tests build a new store for each stack.
+const caches = new WeakMap<TandemStore, { study: () => Promise<Study | undefined>; links: LinkCache }>();
 
 /**
- * The use cases' dependencies in a Lambda or the local server: the real store, the wall clock, and
- * the study definition kept for STUDY_TTL_SECONDS (an edit reaches participants within a minute).
+ * The use cases' dependencies in a Lambda or the local server: the real store, the wall clock, the
+ * study definition kept for STUDY_TTL_SECONDS (an edit reaches participants within a minute), and
+ * the links this process has opened (link-cache.ts).
  */
 export function participantDeps(): ParticipationDeps {
   const current = store();
-  let study = studyReaders.get(current);
-  if (!study) {
-    study = cachedStudy(current, STUDY_TTL_SECONDS);
-    studyReaders.set(current, study);
+  let kept = caches.get(current);
+  if (!kept) {
+    kept = { study: cachedStudy(current, STUDY_TTL_SECONDS), links: new LinkCache() };
+    caches.set(current, kept);
   }
-  return { store: current, clock: () => new Date(), study };
+  return { store: current, clock: () => new Date(), ...kept };
 }
 
 /** Path of every participant route. */

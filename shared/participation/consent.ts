@@ -4,7 +4,7 @@ import type { OwnerRef } from '../ports.ts';
 import type { Study } from '../study/schema.ts';
 import type { ParticipationDeps } from './deps.ts';
 import { timezoneOfSite } from './due.ts';
-import type { OpenLink } from './open-link.ts';
+import type { OpenLink, Participant } from './open-link.ts';
 
 export type ConsentVersion = Study['consent'][number];
 
@@ -21,6 +21,12 @@ function ownerOf(open: OpenLink): OwnerRef {
     : { siteId: participant.siteId, therapistId: participant.therapistId };
 }
 
+/** Whether the participant's owner item carries a copy of their agreement to the study's current consent version. */
+export function hasCurrentConsentCopy(participant: Participant, study: Study): boolean {
+  const owner = participant.kind === 'dyad' ? participant.dyad : participant.therapist;
+  return owner.consentVersions?.[participant.role] === currentConsent(study).version;
+}
+
 /**
  * Where the owner's agreement to the current version is found: in the copy on the dyad or
  * therapist item opened with the link (no read), in a consent item only (no copy yet: recorded
@@ -32,8 +38,7 @@ async function consentState(
 ): Promise<'copied' | 'recorded' | 'missing'> {
   const { participant } = open;
   const { version } = currentConsent(open.study);
-  const owner = participant.kind === 'dyad' ? participant.dyad : participant.therapist;
-  if (owner.consentVersions?.[participant.role] === version) return 'copied';
+  if (hasCurrentConsentCopy(participant, open.study)) return 'copied';
   const consents = await deps.store.listConsents(participant.ownerKey);
   return consents.some((consent) => consent.role === participant.role && consent.version === version)
     ? 'recorded'

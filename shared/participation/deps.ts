@@ -1,6 +1,7 @@
 import { TandemError } from '../errors.ts';
 import type { TandemStore } from '../ports.ts';
 import type { Study } from '../study/schema.ts';
+import type { LinkCache } from './link-cache.ts';
 
 /** What every participation use case receives: the store and the time. */
 export interface ParticipationDeps {
@@ -8,6 +9,8 @@ export interface ParticipationDeps {
   clock: () => Date;
   /** Where the study definition comes from when not from `store.getStudy()` (a cache, see study-cache.ts). */
   study?: () => Promise<Study | undefined>;
+  /** Links this process has opened before (see link-cache.ts); every link is read when absent. */
+  links?: LinkCache;
 }
 
 /** Answers arrive before the link's owner has agreed to the current consent version. */

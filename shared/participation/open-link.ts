@@ -4,6 +4,7 @@ import { type Dyad, type Link, ownerKeyOf, type Therapist } from '../ports.ts';
 import { studyInstruments } from '../study/instruments.ts';
 import type { Study } from '../study/schema.ts';
 import { type AttemptSource, isBlocked, recordFailedAttempt } from './attempts.ts';
+import { hasCurrentConsentCopy } from './consent.ts';
 import type { ParticipationDeps } from './deps.ts';
 
 /** The owner of an open link: one role of a dyad, or a therapist (therapist-level instruments). */
@@ -56,15 +57,40 @@ export async function openLink(
   };
   if (!TOKEN_PATTERN.test(input.token)) return notFound();
   const tokenHash = hashToken(input.token);
+  const readStudy = async (): Promise<Study> => {
+    const study = await (deps.study ? deps.study() : store.getStudy());
+    if (!study) throw new Error('no study definition is stored; seed one first');
+    return study;
+  };
+  const opened = (link: Link, participant: Participant, study: Study): OpenLinkResult => {
+    deps.links?.keep(link);
+    return { outcome: 'open', link, participant, study, instruments: studyInstruments(study) };
+  };
+
+  const kept = deps.links?.get(tokenHash);
+  if (kept) {
+    // The owner is read afresh: withdrawal of a client or therapist, and rotation, show there.
+    const participant = await ownerOf(deps, kept);
+    if (participant === 'gone') return { outcome: 'gone' };
+    const study = await readStudy();
+    // Every withdrawal takes the role's consent copy away before it marks the link, so while the
+    // copy is current the kept link cannot have been withdrawn since it was read.
+    if (participant && hasCurrentConsentCopy(participant, study)) return opened(kept, participant, study);
+    deps.links?.forget(tokenHash);
+    const fresh = await store.getLink(tokenHash);
+    if (!fresh) return notFound();
+    if (fresh.withdrawn) return { outcome: 'gone' };
+    // The owner read above still holds: a link's owner never changes.
+    return participant ? opened(fresh, participant, study) : notFound();
+  }
+
   const link = await store.getLink(tokenHash);
   if (!link) return notFound();
   if (link.withdrawn) return { outcome: 'gone' };
   const participant = await ownerOf(deps, link);
   if (participant === 'gone') return { outcome: 'gone' };
   if (!participant) return notFound();
-  const study = await (deps.study ? deps.study() : store.getStudy());
-  if (!study) throw new Error('no study definition is stored; seed one first');
-  return { outcome: 'open', link, participant, study, instruments: studyInstruments(study) };
+  return opened(link, participant, await readStudy());
 }
 
 async function ownerOf(deps: ParticipationDeps, link: Link): Promise<Participant | 'gone' | undefined> {

@@ -7,6 +7,7 @@ import { ATTEMPT_LIMIT } from './attempts.ts';
 import { needsConsent, recordConsent } from './consent.ts';
 import { ConsentRequiredError } from './deps.ts';
 import { dueFor, monthlyAdministration } from './due.ts';
+import { LinkCache } from './link-cache.ts';
 import { openLink } from './open-link.ts';
 import { cachedStudy } from './study-cache.ts';
 import { submitResponse, validateAnswers } from './submit.ts';
@@ -589,6 +590,84 @@ describe('withdraw', () => {
       interpreter: 1,
     });
     expect((await w.store.getTherapist('berlin', w.therapistId))?.consentVersions).toEqual({});
+  });
+});
+
+describe('openLink with kept links', () => {
+  async function keeping() {
+    const w = await world();
+    for (const token of Object.values(w.tokens)) await consented(w, token);
+    w.deps.links = new LinkCache();
+    for (const token of Object.values(w.tokens)) await w.open(token);
+    return w;
+  }
+
+  it('opens a kept link of a consented owner without reading the link again', async () => {
+    const w = await keeping();
+    const calls = countCalls(w);
+    expect((await openLink(w.deps, { token: w.tokens.client })).outcome).toBe('open');
+    expect(calls.names()).toEqual(['getDyad', 'getStudy']);
+  });
+
+  it('answers gone for kept links after each kind of withdrawal', async () => {
+    const interpreter = await keeping();
+    await withdraw(interpreter.deps, await interpreter.open(interpreter.tokens.interpreter));
+    expect((await openLink(interpreter.deps, { token: interpreter.tokens.interpreter })).outcome).toBe(
+      'gone',
+    );
+    expect((await openLink(interpreter.deps, { token: interpreter.tokens.client })).outcome).toBe('open');
+
+    const therapist = await keeping();
+    await withdraw(therapist.deps, await therapist.open(therapist.tokens.therapist));
+    for (const token of [therapist.tokens.therapist, therapist.tokens.therapistLink])
+      expect((await openLink(therapist.deps, { token })).outcome).toBe('gone');
+
+    const client = await keeping();
+    await withdraw(client.deps, await client.open(client.tokens.client));
+    for (const token of [client.tokens.client, client.tokens.therapist, client.tokens.interpreter])
+      expect((await openLink(client.deps, { token })).outcome).toBe('gone');
+  });
+
+  it('answers not_found for a kept link that has been rotated, and reads it again for a new consent version', async () => {
+    const w = await keeping();
+    const dyad = (await w.store.getDyad('berlin', w.dyadId))!;
+    await w.store.putDyad({ ...dyad, linkHashes: { ...dyad.linkHashes, client: hashToken(newToken()) } });
+    expect((await openLink(w.deps, { token: w.tokens.client })).outcome).toBe('not_found');
+    const study = (await w.store.getStudy())!;
+    await w.store.putStudy({
+      ...study,
+      version: 2,
+      consent: [...study.consent, { version: 2, text: { en: 'New.' } }],
+    });
+    const calls = countCalls(w);
+    expect((await openLink(w.deps, { token: w.tokens.therapist })).outcome).toBe('open');
+    expect(calls.names()).toContain('getLink');
+  });
+});
+
+describe('LinkCache', () => {
+  it('keeps at most its size, dropping the oldest, and never keeps a tombstone', () => {
+    const links = new LinkCache(2);
+    const link = (tokenHash: string, withdrawn?: boolean) => ({
+      tokenHash,
+      owner: {
+        kind: 'therapist' as const,
+        siteId: 'berlin',
+        therapistId: 'T-AAAAAA',
+        role: 'therapist' as const,
+      },
+      language: 'en',
+      createdAt: '2027-03-10T10:00:00.000Z',
+      ...(withdrawn ? { withdrawn } : {}),
+    });
+    for (const hash of ['a', 'b', 'c']) links.keep(link(hash));
+    links.keep(link('d', true));
+    expect(['a', 'b', 'c', 'd'].map((hash) => links.get(hash) !== undefined)).toEqual([
+      false,
+      true,
+      true,
+      false,
+    ]);
   });
 });
 

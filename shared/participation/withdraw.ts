@@ -72,12 +72,12 @@ export async function withdrawInterpreter(
   deps: ParticipationDeps,
   dyad: Dyad,
 ): Promise<{ responsesDeleted: number }> {
+  const owner = { siteId: dyad.siteId, dyadId: dyad.dyadId };
+  // The consent copy before the tombstone: a process that keeps the link trusts it only while the
+  // copy is there (link-cache.ts), and the dyad itself stays active.
+  await deps.store.noteConsentVersion(owner, 'interpreter', undefined);
   await tombstone(deps.store, dyad.linkHashes.interpreter);
-  const responsesDeleted = await eraseOwner(
-    deps.store,
-    { siteId: dyad.siteId, dyadId: dyad.dyadId },
-    'interpreter',
-  );
+  const responsesDeleted = await eraseOwner(deps.store, owner, 'interpreter');
   return { responsesDeleted };
 }
 
