@@ -142,6 +142,8 @@ describe('the researcher page in Chromium', () => {
   it('offers analyst files to analysts and opens the report in the browser', async () => {
     const page = await signedInPage('analyst');
     expect(await page.getByRole('button', { name: 'Download scores_long.csv' }).count()).toBe(1);
+    await page.setViewportSize({ width: 360, height: 740 });
+    expect(await axeViolations(page)).toEqual([]);
     await Promise.all([
       page.waitForURL(/report\.html/),
       page.getByRole('button', { name: /Open the report/ }).click(),
