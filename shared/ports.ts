@@ -61,6 +61,14 @@ export interface SessionNote {
   safetyFollowUp?: string;
 }
 
+/** Coordinator changes to an existing dyad (TandemStore.updateDyad); a field left out is left alone. */
+export interface DyadChanges {
+  /** New link hashes of these roles; other roles keep theirs. */
+  linkHashes?: Partial<Record<Role, string>>;
+  status?: DyadStatus;
+  lastSession?: number;
+}
+
 /** Who a link belongs to. */
 export type LinkOwner =
   | { kind: 'dyad'; siteId: string; dyadId: string; therapistId: string; role: Role }
@@ -134,7 +142,13 @@ export interface TandemStore {
   putTherapist(therapist: Therapist): Promise<void>;
   getTherapist(siteId: string, therapistId: string): Promise<Therapist | undefined>;
   listTherapists(siteId: string): Promise<Therapist[]>;
+  /** Writes a whole dyad: for creating one; change an existing dyad with updateDyad. */
   putDyad(dyad: Dyad): Promise<void>;
+  /**
+   * Sets only the given fields of an existing dyad in one update, so a session noted meanwhile
+   * (noteSession) is kept; NotFoundError for an unknown dyad.
+   */
+  updateDyad(siteId: string, dyadId: string, changes: DyadChanges): Promise<void>;
   getDyad(siteId: string, dyadId: string): Promise<Dyad | undefined>;
   listDyads(siteId: string): Promise<Dyad[]>;
 

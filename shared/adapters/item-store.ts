@@ -1,9 +1,10 @@
-import { ValidationError } from '../errors.ts';
+import { NotFoundError, ValidationError } from '../errors.ts';
 import type { Role } from '../instruments/schema.ts';
 import type {
   AuditEvent,
   Consent,
   Dyad,
+  DyadChanges,
   Link,
   OwnerRef,
   PutResult,
@@ -181,6 +182,18 @@ export class ItemTandemStore implements TandemStore {
 
   async putDyad(dyad: Dyad): Promise<void> {
     await this.table.put(itemOf({ pk: `SITE#${dyad.siteId}`, sk: `DYAD#${dyad.dyadId}` }, dyad));
+  }
+
+  async updateDyad(siteId: string, dyadId: string, changes: DyadChanges): Promise<void> {
+    const set: Array<{ path: ItemPath; value: unknown }> = [];
+    for (const [role, hash] of Object.entries(changes.linkHashes ?? {}))
+      if (hash !== undefined) set.push({ path: ['linkHashes', role], value: hash });
+    if (changes.status !== undefined) set.push({ path: ['status'], value: changes.status });
+    if (changes.lastSession !== undefined) set.push({ path: ['lastSession'], value: changes.lastSession });
+    const key = ownerItemKey({ siteId, dyadId });
+    // DynamoDB refuses an empty update expression: with nothing to set, only check the dyad exists.
+    const done = set.length > 0 ? await this.table.update(key, { set }) : Boolean(await this.table.get(key));
+    if (!done) throw new NotFoundError(`There is no dyad ${dyadId} at site ${siteId}.`);
   }
 
   async getDyad(siteId: string, dyadId: string): Promise<Dyad | undefined> {

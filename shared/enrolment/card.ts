@@ -5,14 +5,7 @@ import { isRtl } from '../i18n/languages.ts';
 import type { Role } from '../instruments/schema.ts';
 import type { Dyad } from '../ports.ts';
 import type { Study } from '../study/schema.ts';
-import {
-  currentStudy,
-  type DyadLinks,
-  type EnrolmentDeps,
-  issueDyadLinks,
-  requireDyad,
-  updateDyad,
-} from './deps.ts';
+import { currentStudy, type DyadLinks, type EnrolmentDeps, issueDyadLinks, requireDyad } from './deps.ts';
 
 export interface MakeCardInput {
   actor: string;
@@ -32,7 +25,9 @@ export async function makeCard(
   const dyad = await requireDyad(deps.store, input.siteId, input.dyadId);
   if (dyad.status === 'withdrawn') throw new GoneError(`Dyad ${dyad.dyadId} has withdrawn.`);
   const { links, linkHashes } = await issueDyadLinks(deps, dyad);
-  const updated = await updateDyad(deps.store, dyad, (current) => ({ ...current, linkHashes }));
+  // Only the link hashes change: a session a participant notes meanwhile is kept.
+  await deps.store.updateDyad(dyad.siteId, dyad.dyadId, { linkHashes });
+  const updated: Dyad = { ...dyad, linkHashes: { ...dyad.linkHashes, ...linkHashes } };
   await audit(deps, { actor: input.actor, action: 'dyad.card', siteId: dyad.siteId, target: dyad.dyadId });
   return { html: await renderCard(study, updated, links, deps.clock()), dyad: updated, links };
 }

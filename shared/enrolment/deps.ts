@@ -39,20 +39,6 @@ export async function requireDyad(store: TandemStore, siteId: string, dyadId: st
   return dyad;
 }
 
-/**
- * Re-reads the dyad and writes `change(dyad)`: a fresh read just before the write keeps what a
- * participant's submission wrote meanwhile (the store has whole-item puts only).
- */
-export async function updateDyad(
-  store: TandemStore,
-  dyad: Pick<Dyad, 'siteId' | 'dyadId'>,
-  change: (current: Dyad) => Dyad,
-): Promise<Dyad> {
-  const updated = change(await requireDyad(store, dyad.siteId, dyad.dyadId));
-  await store.putDyad(updated);
-  return updated;
-}
-
 /** The therapist, or 404. */
 export async function requireTherapist(
   store: TandemStore,

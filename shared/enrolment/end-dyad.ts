@@ -31,7 +31,7 @@ export async function endDyad(deps: EnrolmentDeps, input: EndDyadInput): Promise
     });
   }
   const ended: Dyad = { ...dyad, status: 'ended', lastSession: input.lastSession };
-  await deps.store.putDyad(ended);
+  await deps.store.updateDyad(dyad.siteId, dyad.dyadId, { status: 'ended', lastSession: input.lastSession });
   await audit(deps, {
     actor: input.actor,
     action: 'dyad.end',

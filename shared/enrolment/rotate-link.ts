@@ -9,7 +9,6 @@ import {
   issueLink,
   requireDyad,
   requireTherapist,
-  updateDyad,
 } from './deps.ts';
 
 export interface RotateLinkInput {
@@ -34,10 +33,8 @@ export async function rotateLink(deps: EnrolmentDeps, input: RotateLinkInput): P
     });
   }
   const link = await issueDyadLink(deps, dyad, input.role);
-  await updateDyad(deps.store, dyad, (current) => ({
-    ...current,
-    linkHashes: { ...current.linkHashes, [input.role]: link.tokenHash },
-  }));
+  // Only this role's hash changes: a session a participant notes meanwhile is kept.
+  await deps.store.updateDyad(dyad.siteId, dyad.dyadId, { linkHashes: { [input.role]: link.tokenHash } });
   await audit(deps, {
     actor: input.actor,
     action: 'dyad.link.rotate',

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { MemoryTandemStore } from '../adapters/memory/store.ts';
 import { ConflictError, GoneError, NotFoundError, ValidationError } from '../errors.ts';
 import { hashToken } from '../ids.ts';
 import { addTherapist } from './add-therapist.ts';
@@ -121,6 +122,25 @@ describe('enrolDyad', () => {
   });
 });
 
+/** What a participant's submission notes on the dyad in noteSessionAfterNextRead. */
+const NOTED = { currentSession: 3, sessionDates: { '3': '2027-03-01' }, safetyFollowUp: '2027-03-01' };
+
+/** Lands a participant's submission (noteSession) right after the next read of a dyad, before the write that follows it. */
+function noteSessionAfterNextRead(store: MemoryTandemStore): void {
+  const getDyad = store.getDyad.bind(store);
+  store.getDyad = async (siteId, dyadId) => {
+    const read = await getDyad(siteId, dyadId);
+    store.getDyad = getDyad;
+    await store.noteSession(siteId, dyadId, {
+      session: 3,
+      date: '2027-03-01',
+      raise: true,
+      safetyFollowUp: '2027-03-01',
+    });
+    return read;
+  };
+}
+
 async function withDyad(interpreter = false) {
   const ctx = await withTherapist();
   const enrolled = await enrolDyad(ctx.deps, {
@@ -146,16 +166,12 @@ describe('rotateLink', () => {
 
   it('keeps a session a participant reported while the new link was being issued', async () => {
     const { deps, store, dyad } = await withDyad();
-    const putLink = store.putLink.bind(store);
-    store.putLink = async (link) => {
-      await putLink(link);
-      // A submission lands between the coordinator's read of the dyad and its write.
-      const current = await store.getDyad('berlin', dyad.dyadId);
-      if (current)
-        await store.putDyad({ ...current, currentSession: 3, sessionDates: { '3': '2027-03-01' } });
-    };
-    await rotateLink(deps, { actor, siteId: 'berlin', dyadId: dyad.dyadId, role: 'client' });
-    expect(await store.getDyad('berlin', dyad.dyadId)).toMatchObject({ currentSession: 3 });
+    noteSessionAfterNextRead(store);
+    const { link } = await rotateLink(deps, { actor, siteId: 'berlin', dyadId: dyad.dyadId, role: 'client' });
+    expect(await store.getDyad('berlin', dyad.dyadId)).toMatchObject({
+      ...NOTED,
+      linkHashes: { client: hashToken(tokenOf(link.url)) },
+    });
   });
 
   it('refuses a role the dyad does not have, and a withdrawn dyad', async () => {
@@ -197,6 +213,17 @@ describe('endDyad', () => {
     ).rejects.toBeInstanceOf(ConflictError);
   });
 
+  it('keeps a session a participant reported while the dyad was being ended', async () => {
+    const { deps, store, dyad } = await withDyad();
+    noteSessionAfterNextRead(store);
+    await endDyad(deps, { actor, siteId: 'berlin', dyadId: dyad.dyadId, lastSession: 6 });
+    expect(await store.getDyad('berlin', dyad.dyadId)).toMatchObject({
+      ...NOTED,
+      status: 'ended',
+      lastSession: 6,
+    });
+  });
+
   it('refuses a last session before one already reported', async () => {
     const { deps, store, dyad } = await withDyad();
     await store.putDyad({ ...dyad, currentSession: 4 });
@@ -220,6 +247,16 @@ describe('makeCard', () => {
     }
     expect(card.html).toContain('@page');
     expect(card.html).toContain(dyad.dyadId);
+  });
+
+  it('keeps a session a participant reported while the card was being made', async () => {
+    const { deps, store, dyad } = await withDyad();
+    noteSessionAfterNextRead(store);
+    const card = await makeCard(deps, { actor, siteId: 'berlin', dyadId: dyad.dyadId });
+    expect(await store.getDyad('berlin', dyad.dyadId)).toMatchObject({
+      ...NOTED,
+      linkHashes: { client: hashToken(card.links.client.token) },
+    });
   });
 
   it('writes the instructions in the dyad’s language, right to left for Arabic', async () => {

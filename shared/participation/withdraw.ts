@@ -41,7 +41,9 @@ export async function withdrawDyad(
 ): Promise<{ responsesDeleted: number }> {
   const { store } = deps;
   const current = (await store.getDyad(dyad.siteId, dyad.dyadId)) ?? dyad;
-  if (current.status !== 'withdrawn') await store.putDyad({ ...current, status: 'withdrawn' });
+  // The status alone, so a session or consent copy written meanwhile is not overwritten.
+  if (current.status !== 'withdrawn')
+    await store.updateDyad(dyad.siteId, dyad.dyadId, { status: 'withdrawn' });
   const responsesDeleted = await eraseOwner(store, { siteId: dyad.siteId, dyadId: dyad.dyadId });
   for (const hash of Object.values(current.linkHashes)) await tombstone(store, hash);
   return { responsesDeleted };

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ValidationError } from '../../shared/errors.ts';
+import { NotFoundError, ValidationError } from '../../shared/errors.ts';
 import type { Answers } from '../../shared/instruments/schema.ts';
 import type { AuditEvent, Dyad, StoredResponse, TandemStore, Therapist } from '../../shared/ports.ts';
 import type { Study } from '../../shared/study/schema.ts';
@@ -359,6 +359,56 @@ export function storeContract(adapter: string, start: () => Promise<StoreFixture
         expect(await store.getDyad('wien', 'D-222222')).toEqual(ended);
         await store.noteSession('wien', 'D-UNKNWN', { session: 1, date: '2027-02-02', raise: true });
         expect(await store.getDyad('wien', 'D-UNKNWN')).toBeUndefined();
+      });
+    });
+
+    describe('updateDyad', () => {
+      it('sets only the given fields, each link hash by role, and creates no dyad', async () => {
+        await fresh();
+        const stored = dyad('wien', 'D-222222', { consentVersions: { client: 1 } });
+        await store.putDyad(stored);
+        await store.updateDyad('wien', 'D-222222', { linkHashes: { interpreter: 'd'.repeat(64) } });
+        await store.updateDyad('wien', 'D-222222', { status: 'ended', lastSession: 8 });
+        await store.updateDyad('wien', 'D-222222', {});
+        expect(await store.getDyad('wien', 'D-222222')).toEqual({
+          ...stored,
+          status: 'ended',
+          lastSession: 8,
+          linkHashes: { ...stored.linkHashes, interpreter: 'd'.repeat(64) },
+        });
+        await expect(store.updateDyad('wien', 'D-UNKNWN', { status: 'withdrawn' })).rejects.toBeInstanceOf(
+          NotFoundError,
+        );
+        await expect(store.updateDyad('wien', 'D-UNKNWN', {})).rejects.toBeInstanceOf(NotFoundError);
+        expect(await store.getDyad('wien', 'D-UNKNWN')).toBeUndefined();
+      });
+
+      it('updateDyad keeps a session noted concurrently', async () => {
+        await fresh();
+        const stored = dyad('wien', 'D-222222', { currentSession: 0, sessionDates: {} });
+        await store.putDyad(stored);
+        await Promise.all([
+          store.noteSession('wien', 'D-222222', {
+            session: 2,
+            date: '2027-02-02',
+            raise: true,
+            safetyFollowUp: '2027-02-02',
+          }),
+          store.updateDyad('wien', 'D-222222', {
+            linkHashes: { client: 'e'.repeat(64), therapist: 'f'.repeat(64) },
+          }),
+          store.noteSession('wien', 'D-222222', { session: 1, date: '2027-02-01', raise: true }),
+          store.updateDyad('wien', 'D-222222', { status: 'ended', lastSession: 2 }),
+        ]);
+        expect(await store.getDyad('wien', 'D-222222')).toEqual({
+          ...stored,
+          status: 'ended',
+          lastSession: 2,
+          currentSession: 2,
+          sessionDates: { '1': '2027-02-01', '2': '2027-02-02' },
+          safetyFollowUp: '2027-02-02',
+          linkHashes: { ...stored.linkHashes, client: 'e'.repeat(64), therapist: 'f'.repeat(64) },
+        });
       });
     });
 
