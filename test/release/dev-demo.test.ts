@@ -2,9 +2,10 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { generateStudy } from '../../analysis/demo/generate.ts';
 import { writeRawExport } from '../../analysis/demo/write.ts';
 import { aggregate } from '../../analysis/publish.ts';
-import { demoData } from '../../infra/local/demo.ts';
+import { DEMO_SEED } from '../../infra/local/demo.ts';
 
 function rows(csv: string): Array<Record<string, string>> {
   const [header = '', ...lines] = csv.trimEnd().split('\n');
@@ -19,7 +20,7 @@ describe('the demo study of tandem dev', () => {
     const from = await mkdtemp(join(tmpdir(), 'tandem-dev-demo-'));
     const out = await mkdtemp(join(tmpdir(), 'tandem-dev-demo-out-'));
     try {
-      await writeRawExport(from, demoData());
+      await writeRawExport(from, generateStudy({ sites: 3, dyads: 60, seed: DEMO_SEED }));
       const { manifest } = await aggregate({
         from,
         out,
