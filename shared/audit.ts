@@ -45,3 +45,16 @@ export async function audit(deps: AuditDeps, input: AuditInput): Promise<AuditEv
   await deps.store.putAudit(event);
   return event;
 }
+
+/** Records a staff member's sign-in as the subject and, when known, the roles: nothing else. */
+export function auditSignIn(
+  deps: AuditDeps,
+  subject: string,
+  roles: readonly string[] | undefined,
+): Promise<AuditEvent> {
+  return audit(deps, {
+    actor: subject,
+    action: 'signin',
+    ...(roles === undefined ? {} : { detail: { roles: roles.join(',') } }),
+  });
+}

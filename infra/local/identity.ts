@@ -139,8 +139,8 @@ export function createIdentity(options: {
   };
 }
 
-// Cognito's `sub` is a UUID that stays the same for a user; derive one from the username.
-function subjectOf(username: string): string {
+/** The `sub` a demo user's tokens carry: like Cognito's, a UUID that stays the same for a user (derived from the username). */
+export function subjectOf(username: string): string {
   const hex = createHash('sha256').update(username).digest('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }

@@ -8,6 +8,7 @@ import type { HttpEvent, HttpResult } from '../../functions/http/event.ts';
 import { wantsHtml } from '../../functions/http/respond.ts';
 import type { RouteSpec } from '../../functions/routes.ts';
 import { store } from '../../functions/runtime/store.ts';
+import { auditSignIn } from '../../shared/audit.ts';
 import { config, resetConfig } from '../../shared/config.ts';
 import type { TandemStore } from '../../shared/ports.ts';
 import type { StudyInput } from '../../shared/study/schema.ts';
@@ -19,6 +20,7 @@ import {
   demoUsers,
   type Identity,
   loadOrCreateKey,
+  subjectOf,
   unauthorized,
 } from './identity.ts';
 
@@ -257,6 +259,12 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
           },
         });
       }
+      // As Cognito's post-authentication trigger does in AWS (functions/auth/post-authentication.ts).
+      await auditSignIn(
+        { store: tandemStore, clock: () => new Date() },
+        subjectOf(user.username),
+        user.roles,
+      );
       return jsonResult(200, { id_token: identity.issue(user), token_type: 'Bearer', expires_in: 3600 });
     }
     return undefined;

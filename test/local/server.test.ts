@@ -59,6 +59,22 @@ describe('local server', () => {
     expect(verdict.ok && verdict.claims['custom:sites']).toBe('south');
     const unknown = await api(stack).post('/dev-idp/token', { username: 'mallory' });
     expect(unknown.status).toBe(400);
+    // Each sign-in is an audit event the lead sees: who (the token's subject) and the roles, nothing more.
+    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    const audit = await api(stack).get<{ events: Array<Record<string, unknown>> }>(
+      `/api/v1/audit?from=${day(-1)}&to=${day(1)}`,
+      { as: 'lead' },
+    );
+    expect(audit.status).toBe(200);
+    const signIns = audit.body.events.filter((event) => event.action === 'signin');
+    expect(signIns).toHaveLength(1);
+    expect(signIns[0]).toEqual({
+      at: expect.any(String),
+      id: expect.any(String),
+      actor: verdict.ok ? verdict.claims.sub : 'no subject',
+      action: 'signin',
+      detail: { roles: 'coordinator' },
+    });
   });
 
   it('refuses a body over 1 MB before reading it', async () => {
