@@ -23,7 +23,8 @@ export function suppressNagFindings(stateful: StatefulStack, stateless: Stateles
   // CDK names a cross-stack value by its export; asking for the export gives that same name.
   const bucketArn = importName(stateful, stateful.releaseBucket.bucketArn);
   const objectPrefixes = [`${bucketArn}/releases/*`, `${bucketArn}/${stateful.stagingPrefix}*`];
-  for (const fn of [...stateless.routeFunctions.values(), ...stateless.nightlyFunctions]) {
+  const staffAndNightly = [...stateless.routeFunctions.values(), ...stateless.nightlyFunctions];
+  for (const fn of [...staffAndNightly, stateful.postAuthenticationFunction]) {
     for (const id of ['AwsSolutions-L1', 'CloudFormation-Validate::W2531']) {
       acknowledge(fn, id, [
         'Node 20 is the runtime the project is built, tested and measured on (DESIGN §11-12; bundles target',
@@ -31,6 +32,8 @@ export function suppressNagFindings(stateful: StatefulStack, stateless: Stateles
         'moving to nodejs22.x or later is a project decision, recorded in docs/deploy.md.',
       ]);
     }
+  }
+  for (const fn of staffAndNightly) {
     for (const resource of objectPrefixes) {
       acknowledge(fn.role ?? fn, `AwsSolutions-IAM5[Resource::${resource}]`, [
         'An object-key prefix is the narrowest S3 resource there is; each function gets only the prefixes',

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -5,6 +6,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { STAFF_ROLES } from '../../functions/routes.ts';
+import { TandemFunction } from '../constructs/tandem-function.ts';
 import { validate } from '../constructs/validate.ts';
 
 export interface StatefulStackProps extends StackProps {
@@ -35,7 +37,15 @@ export interface StatefulStackProps extends StackProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Folder that holds `functions/` and `package-lock.json` (tests pass stand-in handlers).
+   * @default the repository root
+   */
+  readonly sourceRoot?: string;
 }
+
+/** The module of the user pool's post-authentication trigger, relative to the repository root. */
+export const POST_AUTHENTICATION_HANDLER = 'functions/auth/post-authentication.ts';
 
 /** The table's one GSI: per-site reads (DESIGN §4). */
 export const SITE_INDEX = 'gsi1';
@@ -64,6 +74,8 @@ export class StatefulStack extends Stack {
   public readonly userPoolDomain: cognito.UserPoolDomain;
   /** Host name of the hosted sign-in: `{prefix}.auth.{region}.amazoncognito.com`. */
   public readonly signInDomain: string;
+  /** Writes a `signin` audit event after each staff sign-in (user pool post-authentication trigger). */
+  public readonly postAuthenticationFunction: TandemFunction;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps = {}) {
     super(scope, id, props);
@@ -161,6 +173,16 @@ export class StatefulStack extends Stack {
       accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
       removalPolicy,
     });
+    // Sign-ins are audit events (who and when); the trigger logs, never fails, a write it cannot make.
+    const root = (props.sourceRoot ?? fileURLToPath(new URL('../../', import.meta.url))).replace(/\/$/, '');
+    this.postAuthenticationFunction = new TandemFunction(this, 'PostAuthentication', {
+      entry: `${root}/${POST_AUTHENTICATION_HANDLER}`,
+      depsLockFilePath: `${root}/package-lock.json`,
+      projectRoot: root,
+      description: `Tandem ${POST_AUTHENTICATION_HANDLER}`,
+      timeout: Duration.seconds(5),
+    }).bindTableReadWrite(this.table, []);
+    this.userPool.addTrigger(cognito.UserPoolOperation.POST_AUTHENTICATION, this.postAuthenticationFunction);
     for (const role of STAFF_ROLES) {
       new cognito.CfnUserPoolGroup(this, `Group-${role}`, {
         userPoolId: this.userPool.userPoolId,

@@ -33,6 +33,7 @@ export function buildApp(
     description: 'Tandem: study table, release bucket, pseudonym key, staff user pool',
     ...(settings.callbackUrls ? { callbackUrls: settings.callbackUrls } : {}),
     ...(settings.authDomainPrefix ? { authDomainPrefix: settings.authDomainPrefix } : {}),
+    ...(options.sourceRoot ? { sourceRoot: options.sourceRoot } : {}),
   });
   const stateless = new StatelessStack(app, 'TandemStateless', {
     env,

@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ROUTES } from '../../functions/routes.ts';
+import { POST_AUTHENTICATION_HANDLER } from '../../infra/stacks/stateful.ts';
 import { NIGHTLY_HANDLERS } from '../../infra/stacks/stateless.ts';
 
 /**
@@ -11,7 +12,12 @@ import { NIGHTLY_HANDLERS } from '../../infra/stacks/stateless.ts';
  */
 export function handlerStandIns(): string {
   const root = mkdtempSync(join(tmpdir(), 'tandem-handlers-'));
-  for (const module of [...ROUTES.map((r) => r.handler), ...Object.values(NIGHTLY_HANDLERS)]) {
+  const modules = [
+    ...ROUTES.map((r) => r.handler),
+    ...Object.values(NIGHTLY_HANDLERS),
+    POST_AUTHENTICATION_HANDLER,
+  ];
+  for (const module of modules) {
     mkdirSync(dirname(join(root, module)), { recursive: true });
     writeFileSync(join(root, module), 'export const handler = async () => ({});\n');
   }

@@ -5,7 +5,7 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES, STAFF_ROLES } from '../../functions/routes.ts';
-import { StatefulStack } from '../../infra/stacks/stateful.ts';
+import { POST_AUTHENTICATION_HANDLER, StatefulStack } from '../../infra/stacks/stateful.ts';
 import { apiPathOf, LAMBDA_TRANSIENT_ERRORS, StatelessStack } from '../../infra/stacks/stateless.ts';
 import { buildApp } from '../../infra/stacks/tandem-app.ts';
 import { handlerStandIns } from './standins.ts';
@@ -357,6 +357,30 @@ describe('StatefulStack', () => {
       MfaConfiguration: 'ON',
     });
     stateful.resourceCountIs('AWS::Cognito::UserPoolDomain', 1);
+  });
+
+  it('writes a sign-in audit event through a post-authentication trigger that may write the table', () => {
+    const functions = resourcesOf(stateful, 'AWS::Lambda::Function');
+    const [triggerId] = Object.entries(functions)
+      .filter(([, fn]) => JSON.stringify(fn.Properties.Description).includes(POST_AUTHENTICATION_HANDLER))
+      .map(([id]) => id);
+    expect(triggerId).toBeDefined();
+    stateful.hasResourceProperties('AWS::Cognito::UserPool', {
+      LambdaConfig: { PostAuthentication: { 'Fn::GetAtt': [triggerId, 'Arn'] } },
+    });
+    stateful.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      Principal: 'cognito-idp.amazonaws.com',
+      FunctionName: { 'Fn::GetAtt': [triggerId, 'Arn'] },
+    });
+    const policies = Object.values(resourcesOf(stateful, 'AWS::IAM::Policy')).map((p) =>
+      JSON.stringify(p.Properties.PolicyDocument),
+    );
+    expect(policies.some((doc) => doc.includes('dynamodb:PutItem'))).toBe(true);
+    stateful.hasResourceProperties('AWS::Lambda::Function', {
+      Description: `Tandem ${POST_AUTHENTICATION_HANDLER}`,
+      Environment: { Variables: Match.objectLike({ TANDEM_TABLE: Match.anyValue() }) },
+    });
   });
 
   it('gives the dashboard pages a public PKCE client that returns only to the configured URLs', () => {
