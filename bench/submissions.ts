@@ -49,6 +49,16 @@ const quantile = (sorted: number[], p: number) =>
 const alliance = (seed: number) =>
   Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`i${i + 1}`, 1 + ((seed + i) % 5)]));
 
+/** Runs `work` against a fresh in-memory local stack seeded with the bench study, then stops it. */
+async function withBenchStack<T>(work: (stack: LocalServer) => Promise<T>): Promise<T> {
+  const stack = await startLocalServer({ port: 0, dataDir: undefined, quiet: true, seed: true, study: BENCH_STUDY });
+  try {
+    return await work(stack);
+  } finally {
+    await stack.stop();
+  }
+}
+
 async function enrolDyads(stack: LocalServer, count: number): Promise<string[]> {
   const authorization = `Bearer ${stack.identity.issue({ username: 'bench-lead', roles: ['lead'], sites: [] })}`;
   const call = async (path: string, body: unknown) => {
@@ -155,9 +165,7 @@ export async function measureThroughput(options: {
       stored,
       unexpectedStatuses,
     };
-  } finally {
-    await stack.stop();
-  }
+  });
 }
 
 /** Bytes of the questionnaire page (HTML with inline CSS and JS) in each language; DESIGN §11: ≤ 20 KB. */
@@ -183,7 +191,5 @@ export async function measurePageBytes(): Promise<Record<string, number>> {
       bytes[lang] = body.byteLength;
     }
     return bytes;
-  } finally {
-    await stack.stop();
-  }
+  });
 }
