@@ -51,7 +51,13 @@ const alliance = (seed: number) =>
 
 /** Runs `work` against a fresh in-memory local stack seeded with the bench study, then stops it. */
 async function withBenchStack<T>(work: (stack: LocalServer) => Promise<T>): Promise<T> {
-  const stack = await startLocalServer({ port: 0, dataDir: undefined, quiet: true, seed: true, study: BENCH_STUDY });
+  const stack = await startLocalServer({
+    port: 0,
+    dataDir: undefined,
+    quiet: true,
+    seed: true,
+    study: BENCH_STUDY,
+  });
   try {
     return await work(stack);
   } finally {
@@ -101,14 +107,7 @@ export async function measureThroughput(options: {
   sessions: number;
   concurrency: number;
 }): Promise<ThroughputMeasure> {
-  const stack = await startLocalServer({
-    port: 0,
-    dataDir: undefined,
-    quiet: true,
-    seed: true,
-    study: BENCH_STUDY,
-  });
-  try {
+  return withBenchStack(async (stack) => {
     const links = await enrolDyads(stack, options.dyads);
     let unexpectedStatuses = 0;
     // Session-major order, so a dyad's sessions arrive one after another, as they would in life.
@@ -170,14 +169,7 @@ export async function measureThroughput(options: {
 
 /** Bytes of the questionnaire page (HTML with inline CSS and JS) in each language; DESIGN §11: ≤ 20 KB. */
 export async function measurePageBytes(): Promise<Record<string, number>> {
-  const stack = await startLocalServer({
-    port: 0,
-    dataDir: undefined,
-    quiet: true,
-    seed: true,
-    study: BENCH_STUDY,
-  });
-  try {
+  return withBenchStack(async (stack) => {
     const [link] = await enrolDyads(stack, 1);
     const bytes: Record<string, number> = {};
     for (const lang of ['en', 'de', 'ar']) {
