@@ -1,20 +1,126 @@
 import type { ColumnTable } from 'arquero';
-import { type ColumnSource, parquetWriteBuffer } from 'hyparquet-writer';
 import type { ColumnDef, FileDef } from '../columns.ts';
 
 // The Parquet twin of each CSV: the same columns in the same order, typed from columns.ts, with the
 // same missing cells (an empty CSV cell is a Parquet null). Nothing in the file depends on the
 // clock, so the same table always gives the same bytes.
+//
+// A purpose-built writer (format: github.com/apache/parquet-format): one row group, one column
+// chunk per column, each an optional dictionary page and one v1 data page, uncompressed, metadata
+// in the Thrift compact protocol. Release columns repeat few values (sites, roles, pseudonyms,
+// scale sums), so a dictionary keeps files small; it is dropped when it would not pay.
 
 const INT32_MAX = 2 ** 31 - 1;
 const INT32_MIN = -(2 ** 31);
-/** One row group for release-sized tables keeps readers simple and the bytes stable. */
-const ROW_GROUP_ROWS = 1_000_000;
-const CREATED_BY = 'tandem (hyparquet-writer)';
+const CREATED_BY = 'tandem';
 
-type Cell = Uint8Array | number | boolean | null;
+// Parquet enums (parquet.thrift).
+const TYPE = { BOOLEAN: 0, INT32: 1, INT64: 2, DOUBLE: 5, BYTE_ARRAY: 6 } as const;
+const ENCODING = { PLAIN: 0, RLE: 3, RLE_DICTIONARY: 8 } as const;
+const PAGE = { DATA: 0, DICTIONARY: 2 } as const;
+const OPTIONAL = 1;
+const CONVERTED_UTF8 = 0;
+// Thrift compact protocol type ids.
+const T = { TRUE: 1, FALSE: 2, I32: 5, I64: 6, BINARY: 8, LIST: 9, STRUCT: 12 } as const;
 
-const utf8 = new TextEncoder();
+/** A growing byte buffer with little-endian, varint and Thrift compact writes. */
+class Bytes {
+  buf = new Uint8Array(1 << 16);
+  view = new DataView(this.buf.buffer);
+  pos = 0;
+  /** Field ids of the open Thrift structs, innermost last. */
+  private fields: number[] = [];
+
+  ensure(extra: number): void {
+    if (this.pos + extra <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.pos + extra) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.buf.subarray(0, this.pos));
+    this.buf = next;
+    this.view = new DataView(next.buffer);
+  }
+  byte(value: number): void {
+    this.ensure(1);
+    this.buf[this.pos++] = value;
+  }
+  int32(value: number): void {
+    this.ensure(4);
+    this.view.setInt32(this.pos, value, true);
+    this.pos += 4;
+  }
+  bytes(data: Uint8Array): void {
+    this.ensure(data.length);
+    this.buf.set(data, this.pos);
+    this.pos += data.length;
+  }
+  /** Unsigned varint of a non-negative safe integer. */
+  varint(value: number): void {
+    this.ensure(10);
+    let v = value;
+    while (v >= 0x80) {
+      this.buf[this.pos++] = (v % 0x80) | 0x80;
+      v = Math.floor(v / 0x80);
+    }
+    this.buf[this.pos++] = v;
+  }
+  /** UTF-8 bytes of the text, without a length. */
+  utf8(text: string): number {
+    this.ensure(text.length * 3);
+    const { written } = encoder.encodeInto(text, this.buf.subarray(this.pos));
+    this.pos += written;
+    return written;
+  }
+
+  // Thrift compact protocol: a field header carries the id delta and type in one byte.
+  private field(id: number, type: number): void {
+    const last = this.fields[this.fields.length - 1]!;
+    const delta = id - last;
+    if (delta > 0 && delta <= 15) this.byte((delta << 4) | type);
+    else {
+      this.byte(type);
+      this.varint(id * 2); // zigzag of a positive i16
+    }
+    this.fields[this.fields.length - 1] = id;
+  }
+  structBegin(): void {
+    this.fields.push(0);
+  }
+  structEnd(): void {
+    this.byte(0);
+    this.fields.pop();
+  }
+  /** An integer field (i32 or i64; values here are never negative, zigzag is 2n). */
+  int(id: number, value: number, type: number = T.I32): void {
+    this.field(id, type);
+    this.varint(value * 2);
+  }
+  bool(id: number, value: boolean): void {
+    this.field(id, value ? T.TRUE : T.FALSE);
+  }
+  string(id: number, text: string): void {
+    this.field(id, T.BINARY);
+    const bytes = encoder.encode(text);
+    this.varint(bytes.length);
+    this.bytes(bytes);
+  }
+  struct(id: number, body: () => void): void {
+    this.field(id, T.STRUCT);
+    this.structBegin();
+    body();
+    this.structEnd();
+  }
+  list(id: number, type: number, size: number): void {
+    this.field(id, T.LIST);
+    if (size < 15) this.byte((size << 4) | type);
+    else {
+      this.byte(0xf0 | type);
+      this.varint(size);
+    }
+  }
+}
+
+const encoder = new TextEncoder();
 
 /** A missing cell: null, undefined, NaN and the empty string all become a Parquet null. */
 function isMissing(value: unknown): boolean {
@@ -32,108 +138,334 @@ function fail(file: FileDef, column: ColumnDef, row: number, value: unknown): ne
   );
 }
 
-/** Strings as UTF-8 bytes, each distinct string encoded once and its bytes shared. */
-function stringCells(values: ArrayLike<unknown>): Cell[] {
-  // Shared bytes let the writer find dictionary entries by identity instead of encoding and hashing
-  // a million strings; sorted columns come in runs, so the last value is checked before the map.
-  const data: Cell[] = new Array(values.length);
-  const encoded = new Map<string, Uint8Array>();
-  let last: unknown;
-  let lastBytes: Uint8Array | null = null;
-  for (let i = 0; i < values.length; i++) {
-    const value = values[i];
-    if (value !== last || i === 0) {
-      last = value;
-      if (isMissing(value)) lastBytes = null;
-      else {
-        const text = String(value);
-        lastBytes = encoded.get(text) ?? null;
-        if (lastBytes === null) {
-          lastBytes = utf8.encode(text);
-          encoded.set(text, lastBytes);
-        }
-      }
-    }
-    data[i] = lastBytes;
-  }
-  return data;
-}
+const bitWidth = (max: number): number => (max <= 0 ? 0 : 32 - Math.clz32(max));
 
 /**
- * Numbers (or whole numbers) checked against the column type: a typed array when no cell is missing
- * (no boxing, nothing for the garbage collector), else an array with nulls.
+ * Writes `count` values in the RLE/bit-packed hybrid encoding: runs of 8 or more equal values as
+ * RLE runs, everything between them bit-packed in groups of 8 (the last group padded with zeros).
  */
-function numberCells(file: FileDef, column: ColumnDef, values: ArrayLike<unknown>): Float64Array | Cell[] {
-  const integer = column.type === 'integer';
-  let missing = 0;
-  for (let i = 0; i < values.length; i++) {
-    const value = values[i];
-    if (isMissing(value)) missing++;
-    else if (typeof value !== 'number' || (integer && !Number.isSafeInteger(value)))
-      fail(file, column, i, value);
+function hybrid(out: Bytes, values: Uint8Array | Int32Array, count: number, width: number): void {
+  const valueBytes = (width + 7) >> 3;
+  let i = 0;
+  while (i < count) {
+    const first = values[i]!;
+    let j = i + 1;
+    while (j < count && values[j] === first) j++;
+    if (j - i >= 8) {
+      out.varint((j - i) * 2);
+      out.ensure(valueBytes);
+      for (let b = 0, v = first; b < valueBytes; b++, v >>>= 8) out.buf[out.pos++] = v & 0xff;
+      i = j;
+      continue;
+    }
+    // Bit-packed groups until a run of 8 equal values starts at a group boundary.
+    let end = i + 8;
+    while (end < count) {
+      const start = values[end]!;
+      const limit = Math.min(end + 8, count);
+      let k = end + 1;
+      while (k < limit && values[k] === start) k++;
+      if (k - end >= 8) break;
+      end += 8;
+    }
+    const groups = (end - i) >> 3;
+    out.varint(groups * 2 + 1);
+    out.ensure(groups * width);
+    const { buf } = out;
+    let pos = out.pos;
+    let acc = 0;
+    let bits = 0;
+    for (let k = i; k < end; k++) {
+      acc |= (k < count ? values[k]! : 0) << bits;
+      bits += width;
+      while (bits >= 8) {
+        buf[pos++] = acc & 0xff;
+        acc >>>= 8;
+        bits -= 8;
+      }
+    }
+    out.pos = pos;
+    i = end;
   }
-  if (missing === 0) return Float64Array.from(values as ArrayLike<number>);
-  const data: Cell[] = new Array(values.length);
-  for (let i = 0; i < values.length; i++) {
-    const value = values[i] as number | null | undefined;
-    data[i] = isMissing(value) ? null : (value as number);
-  }
-  return data;
 }
 
-/** The column's cells in Parquet form and the Parquet type that holds them. */
-function encodeColumn(file: FileDef, column: ColumnDef, values: ArrayLike<unknown>): ColumnSource {
-  // Release columns repeat few values (sites, roles, scale sums), so a dictionary is both smaller
-  // and much faster to write than letting the writer sample and compress plain values.
-  const dictionary = { encoding: 'RLE_DICTIONARY' as const };
+/** A column as Parquet holds it: a presence flag per row and its present values. */
+interface Encoded {
+  type: number;
+  /** 1 where the row has a value, 0 where it is null. */
+  defined: Uint8Array;
+  /** Present values. */
+  count: number;
+  /** Distinct present values in order of first use, and each present value's index among them. */
+  entries: unknown[];
+  indices: Int32Array;
+  writePlain: PlainWriter;
+  /** Whether the values go into a dictionary page (else PLAIN in the data page). */
+  dictionary: boolean;
+}
+
+/** The column's values in table order: the backing array and the row order over it, if any. */
+function columnValues(
+  table: ColumnTable,
+  name: string,
+): { values: ArrayLike<unknown>; rows: Uint32Array | null } {
+  const column = table.column(name);
+  const rows = table.isFiltered() || table.isOrdered() ? table.indices() : null;
+  if (Array.isArray(column) || ArrayBuffer.isView(column))
+    return { values: column as ArrayLike<unknown>, rows };
+  return { values: table.array(name) as ArrayLike<unknown>, rows: null };
+}
+
+// PLAIN writers: the values `entries[indices[i]]` for i < count, or `entries[i]` without indices.
+type PlainWriter = (out: Bytes, entries: unknown[], indices: Int32Array | null, count: number) => void;
+
+const writeStrings: PlainWriter = (out, entries, indices, count) => {
+  for (let i = 0; i < count; i++) {
+    const lengthAt = out.pos;
+    out.int32(0);
+    // Measure first: encoding may grow the buffer, and `out.view` must be read after that.
+    const length = out.utf8(entries[indices ? indices[i]! : i] as string);
+    out.view.setInt32(lengthAt, length, true);
+  }
+};
+const writeDoubles: PlainWriter = (out, entries, indices, count) => {
+  out.ensure(count * 8);
+  for (let i = 0; i < count; i++, out.pos += 8)
+    out.view.setFloat64(out.pos, entries[indices ? indices[i]! : i] as number, true);
+};
+const writeInt32s: PlainWriter = (out, entries, indices, count) => {
+  out.ensure(count * 4);
+  for (let i = 0; i < count; i++, out.pos += 4)
+    out.view.setInt32(out.pos, entries[indices ? indices[i]! : i] as number, true);
+};
+const writeInt64s: PlainWriter = (out, entries, indices, count) => {
+  out.ensure(count * 8);
+  for (let i = 0; i < count; i++, out.pos += 8)
+    out.view.setBigInt64(out.pos, BigInt(entries[indices ? indices[i]! : i] as number), true);
+};
+/** Booleans bit-packed, first value in the lowest bit. */
+const writeBooleans: PlainWriter = (out, entries, indices, count) => {
+  out.ensure((count + 7) >> 3);
+  for (let i = 0; i < count; i += 8) {
+    let byte = 0;
+    for (let b = 0; b < 8 && i + b < count; b++)
+      if (entries[indices ? indices[i + b]! : i + b] === true) byte |= 1 << b;
+    out.buf[out.pos++] = byte;
+  }
+};
+
+/**
+ * Checks every cell against the column type (each distinct value once) and gives each present
+ * value its dictionary index, in one pass over the column.
+ */
+function encodeColumn(file: FileDef, column: ColumnDef, table: ColumnTable): Encoded {
+  const { values, rows } = columnValues(table, column.name);
+  const n = table.numRows();
+  const defined = new Uint8Array(n);
+  const indices = new Int32Array(n);
+  const entries: unknown[] = [];
+  const map = new Map<unknown, number>();
+  let count = 0;
+  let int64 = false;
+  // Release tables are sorted, so a value often repeats the one before: skip the map lookup then.
+  let last: unknown;
+  let lastIndex = -1;
+  for (let r = 0; r < n; r++) {
+    const value = values[rows === null ? r : rows[r]!];
+    if (value !== last || lastIndex < 0) {
+      if (isMissing(value)) continue;
+      let index = map.get(value);
+      if (index === undefined) {
+        switch (column.type) {
+          case 'boolean':
+            if (typeof value !== 'boolean') fail(file, column, r, value);
+            break;
+          case 'number':
+            if (typeof value !== 'number') fail(file, column, r, value);
+            break;
+          case 'integer':
+            if (typeof value !== 'number' || !Number.isSafeInteger(value)) fail(file, column, r, value);
+            // INT32 holds every count a study produces; a larger value widens the column to INT64.
+            if (value > INT32_MAX || value < INT32_MIN) int64 = true;
+            break;
+          case 'string':
+            break;
+        }
+        index = entries.length;
+        entries.push(column.type === 'string' && typeof value !== 'string' ? String(value) : value);
+        map.set(value, index);
+      }
+      last = value;
+      lastIndex = index;
+    }
+    defined[r] = 1;
+    indices[count++] = lastIndex;
+  }
+  // A dictionary that holds more than half the values saves little; booleans are bit-packed.
+  const dictionary = column.type !== 'boolean' && count > 0 && entries.length <= Math.max(16, count >> 1);
+  const base = { defined, count, entries, indices, dictionary };
   switch (column.type) {
+    case 'boolean':
+      return { ...base, type: TYPE.BOOLEAN, writePlain: writeBooleans };
     case 'string':
-      return { name: column.name, data: stringCells(values), type: 'STRING', ...dictionary };
-    case 'boolean': {
-      const data: Cell[] = new Array(values.length);
-      for (let i = 0; i < values.length; i++) {
-        const value = values[i];
-        if (isMissing(value)) data[i] = null;
-        else if (typeof value === 'boolean') data[i] = value;
-        else fail(file, column, i, value);
-      }
-      return { name: column.name, data, type: 'BOOLEAN' };
-    }
+      return { ...base, type: TYPE.BYTE_ARRAY, writePlain: writeStrings };
     case 'number':
-      return { name: column.name, data: numberCells(file, column, values), type: 'DOUBLE', ...dictionary };
-    case 'integer': {
-      const cells = numberCells(file, column, values);
-      let small = true;
-      for (let i = 0; i < cells.length; i++) {
-        const value = cells[i] as number | null;
-        if (value !== null && (value > INT32_MAX || value < INT32_MIN)) small = false;
-      }
-      // INT32 holds every count a study produces; a larger value widens the column to INT64.
-      if (small) {
-        const data = cells instanceof Float64Array ? Int32Array.from(cells) : cells;
-        return { name: column.name, data, type: 'INT32', ...dictionary };
-      }
-      const data = Array.from(cells, (value) => (value === null ? null : BigInt(value as number)));
-      return { name: column.name, data, type: 'INT64', ...dictionary };
-    }
+      return { ...base, type: TYPE.DOUBLE, writePlain: writeDoubles };
+    case 'integer':
+      return int64
+        ? { ...base, type: TYPE.INT64, writePlain: writeInt64s }
+        : { ...base, type: TYPE.INT32, writePlain: writeInt32s };
   }
 }
+
+interface ChunkMeta {
+  type: number;
+  encodings: number[];
+  name: string;
+  size: number;
+  start: number;
+  dataPageOffset: number;
+  dictionaryPageOffset?: number;
+}
+
+/** A page header, then the page body from `body`. */
+function writePage(out: Bytes, body: Bytes, header: (out: Bytes) => void): void {
+  out.structBegin();
+  header(out);
+  out.structEnd();
+  out.bytes(body.buf.subarray(0, body.pos));
+  body.pos = 0;
+}
+
+function writeChunk(out: Bytes, body: Bytes, column: ColumnDef, encoded: Encoded, n: number): ChunkMeta {
+  const start = out.pos;
+  const { dictionary } = encoded;
+  let dictionaryPageOffset: number | undefined;
+  if (dictionary) {
+    dictionaryPageOffset = out.pos;
+    encoded.writePlain(body, encoded.entries, null, encoded.entries.length);
+    const size = body.pos;
+    writePage(out, body, (h) => {
+      h.int(1, PAGE.DICTIONARY);
+      h.int(2, size);
+      h.int(3, size);
+      h.struct(7, () => {
+        h.int(1, encoded.entries.length);
+        h.int(2, ENCODING.PLAIN);
+      });
+    });
+  }
+  const dataPageOffset = out.pos;
+  // Definition levels (0 null, 1 present), bit width 1, after their byte length.
+  body.int32(0);
+  if (encoded.count === n && n > 0) {
+    body.varint(n * 2);
+    body.byte(1);
+  } else hybrid(body, encoded.defined, n, 1);
+  body.view.setInt32(0, body.pos - 4, true);
+  if (dictionary) {
+    const width = Math.max(1, bitWidth(encoded.entries.length - 1));
+    body.byte(width);
+    hybrid(body, encoded.indices, encoded.count, width);
+  } else encoded.writePlain(body, encoded.entries, encoded.indices, encoded.count);
+  const size = body.pos;
+  const encoding = dictionary ? ENCODING.RLE_DICTIONARY : ENCODING.PLAIN;
+  writePage(out, body, (h) => {
+    h.int(1, PAGE.DATA);
+    h.int(2, size);
+    h.int(3, size);
+    h.struct(5, () => {
+      h.int(1, n);
+      h.int(2, encoding);
+      h.int(3, ENCODING.RLE);
+      h.int(4, ENCODING.RLE);
+    });
+  });
+  return {
+    type: encoded.type,
+    encodings: dictionary
+      ? [ENCODING.PLAIN, ENCODING.RLE, ENCODING.RLE_DICTIONARY]
+      : [ENCODING.PLAIN, ENCODING.RLE],
+    name: column.name,
+    size: out.pos - start,
+    start,
+    dataPageOffset,
+    ...(dictionaryPageOffset === undefined ? {} : { dictionaryPageOffset }),
+  };
+}
+
+function writeFooter(out: Bytes, file: FileDef, chunks: ChunkMeta[], n: number): void {
+  out.structBegin();
+  out.int(1, 1); // version
+  out.list(2, T.STRUCT, file.columns.length + 1);
+  out.structBegin();
+  out.string(4, 'schema');
+  out.int(5, file.columns.length);
+  out.structEnd();
+  for (const [index, column] of file.columns.entries()) {
+    out.structBegin();
+    out.int(1, chunks[index]!.type);
+    out.int(3, OPTIONAL);
+    out.string(4, column.name);
+    if (column.type === 'string') {
+      out.int(6, CONVERTED_UTF8);
+      out.struct(10, () => out.struct(1, () => {})); // LogicalType STRING
+    }
+    out.structEnd();
+  }
+  out.int(3, n, T.I64);
+  out.list(4, T.STRUCT, 1);
+  out.structBegin();
+  out.list(1, T.STRUCT, chunks.length);
+  let total = 0;
+  for (const chunk of chunks) {
+    total += chunk.size;
+    out.structBegin();
+    out.int(2, chunk.start, T.I64);
+    out.struct(3, () => {
+      out.int(1, chunk.type);
+      out.list(2, T.I32, chunk.encodings.length);
+      for (const encoding of chunk.encodings) out.varint(encoding * 2);
+      out.list(3, T.BINARY, 1);
+      const name = encoder.encode(chunk.name);
+      out.varint(name.length);
+      out.bytes(name);
+      out.int(4, 0); // UNCOMPRESSED
+      out.int(5, n, T.I64);
+      out.int(6, chunk.size, T.I64);
+      out.int(7, chunk.size, T.I64);
+      out.int(9, chunk.dataPageOffset, T.I64);
+      if (chunk.dictionaryPageOffset !== undefined) out.int(11, chunk.dictionaryPageOffset, T.I64);
+    });
+    out.structEnd();
+  }
+  out.int(2, total, T.I64);
+  out.int(3, n, T.I64);
+  out.structEnd();
+  out.string(6, CREATED_BY);
+  out.structEnd();
+}
+
+const MAGIC = encoder.encode('PAR1');
 
 /** The table as Parquet bytes: the file's columns in order, typed by their definitions. */
 export function toParquet(file: FileDef, table: ColumnTable): Uint8Array {
-  const columnData = file.columns.map((column) => {
-    if (!table.columnNames().includes(column.name)) {
-      throw new TypeError(`${file.name}: the table has no column ${column.name}`);
-    }
-    return encodeColumn(file, column, table.array(column.name) as ArrayLike<unknown>);
-  });
+  const names = new Set(table.columnNames());
+  for (const column of file.columns) {
+    if (!names.has(column.name)) throw new TypeError(`${file.name}: the table has no column ${column.name}`);
+  }
+  const n = table.numRows();
+  const out = new Bytes();
+  const body = new Bytes();
+  out.bytes(MAGIC);
   // Column statistics are left out: one row group holds the whole table, so they would let no
-  // reader skip anything, and they cost a third of the writing time on large tables.
-  const buffer = parquetWriteBuffer({
-    columnData,
-    rowGroupSize: ROW_GROUP_ROWS,
-    createdBy: CREATED_BY,
-    statistics: false,
-  });
-  return new Uint8Array(buffer);
+  // reader skip anything.
+  const chunks = file.columns.map((column) =>
+    writeChunk(out, body, column, encodeColumn(file, column, table), n),
+  );
+  const footerStart = out.pos;
+  writeFooter(out, file, chunks, n);
+  out.int32(out.pos - footerStart);
+  out.bytes(MAGIC);
+  return out.buf.slice(0, out.pos);
 }

@@ -140,6 +140,71 @@ describe('toParquet', () => {
     ]);
   });
 
+  it('reads back columns where every cell is missing, as nulls of the defined type', async () => {
+    const file = scoresLong(['total']);
+    const blank = table({
+      dyad: [null, ''],
+      therapist: ['t1', 't2'],
+      site: ['berlin', 'berlin'],
+      role: ['client', 'client'],
+      session: [1, 2],
+      instrument: ['alliance-client', 'alliance-client'],
+      total: [Number.NaN, null],
+      modality: [null, null],
+      interpreter: [null, null],
+      week: [null, Number.NaN],
+    });
+    const bytes = toParquet(file, blank);
+    const rows = await withTempFile('blank.parquet', bytes, readParquet);
+    expect(rows.map((row) => [row.dyad, row.total, row.modality, row.interpreter, row.week])).toEqual([
+      [null, null, null, null, null],
+      [null, null, null, null, null],
+    ]);
+    const types = await withTempFile('blank.parquet', bytes, parquetTypes);
+    expect([types.dyad, types.total, types.interpreter, types.week]).toEqual([
+      'VARCHAR',
+      'DOUBLE',
+      'BOOLEAN',
+      'INTEGER',
+    ]);
+  });
+
+  it('reads back a large table: many distinct strings and numbers, runs, nulls and wide integers', async () => {
+    // Sizes past the writer's first buffer, dictionaries with wide indices, and columns with too
+    // many distinct values for a dictionary: each takes a different path through the encodings.
+    const n = 30_000;
+    const columns = {
+      site: Array.from({ length: n }, (_, i) =>
+        i % 11 === 0 ? null : `site-${Math.floor(i / 7) % 5000}-zürich`,
+      ),
+      dyad: Array.from({ length: n }, (_, i) => `D${i}`),
+      session: Array.from({ length: n }, (_, i) => (i < 20 ? 2 ** 40 + i : i % 9 === 0 ? null : i)),
+      n_pairs: Array.from({ length: n }, (_, i) => Math.floor(i / 100)),
+      r: Array.from({ length: n }, (_, i) => (i % 5 === 0 ? null : i / 7)),
+      flag: Array.from({ length: n }, (_, i) => (i % 3 === 0 ? null : i % 2 === 0)),
+    };
+    const file = {
+      name: 'large.csv',
+      tier: 'open' as const,
+      keyColumns: [],
+      columns: [
+        { name: 'site', type: 'string' as const, meaning: 'text' },
+        { name: 'dyad', type: 'string' as const, meaning: 'distinct text' },
+        { name: 'session', type: 'integer' as const, meaning: 'wide integer' },
+        { name: 'n_pairs', type: 'integer' as const, meaning: 'runs' },
+        { name: 'r', type: 'number' as const, meaning: 'distinct doubles' },
+        { name: 'flag', type: 'boolean' as const, meaning: 'flag' },
+      ],
+    };
+    const rows = await withTempFile('large.parquet', toParquet(file, table(columns)), readParquet);
+    expect(rows).toHaveLength(n);
+    const column = (name: keyof typeof columns) =>
+      rows.map((row) => (typeof row[name] === 'bigint' ? Number(row[name]) : row[name]));
+    for (const name of Object.keys(columns) as (keyof typeof columns)[]) {
+      expect(column(name)).toEqual(columns[name]);
+    }
+  });
+
   it('writes an empty table as a file with the columns and no rows', async () => {
     const empty = table(Object.fromEntries(siteSessionSummary.columns.map((c) => [c.name, []])));
     const rows = await withTempFile('empty.parquet', toParquet(siteSessionSummary, empty), readParquet);
