@@ -200,7 +200,9 @@ interface Encoded {
   entries: unknown[];
   indices: Int32Array;
   writePlain: PlainWriter;
-  /** Whether the values go into a dictionary page (else PLAIN in the data page). */
+  /** The encoding `writePlain` writes: PLAIN, or RLE for booleans. */
+  plainEncoding: number;
+  /** Whether the values go into a dictionary page (else `writePlain` in the data page). */
   dictionary: boolean;
 }
 
@@ -243,15 +245,14 @@ const writeInt64s: PlainWriter = (out, entries, indices, count) => {
   for (let i = 0; i < count; i++, out.pos += 8)
     out.view.setBigInt64(out.pos, BigInt(entries[indices ? indices[i]! : i] as number), true);
 };
-/** Booleans bit-packed, first value in the lowest bit. */
+/** Booleans in the RLE encoding (length, then the hybrid at bit width 1): sorted flags come in runs. */
 const writeBooleans: PlainWriter = (out, entries, indices, count) => {
-  out.ensure((count + 7) >> 3);
-  for (let i = 0; i < count; i += 8) {
-    let byte = 0;
-    for (let b = 0; b < 8 && i + b < count; b++)
-      if (entries[indices ? indices[i + b]! : i + b] === true) byte |= 1 << b;
-    out.buf[out.pos++] = byte;
-  }
+  const bits = new Uint8Array(count);
+  for (let i = 0; i < count; i++) bits[i] = entries[indices ? indices[i]! : i] === true ? 1 : 0;
+  const lengthAt = out.pos;
+  out.int32(0);
+  hybrid(out, bits, count, 1);
+  out.view.setInt32(lengthAt, out.pos - lengthAt - 4, true);
 };
 
 /**
@@ -303,10 +304,10 @@ function encodeColumn(file: FileDef, column: ColumnDef, table: ColumnTable): Enc
   }
   // A dictionary that holds more than half the values saves little; booleans are bit-packed.
   const dictionary = column.type !== 'boolean' && count > 0 && entries.length <= Math.max(16, count >> 1);
-  const base = { defined, count, entries, indices, dictionary };
+  const base = { defined, count, entries, indices, dictionary, plainEncoding: ENCODING.PLAIN };
   switch (column.type) {
     case 'boolean':
-      return { ...base, type: TYPE.BOOLEAN, writePlain: writeBooleans };
+      return { ...base, type: TYPE.BOOLEAN, writePlain: writeBooleans, plainEncoding: ENCODING.RLE };
     case 'string':
       return { ...base, type: TYPE.BYTE_ARRAY, writePlain: writeStrings };
     case 'number':
@@ -369,7 +370,7 @@ function writeChunk(out: Bytes, body: Bytes, column: ColumnDef, encoded: Encoded
     hybrid(body, encoded.indices, encoded.count, width);
   } else encoded.writePlain(body, encoded.entries, encoded.indices, encoded.count);
   const size = body.pos;
-  const encoding = dictionary ? ENCODING.RLE_DICTIONARY : ENCODING.PLAIN;
+  const encoding = dictionary ? ENCODING.RLE_DICTIONARY : encoded.plainEncoding;
   writePage(out, body, (h) => {
     h.int(1, PAGE.DATA);
     h.int(2, size);
@@ -385,7 +386,7 @@ function writeChunk(out: Bytes, body: Bytes, column: ColumnDef, encoded: Encoded
     type: encoded.type,
     encodings: dictionary
       ? [ENCODING.PLAIN, ENCODING.RLE, ENCODING.RLE_DICTIONARY]
-      : [ENCODING.PLAIN, ENCODING.RLE],
+      : [...new Set([encoded.plainEncoding, ENCODING.RLE])],
     name: column.name,
     size: out.pos - start,
     start,
