@@ -1,16 +1,10 @@
-import { authClientScript } from './auth-client.ts';
+import { DOM_SCRIPT, staffPage } from './staff-page.ts';
 
 // The dashboard is one static page: it holds no data and calls the coordinator API with the
 // signed-in user's token. It builds the DOM with createElement and textContent only (never
 // innerHTML), so nothing the API returns can become markup. Charts are inline SVG drawn here.
 
 const CSS = `
-*{box-sizing:border-box}
-body{margin:0;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1d232b;background:#f4f5f7}
-header{display:flex;flex-wrap:wrap;align-items:center;gap:.5rem 1rem;padding:.75rem 1.25rem;background:#14365f;color:#fff}
-header h1{font-size:1.25rem;margin:0;flex:1 1 auto}
-header p{margin:0}
-header button{background:#fff;color:#14365f;border:0}
 main{padding:1rem 1.25rem 3rem;max-width:1400px;margin:0 auto}
 h2{font-size:1.2rem;margin:1.5rem 0 .5rem}
 h3{font-size:1.1rem;margin:0 0 .5rem}
@@ -18,7 +12,6 @@ section>h3{margin-top:1.25rem}
 h4{font-size:1rem;margin:1rem 0 .35rem}
 button,select,input{font:inherit}
 button{padding:.35rem .8rem;border-radius:.35rem;border:1px solid #1f5fbf;background:#1f5fbf;color:#fff;cursor:pointer}
-button.secondary{background:#fff;color:#1f5fbf}
 button.danger{background:#fff;color:#a4161a;border-color:#a4161a}
 button:focus-visible,select:focus-visible,input:focus-visible,summary:focus-visible,a:focus-visible{outline:3px solid #f2a900;outline-offset:2px}
 select,input{padding:.3rem .4rem;border:1px solid #6b7480;border-radius:.3rem;background:#fff;color:#1d232b}
@@ -36,11 +29,9 @@ svg.chart{width:100%;height:auto;max-width:520px;display:block}
 .legend span{display:inline-block;width:.8rem;height:.8rem;margin-inline-end:.3rem;vertical-align:-1px}
 table{border-collapse:collapse;width:100%;font-size:.9rem}
 th,td{text-align:start;padding:.3rem .45rem;border-bottom:1px solid #e1e4e8;vertical-align:top}
-th{background:#eef0f3}
 th[scope=row],td.num{white-space:nowrap}
 ul.plain{margin:0;padding-inline-start:1.1rem}
 .overdue{color:#a4161a;font-weight:600}
-.muted{color:#4a5563}
 form.inline{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:flex-end}
 form.inline .field{display:flex;flex-direction:column;gap:.15rem}
 form.inline .field label{font-size:.85rem}
@@ -49,8 +40,7 @@ form.inline label.check{display:flex;align-items:center;gap:.35rem}
 .once code{font-size:.85rem;overflow-wrap:anywhere}
 details.actions summary{cursor:pointer;color:#1f5fbf}
 details.actions form{margin:.35rem 0}
-#status{min-height:1.5rem;margin:.25rem 0;font-weight:600}
-#status.error{color:#a4161a}
+#status{margin:.25rem 0}
 .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 `;
 
@@ -61,38 +51,12 @@ const SCRIPT = `
   var ROLE_COLOURS = { client: '#1f5fbf', therapist: '#b35900', interpreter: '#2e7d32' };
   var MODALITIES = [['in_person', 'In person'], ['online', 'Online'], ['mixed', 'Mixed']];
   var state = { study: null, sites: [], selected: null, figures: {} };
-  var statusEl = document.getElementById('status');
-
-  function setAttrs(el, attrs) {
-    Object.keys(attrs || {}).forEach(function (key) {
-      var value = attrs[key];
-      if (value === undefined || value === null || value === false) return;
-      if (key === 'text') el.textContent = String(value);
-      else if (key.slice(0, 2) === 'on') el.addEventListener(key.slice(2), value);
-      else el.setAttribute(key, value === true ? '' : String(value));
-    });
-  }
-  function append(el, children) {
-    (Array.isArray(children) ? children : [children]).forEach(function (child) {
-      if (child === undefined || child === null || child === false) return;
-      el.appendChild(typeof child === 'object' ? child : document.createTextNode(String(child)));
-    });
-  }
-  function h(tag, attrs, children) {
-    var el = document.createElement(tag);
-    setAttrs(el, attrs);
-    append(el, children);
-    return el;
-  }
+${DOM_SCRIPT}
   function s(tag, attrs, children) {
     var el = document.createElementNS(SVGNS, tag);
     setAttrs(el, attrs);
     append(el, children);
     return el;
-  }
-  function announce(message, isError) {
-    statusEl.textContent = message;
-    statusEl.className = isError ? 'error' : '';
   }
   function describe(body, status) {
     var error = body && body.error;
@@ -541,23 +505,12 @@ const SCRIPT = `
 
 /** The coordinator dashboard at /coordinator/: a static page whose script reads the coordinator API. */
 export function coordinatorPage(): string {
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Coordinator dashboard · Tandem</title>
-<style>${CSS}</style>
-</head>
-<body>
-<header>
-<h1>Tandem · Coordinator dashboard <span class="visually-hidden">for</span> <small id="study"></small></h1>
-<p id="who"></p>
-<button type="button" id="signout">Sign out</button>
-</header>
-<main>
-<p id="status" role="status" aria-live="polite"></p>
-<noscript><p>The dashboard needs JavaScript.</p></noscript>
+  return staffPage({
+    title: 'Coordinator dashboard · Tandem',
+    heading:
+      'Tandem · Coordinator dashboard <span class="visually-hidden">for</span> <small id="study"></small>',
+    css: CSS,
+    main: `<noscript><p>The dashboard needs JavaScript.</p></noscript>
 <section aria-labelledby="overview-h">
 <h2 id="overview-h">Sites at a glance</h2>
 <p class="muted">Completion status only: no answer is shown here or anywhere else in Tandem.</p>
@@ -568,12 +521,7 @@ export function coordinatorPage(): string {
 <p><label for="site-select">Site </label><select id="site-select"></select></p>
 <div id="shown-once" aria-live="polite"></div>
 <div id="site-detail"></div>
-</section>
-</main>
-<script>
-${authClientScript}
-${SCRIPT}
-</script>
-</body>
-</html>`;
+</section>`,
+    script: SCRIPT,
+  });
 }

@@ -1,4 +1,4 @@
-import { authClientScript } from './auth-client.ts';
+import { DOM_SCRIPT, staffPage } from './staff-page.ts';
 
 // The researcher page is static: it holds no data and calls the release API with the signed-in
 // user's token (sessionStorage `tandem.idToken`, sent as Bearer). It builds the DOM with
@@ -6,15 +6,8 @@ import { authClientScript } from './auth-client.ts';
 // asks the API for a 5-minute presigned link, then navigates to it; the link is never kept.
 
 const CSS = `
-*{box-sizing:border-box}
-body{margin:0;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1d232b;background:#f4f5f7}
-header{display:flex;flex-wrap:wrap;align-items:center;gap:.5rem 1rem;padding:.75rem 1.25rem;background:#14365f;color:#fff}
-header h1{font-size:1.25rem;margin:0;flex:1 1 auto}
-header p{margin:0}
-header button{background:#fff;color:#14365f;border:0}
 main{padding:1rem 1.25rem 3rem;max-width:1100px;margin:0 auto}
 button{font:inherit;padding:.3rem .75rem;border-radius:.35rem;border:1px solid #1f5fbf;background:#1f5fbf;color:#fff;cursor:pointer}
-button.secondary{background:#fff;color:#1f5fbf}
 button:focus-visible,summary:focus-visible{outline:3px solid #f2a900;outline-offset:2px}
 details.release{background:#fff;border:1px solid #d5d9df;border-radius:.5rem;margin:.75rem 0;padding:.5rem 1rem}
 details.release summary{cursor:pointer;font-weight:600;font-size:1.05rem;padding:.25rem 0}
@@ -23,42 +16,20 @@ dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.1rem 1rem;margi
 dl.facts dt{color:#4a5563}dl.facts dd{margin:0}
 table{border-collapse:collapse;width:100%;font-size:.9rem;margin:.5rem 0}
 th,td{text-align:start;padding:.3rem .45rem;border-bottom:1px solid #e1e4e8;vertical-align:middle}
-th{background:#eef0f3}
 td.num{text-align:end;font-variant-numeric:tabular-nums}
 code{overflow-wrap:anywhere}
-.muted{color:#4a5563}
-#status{min-height:1.5rem;font-weight:600}
-#status.error{color:#a4161a}
 `;
 
 const SCRIPT = `
 (function () {
   'use strict';
-  var statusEl = document.getElementById('status');
+${DOM_SCRIPT}
   var listEl = document.getElementById('releases');
   var claims = tandemClaims();
   var roles = (claims && claims['cognito:groups']) || [];
   if (typeof roles === 'string') roles = roles.replace(/^\\[|\\]$/g, '').split(/[\\s,]+/);
   var isAnalyst = roles.indexOf('analyst') !== -1;
 
-  function h(tag, attrs, children) {
-    var el = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (key) {
-      var value = attrs[key];
-      if (value === undefined || value === null || value === false) return;
-      if (key === 'text') el.textContent = String(value);
-      else if (key.slice(0, 2) === 'on') el.addEventListener(key.slice(2), value);
-      else el.setAttribute(key, value === true ? '' : String(value));
-    });
-    (children || []).forEach(function (child) {
-      if (child !== null && child !== undefined) el.appendChild(typeof child === 'object' ? child : document.createTextNode(String(child)));
-    });
-    return el;
-  }
-  function announce(message, isError) {
-    statusEl.textContent = message;
-    statusEl.className = isError ? 'error' : '';
-  }
   function api(path) {
     return tandemFetch(path).then(function (response) {
       return response.json().catch(function () { return null; }).then(function (body) {
@@ -150,30 +121,12 @@ const SCRIPT = `
 
 /** The researcher page: releases, their manifests, the report and tier-aware downloads. */
 export function researcherPage(): string {
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Releases · Tandem</title>
-<style>${CSS}</style>
-</head>
-<body>
-<header>
-<h1>Tandem releases</h1>
-<p id="who"></p>
-<button type="button" id="signout">Sign out</button>
-</header>
-<main>
-<p id="status" role="status" aria-live="polite"></p>
-<p class="muted">Each nightly release holds de-identified tables (CSV and Parquet), their codebook and a report. Open-tier files are for every researcher; analyst-tier files only for approved analysts. Every download is logged.</p>
-<div id="releases"><p>Loading…</p></div>
-</main>
-<script>
-${authClientScript}
-${SCRIPT}
-</script>
-</body>
-</html>
-`;
+  return staffPage({
+    title: 'Releases · Tandem',
+    heading: 'Tandem releases',
+    css: CSS,
+    main: `<p class="muted">Each nightly release holds de-identified tables (CSV and Parquet), their codebook and a report. Open-tier files are for every researcher; analyst-tier files only for approved analysts. Every download is logged.</p>
+<div id="releases"><p>Loading…</p></div>`,
+    script: SCRIPT,
+  });
 }
