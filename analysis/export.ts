@@ -9,6 +9,15 @@ import type { Site } from '../shared/study/schema.ts';
 // `tandem export`: the store as a raw export folder (DESIGN §8), the same format `tandem aggregate
 // --from` reads, so aggregating an export gives the same release as aggregating the store.
 
+/** A dyad as a raw export holds it (DESIGN §8 dyads.jsonl): the stored dyad without its working state. */
+export type ExportDyad = Omit<
+  Dyad,
+  'currentSession' | 'sessionDates' | 'linkHashes' | 'safetyFollowUp' | 'consentVersions'
+>;
+
+/** A response as a raw export holds it (DESIGN §8 responses.jsonl): no receipt, no storage keys. */
+export type ExportResponse = Omit<StoredResponse, 'ownerKey' | 'receipt'>;
+
 export interface ExportCounts {
   sites: number;
   dyads: number;
@@ -16,7 +25,7 @@ export interface ExportCounts {
 }
 
 /** A dyad as dyads.jsonl holds it. */
-export function exportDyad(dyad: Dyad): Record<string, unknown> {
+export function exportDyad(dyad: Dyad): ExportDyad {
   return {
     dyadId: dyad.dyadId,
     siteId: dyad.siteId,
@@ -31,7 +40,7 @@ export function exportDyad(dyad: Dyad): Record<string, unknown> {
 }
 
 /** A response as responses.jsonl holds it (no receipt, no storage keys). */
-export function exportResponse(response: StoredResponse): Record<string, unknown> {
+export function exportResponse(response: StoredResponse): ExportResponse {
   return {
     responseId: response.responseId,
     siteId: response.siteId,

@@ -1,8 +1,9 @@
 import { CODE_ALPHABET } from '../../shared/ids.ts';
 import { BUILTIN_INSTRUMENTS } from '../../shared/instruments/builtins.ts';
 import type { Answers, InstrumentDefinition, Role } from '../../shared/instruments/schema.ts';
-import type { DyadStatus, Modality } from '../../shared/ports.ts';
+import type { Modality } from '../../shared/ports.ts';
 import type { Study } from '../../shared/study/schema.ts';
+import type { ExportDyad, ExportResponse } from '../export.ts';
 import { childSeed, type Random, seeded } from './random.ts';
 
 // The synthetic study of DESIGN §10. Alliance is simulated on the total-score scale (12–60) as
@@ -12,32 +13,7 @@ import { childSeed, type Random, seeded } from './random.ts';
 // draws sites, therapists and dyads; each dyad and therapist then draws its responses from its
 // own seeded stream, so responses can be streamed (never held) and re-iterated identically.
 
-/** A dyad as a raw export holds it (DESIGN §8 dyads.jsonl). */
-export interface ExportDyad {
-  dyadId: string;
-  siteId: string;
-  therapistId: string;
-  modality: Modality;
-  interpreter: boolean;
-  language: string;
-  enrolledOn: string;
-  status: DyadStatus;
-  lastSession?: number;
-}
-
-/** A response as a raw export holds it (DESIGN §8 responses.jsonl). */
-export interface ExportResponse {
-  responseId: string;
-  siteId: string;
-  therapistId: string;
-  dyadId: string | null;
-  role: Role;
-  session: number;
-  instrument: string;
-  answers: Answers;
-  submittedOn: string;
-  language: string;
-}
+export type { ExportDyad, ExportResponse };
 
 /** A therapist of the demo study, as the store keeps one. */
 export interface DemoTherapist {
