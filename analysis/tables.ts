@@ -6,7 +6,7 @@ import { agreement as agreementOf } from './stats/agreement.ts';
 import { cronbachAlpha } from './stats/alpha.ts';
 import { describe } from './stats/describe.ts';
 import { type IccRow, iccSiteTherapist, iccTherapist } from './stats/icc.ts';
-import { poolCorrelations, siteCorrelation } from './stats/meta.ts';
+import { NO_HETEROGENEITY, poolCorrelations, siteCorrelation } from './stats/meta.ts';
 import { hedgesG } from './stats/moderators.ts';
 import { type RuptureThreshold, ruptures as rupturesOf } from './stats/ruptures.ts';
 import { type DyadSeries, trajectories as trajectoriesOf } from './stats/trajectories.ts';
@@ -323,12 +323,7 @@ export function allianceOutcomeSiteRows(scored: ScoredResponses, client: DyadSco
         r_hi: c.r_hi,
         zval: c.zval,
         pval: c.pval,
-        tau2: null,
-        i2: null,
-        q: null,
-        q_p: null,
-        pi_lo: null,
-        pi_hi: null,
+        ...NO_HETEROGENEITY,
       },
       units: c.n,
     });

@@ -53,20 +53,33 @@ export interface SiteEffect {
   vi: number | null;
 }
 
+// The z-scale estimate of a correlation when there is none.
+const NO_ESTIMATE = {
+  z: null,
+  vi: null,
+  se: null,
+  ci_lo: null,
+  ci_hi: null,
+  r_lo: null,
+  r_hi: null,
+  zval: null,
+  pval: null,
+} as const;
+
+/** The heterogeneity columns of a correlation that pools nothing (one site, or too few sites). */
+export const NO_HETEROGENEITY = {
+  tau2: null,
+  i2: null,
+  q: null,
+  q_p: null,
+  pi_lo: null,
+  pi_hi: null,
+} as const;
+
 /** Pearson r of early alliance and improvement at one site, with Fisher z, vi = 1/(n − 3) and its z-based CI. */
 export function siteCorrelation(x: ArrayLike<number>, y: ArrayLike<number>): SiteCorrelation {
   const { n, r, reason } = pearson(x, y);
-  const none = {
-    z: null,
-    vi: null,
-    se: null,
-    ci_lo: null,
-    ci_hi: null,
-    r_lo: null,
-    r_hi: null,
-    zval: null,
-    pval: null,
-  };
+  const none = NO_ESTIMATE;
   if (r === null) return { n, r: null, ...none, reason };
   if (Math.abs(r) === 1) return { n, r, ...none, reason: 'r = ±1: Fisher z is infinite' };
   const z = Math.atanh(r);
@@ -140,25 +153,7 @@ export function poolCorrelations(sites: ReadonlyArray<SiteEffect>, method: 'DL' 
   for (const site of used) n += site.n;
   const base = { method, k, n };
   if (k < 2) {
-    const empty = {
-      z: null,
-      vi: null,
-      se: null,
-      ci_lo: null,
-      ci_hi: null,
-      r: null,
-      r_lo: null,
-      r_hi: null,
-      zval: null,
-      pval: null,
-      tau2: null,
-      i2: null,
-      q: null,
-      q_p: null,
-      pi_lo: null,
-      pi_hi: null,
-    };
-    return { ...base, ...empty, reason: 'fewer than two sites to pool' };
+    return { ...base, r: null, ...NO_ESTIMATE, ...NO_HETEROGENEITY, reason: 'fewer than two sites to pool' };
   }
   const y = Float64Array.from(used, (site) => site.z!);
   const v = Float64Array.from(used, (site) => site.vi!);
