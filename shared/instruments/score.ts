@@ -42,7 +42,11 @@ export function keyedAnswer(def: InstrumentDefinition, itemId: string, answer: n
  * Sum of the keyed answers of the scale's items; with at least 75% answered, the mean of those
  * answered times the item count (prorating); otherwise null.
  */
-export function scoreScale(def: InstrumentDefinition, itemIds: readonly string[], answers: Answers): number | null {
+export function scoreScale(
+  def: InstrumentDefinition,
+  itemIds: readonly string[],
+  answers: Answers,
+): number | null {
   let sum = 0;
   let answered = 0;
   for (const id of itemIds) {
@@ -80,7 +84,8 @@ export function scoreInstrument(def: InstrumentDefinition, answers: Answers): In
   }
 
   const flags = (def.flags ?? []).map((flag): FiredFlag => {
-    const value = flag.item !== undefined ? answers[flag.item] : flag.scale !== undefined ? scales[flag.scale] : null;
+    const value =
+      flag.item !== undefined ? answers[flag.item] : flag.scale !== undefined ? scales[flag.scale] : null;
     return {
       label: flag.label,
       safety: flag.safety === true,

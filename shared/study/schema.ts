@@ -32,10 +32,12 @@ export const Study = z.object({
   instruments: z._default(z.array(z.union([z.string(), InstrumentDefinition])), []),
   schedule: z._default(z.array(ScheduleEntry), []),
   consent: z.array(ConsentVersion).check(z.minLength(1)),
-  safety: z._default(
-    z.object({ crisisText: LocalizedText, notifySite: z._default(z.boolean(), true) }),
-    { crisisText: { en: 'If you are in danger or thinking of harming yourself, call your local emergency number now.' }, notifySite: true },
-  ),
+  safety: z._default(z.object({ crisisText: LocalizedText, notifySite: z._default(z.boolean(), true) }), {
+    crisisText: {
+      en: 'If you are in danger or thinking of harming yourself, call your local emergency number now.',
+    },
+    notifySite: true,
+  }),
   overdueDays: z._default(z.int().check(z.positive()), 14),
 });
 export type Study = z.infer<typeof Study>;
