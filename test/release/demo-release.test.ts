@@ -5,21 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { generateStudy } from '../../analysis/demo/generate.ts';
 import { writeRawExport } from '../../analysis/demo/write.ts';
 import { aggregate } from '../../analysis/publish.ts';
-
-/** DESIGN §8's open-tier files and their columns, written out independently of columns.ts. */
-const OPEN_TIER: Record<string, string> = {
-  'site_session_summary.csv': 'site,session,role,instrument,scale,n,mean,sd,median,q1,q3,suppressed',
-  'reliability.csv': 'instrument,role,scale,site,n,items,alpha,alpha_lo,alpha_hi,suppressed',
-  'agreement.csv': 'site,n_pairs,r,mean_diff,sd_diff,suppressed',
-  'icc.csv': 'model,level,variance,icc,n_groups,n_obs',
-  'trajectories.csv': 'site,n_dyads,mean_slope,sd_slope,suppressed',
-  'ruptures.csv':
-    'site,threshold,n_dyads,n_dyads_rupture,rupture_rate,n_ruptures,n_repaired,repair_rate,suppressed',
-  'alliance_outcome.csv':
-    'row,site,method,k,n,r,z,vi,se,ci_lo,ci_hi,r_lo,r_hi,zval,pval,tau2,i2,q,q_p,pi_lo,pi_hi,suppressed',
-  'moderators.csv': 'moderator,level,n,mean,sd,hedges_g,g_vi,g_lo,g_hi,suppressed',
-  'therapist_wellbeing.csv': 'n_therapists,r,suppressed',
-};
+import { DESIGN_OPEN_TIER_COLUMNS } from './fixture.ts';
 
 type Record_ = Record<string, string>;
 
@@ -45,7 +31,7 @@ describe('a release from a generated demo study', () => {
     const dir = join(out, 'releases', manifest.releaseId);
     const names = await readdir(dir);
     const tables: Record<string, Record_[]> = {};
-    for (const [name, header] of Object.entries(OPEN_TIER)) {
+    for (const [name, header] of Object.entries(DESIGN_OPEN_TIER_COLUMNS)) {
       expect(names, name).toContain(name);
       const csv = await readFile(join(dir, name), 'utf8');
       expect(csv.split('\n')[0], name).toBe(header);

@@ -5,6 +5,21 @@ import type { StudyInput } from '../../shared/study/schema.ts';
 // A small, fully determined raw export for release tests: a few sites of unequal size, alliance
 // from clients and therapists, PHQ-9 at the start and end, and therapist wellbeing.
 
+/** The open-tier columns exactly as DESIGN §8 lists them, written out independently of columns.ts. */
+export const DESIGN_OPEN_TIER_COLUMNS: Record<string, string> = {
+  'site_session_summary.csv': 'site,session,role,instrument,scale,n,mean,sd,median,q1,q3,suppressed',
+  'reliability.csv': 'instrument,role,scale,site,n,items,alpha,alpha_lo,alpha_hi,suppressed',
+  'agreement.csv': 'site,n_pairs,r,mean_diff,sd_diff,suppressed',
+  'icc.csv': 'model,level,variance,icc,n_groups,n_obs',
+  'trajectories.csv': 'site,n_dyads,mean_slope,sd_slope,suppressed',
+  'ruptures.csv':
+    'site,threshold,n_dyads,n_dyads_rupture,rupture_rate,n_ruptures,n_repaired,repair_rate,suppressed',
+  'alliance_outcome.csv':
+    'row,site,method,k,n,r,z,vi,se,ci_lo,ci_hi,r_lo,r_hi,zval,pval,tau2,i2,q,q_p,pi_lo,pi_hi,suppressed',
+  'moderators.csv': 'moderator,level,n,mean,sd,hedges_g,g_vi,g_lo,g_hi,suppressed',
+  'therapist_wellbeing.csv': 'n_therapists,r,suppressed',
+};
+
 export interface FixtureDyad {
   dyadId: string;
   siteId: string;
@@ -53,6 +68,9 @@ export function fixture(dyadsPerSite: readonly number[] = [8, 6, 2], seed = 7): 
   const next = random(seed);
   const pick = (min: number, max: number, centre: number): number =>
     Math.max(min, Math.min(max, Math.round(centre + (next() - 0.5) * 2)));
+  // `count` item answers i1…iN drawn around `centre` (each draw advances the seeded stream).
+  const items = (count: number, min: number, max: number, centre: number): Record<string, number | null> =>
+    Object.fromEntries(Array.from({ length: count }, (_, i) => [`i${i + 1}`, pick(min, max, centre)]));
   const sites = dyadsPerSite.map((_, i) => ({
     siteId: `site-${String.fromCharCode(97 + i)}`,
     name: `Site ${i + 1}`,
@@ -91,7 +109,7 @@ export function fixture(dyadsPerSite: readonly number[] = [8, 6, 2], seed = 7): 
           role: 'therapist',
           session: month,
           instrument: 'therapist-wellbeing',
-          answers: Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`i${i + 1}`, pick(1, 5, level)])),
+          answers: items(6, 1, 5, level),
           submittedOn: addDays('2027-01-01', 30 * month),
         });
       }
@@ -114,47 +132,29 @@ export function fixture(dyadsPerSite: readonly number[] = [8, 6, 2], seed = 7): 
       const alliance = 2.5 + next() * 2;
       for (let session = 1; session <= 6; session++) {
         const level = alliance + session * 0.1 + (session === 4 && d % 3 === 0 ? -1.5 : 0);
-        const answers = Object.fromEntries(
-          Array.from({ length: 12 }, (_, i) => [`i${i + 1}`, pick(1, 5, level) as number | null]),
-        );
+        const answers = items(12, 1, 5, level);
         if ((d + session) % 7 === 0) answers.i3 = null;
         const submittedOn = addDays(enrolledOn, session * 7 + (d % 3));
-        respond({
-          siteId: site.siteId,
-          therapistId,
-          dyadId,
-          role: 'client',
-          session,
-          instrument: 'alliance-client',
-          answers,
-          submittedOn,
-        });
-        respond({
-          siteId: site.siteId,
-          therapistId,
-          dyadId,
-          role: 'therapist',
-          session,
-          instrument: 'alliance-therapist',
-          answers: Object.fromEntries(
-            Array.from({ length: 12 }, (_, i) => [`i${i + 1}`, pick(1, 5, level - 0.3)]),
-          ),
-          submittedOn,
-        });
-        if (session === 1 || session === 5) {
-          const severity = session === 1 ? 1.8 : 1.8 - (alliance - 2.5) * 0.6;
+        const dyadRespond = (
+          role: 'client' | 'therapist',
+          instrument: string,
+          given: FixtureResponse['answers'],
+        ) =>
           respond({
             siteId: site.siteId,
             therapistId,
             dyadId,
-            role: 'client',
+            role,
             session,
-            instrument: 'phq9',
-            answers: Object.fromEntries(
-              Array.from({ length: 9 }, (_, i) => [`i${i + 1}`, pick(0, 3, severity)]),
-            ),
+            instrument,
+            answers: given,
             submittedOn,
           });
+        dyadRespond('client', 'alliance-client', answers);
+        dyadRespond('therapist', 'alliance-therapist', items(12, 1, 5, level - 0.3));
+        if (session === 1 || session === 5) {
+          const severity = session === 1 ? 1.8 : 1.8 - (alliance - 2.5) * 0.6;
+          dyadRespond('client', 'phq9', items(9, 0, 3, severity));
         }
       }
     }

@@ -10,27 +10,12 @@ import { MemoryReleaseBucket } from '../../shared/adapters/memory/bucket.ts';
 import { MemoryTandemStore } from '../../shared/adapters/memory/store.ts';
 import { ownerKeyOf } from '../../shared/ports.ts';
 import { Study } from '../../shared/study/schema.ts';
-import { type Fixture, fixture, writeFixture } from './fixture.ts';
+import { DESIGN_OPEN_TIER_COLUMNS, type Fixture, fixture, writeFixture } from './fixture.ts';
 
 const SECRET = 'test-secret';
 const clockAt = (iso: string) => () => new Date(iso);
 const scratch = (): Promise<string> => mkdtemp(join(tmpdir(), 'tandem-release-'));
 const text = (bytes: Uint8Array | undefined): string => new TextDecoder().decode(bytes);
-
-/** The open-tier columns exactly as DESIGN §8 lists them, written out independently of columns.ts. */
-const DESIGN_COLUMNS: Record<string, string> = {
-  'site_session_summary.csv': 'site,session,role,instrument,scale,n,mean,sd,median,q1,q3,suppressed',
-  'reliability.csv': 'instrument,role,scale,site,n,items,alpha,alpha_lo,alpha_hi,suppressed',
-  'agreement.csv': 'site,n_pairs,r,mean_diff,sd_diff,suppressed',
-  'icc.csv': 'model,level,variance,icc,n_groups,n_obs',
-  'trajectories.csv': 'site,n_dyads,mean_slope,sd_slope,suppressed',
-  'ruptures.csv':
-    'site,threshold,n_dyads,n_dyads_rupture,rupture_rate,n_ruptures,n_repaired,repair_rate,suppressed',
-  'alliance_outcome.csv':
-    'row,site,method,k,n,r,z,vi,se,ci_lo,ci_hi,r_lo,r_hi,zval,pval,tau2,i2,q,q_p,pi_lo,pi_hi,suppressed',
-  'moderators.csv': 'moderator,level,n,mean,sd,hedges_g,g_vi,g_lo,g_hi,suppressed',
-  'therapist_wellbeing.csv': 'n_therapists,r,suppressed',
-};
 
 async function exportFolder(data: Fixture = fixture()): Promise<string> {
   const dir = await scratch();
@@ -72,7 +57,7 @@ describe('aggregate', () => {
       clock: clockAt('2027-03-01T12:00:00Z'),
     });
     const files = await readRelease(out, manifest.releaseId);
-    for (const [name, header] of Object.entries(DESIGN_COLUMNS)) {
+    for (const [name, header] of Object.entries(DESIGN_OPEN_TIER_COLUMNS)) {
       expect(text(files.get(name)).split('\n')[0], name).toBe(header);
       expect(files.has(name.replace('.csv', '.parquet')), name).toBe(true);
     }
