@@ -2,8 +2,8 @@ import jsQRModule from 'jsqr';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalServer } from '../../infra/local/server.ts';
+import { axeViolations, launchChromium } from '../browser.ts';
 import { api, startTestStack } from '../local/harness.ts';
-import { axeViolations, launchChromium } from '../release-files/browser.ts';
 import { COORDINATOR_STUDY, linkPath, phq9 } from './study.ts';
 
 // jsqr is a CommonJS bundle whose export is the function with itself as `default`.

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authClientScript } from '../../functions/web/auth-client.ts';
 import { signinPage } from '../../functions/web/signin-page.ts';
 import { createIdentity, loadOrCreateKey } from '../../infra/local/identity.ts';
-import { launchChromium } from '../release-files/browser.ts';
+import { launchChromium } from '../browser.ts';
 
 // The AWS branch of /signin in real Chromium. Cognito cannot run here, so its two endpoints are
 // played by routes the test intercepts (the one mock in this file): /oauth2/authorize is only

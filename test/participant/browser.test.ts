@@ -2,8 +2,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalServer } from '../../infra/local/server.ts';
 import { studyInput } from '../../shared/participation/testing.ts';
+import { axeViolations, launchChromium } from '../browser.ts';
 import { api, startTestStack } from '../local/harness.ts';
-import { axeViolations, launchChromium } from '../release-files/browser.ts';
 
 // Real Chromium (DESIGN §12 flags) against the local stack: a participant completes the client's
 // questionnaires of session 1 on a 360 px wide phone, in each language, with JavaScript on and off;

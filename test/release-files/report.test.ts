@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPORT_CHARTS, renderReport } from '../../analysis/write/report.ts';
-import { axeViolations, launchChromium } from './browser.ts';
+import { axeViolations, launchChromium } from '../browser.ts';
 import { demoReport, reportFixture } from './report-fixture.ts';
 
 describe('renderReport', () => {

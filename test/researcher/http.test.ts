@@ -2,8 +2,8 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalServer } from '../../infra/local/server.ts';
 import { S3ReleaseBucket } from '../../shared/adapters/s3/bucket.ts';
+import { axeViolations, launchChromium } from '../browser.ts';
 import { api, startTestStack } from '../local/harness.ts';
-import { axeViolations, launchChromium } from '../release-files/browser.ts';
 import { FIXTURE_FILES, FIXTURE_RELEASE, publishFixture } from './published-fixture.ts';
 
 let stack: LocalServer;
