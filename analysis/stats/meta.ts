@@ -104,6 +104,22 @@ export function siteCorrelation(x: ArrayLike<number>, y: ArrayLike<number>): Sit
   };
 }
 
+// Σw, Σwy, Σw², Σw³ over the sites with inverse-variance weights w = 1/(v + τ²).
+function weightSums(y: Float64Array, v: Float64Array, tau2: number) {
+  let sw = 0;
+  let swy = 0;
+  let sw2 = 0;
+  let sw3 = 0;
+  for (let i = 0; i < y.length; i++) {
+    const w = 1 / (v[i]! + tau2);
+    sw += w;
+    swy += w * y[i]!;
+    sw2 += w * w;
+    sw3 += w * w * w;
+  }
+  return { sw, swy, sw2, sw3 };
+}
+
 // metafor's REML: Fisher scoring from the Hedges estimate, step halving at the boundary 0.
 function remlTau2(y: Float64Array, v: Float64Array): number {
   const k = y.length;
@@ -117,17 +133,7 @@ function remlTau2(y: Float64Array, v: Float64Array): number {
   for (let i = 0; i < k; i++) ss += (y[i]! - meanY) ** 2;
   let tau2 = Math.max(0, ss / (k - 1) - meanV);
   for (let iter = 0; iter < 1000; iter++) {
-    let sw = 0;
-    let swy = 0;
-    let sw2 = 0;
-    let sw3 = 0;
-    for (let i = 0; i < k; i++) {
-      const w = 1 / (v[i]! + tau2);
-      sw += w;
-      swy += w * y[i]!;
-      sw2 += w * w;
-      sw3 += w * w * w;
-    }
+    const { sw, swy, sw2, sw3 } = weightSums(y, v, tau2);
     const mu = swy / sw;
     // P = W − w wᵀ/Σw: Yᵀ P P Y = Σ (w (y − μ))², tr P and tr P² in closed form.
     let yPPy = 0;
@@ -158,29 +164,15 @@ export function poolCorrelations(sites: ReadonlyArray<SiteEffect>, method: 'DL' 
   const y = Float64Array.from(used, (site) => site.z!);
   const v = Float64Array.from(used, (site) => site.vi!);
   // Fixed-effect weights give Q and the typical within-site variance s² of I².
-  let sw = 0;
-  let sw2 = 0;
-  let swy = 0;
-  for (let i = 0; i < k; i++) {
-    const w = 1 / v[i]!;
-    sw += w;
-    sw2 += w * w;
-    swy += w * y[i]!;
-  }
+  const { sw, sw2, swy } = weightSums(y, v, 0);
   const fixed = swy / sw;
   let q = 0;
   for (let i = 0; i < k; i++) q += (y[i]! - fixed) ** 2 / v[i]!;
   const tau2 = method === 'DL' ? Math.max(0, (q - (k - 1)) / (sw - sw2 / sw)) : remlTau2(y, v);
   const s2 = ((k - 1) * sw) / (sw * sw - sw2);
-  let rw = 0;
-  let rwy = 0;
-  for (let i = 0; i < k; i++) {
-    const w = 1 / (v[i]! + tau2);
-    rw += w;
-    rwy += w * y[i]!;
-  }
-  const z = rwy / rw;
-  const vi = 1 / rw;
+  const random = weightSums(y, v, tau2);
+  const z = random.swy / random.sw;
+  const vi = 1 / random.sw;
   const se = Math.sqrt(vi);
   const ci_lo = z - Z975 * se;
   const ci_hi = z + Z975 * se;
