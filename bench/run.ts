@@ -78,6 +78,14 @@ export async function runBench(options: BenchOptions): Promise<number> {
     `${big.seconds.toFixed(2)} s vs ${big.singlePassSeconds.toFixed(2)} s = ${big.ratioToSinglePass.toFixed(2)}×`,
     big.ratioToSinglePass <= 4,
   );
+  // DESIGN §11 measured its yardsticks at about 0.6 s (DuckDB) and 2.6 s (single pass) on this
+  // machine, so both ratios together mean about 6 s; ours may run slower, so judge that too.
+  if (!quick)
+    check(
+      `aggregate ${bigResponses} ≤ 6 s (DESIGN's figure for this machine)`,
+      `${big.seconds.toFixed(2)} s`,
+      big.seconds <= 6,
+    );
   const growth = big.seconds / small.seconds;
   check(`growth ${bigResponses} ≤ 12 × ${smallResponses}`, `${growth.toFixed(2)}×`, growth <= 12);
 
