@@ -55,6 +55,12 @@ async function phone(javaScriptEnabled: boolean, locale = 'en-GB'): Promise<Page
 }
 
 /** Picks one option in every question of the questionnaire on the page (the `choice`-th, wrapping). */
+/** Submits the page's form and waits until the next page has loaded (a reload must not race it). */
+async function submitForm(page: Page): Promise<void> {
+  await Promise.all([page.waitForEvent('framenavigated'), page.locator('form button').click()]);
+  await page.waitForLoadState('load');
+}
+
 async function answerAll(page: Page, choice: number): Promise<number> {
   const questions = page.locator('fieldset');
   const count = await questions.count();
@@ -210,8 +216,8 @@ describe('participant pages in Chromium', () => {
       const page = await phone(true);
       const requests: string[] = [];
       await page.goto(url);
-      await page.locator('form button').click();
-      await page.locator('form button').click();
+      await submitForm(page);
+      await submitForm(page);
       for (const instrument of ['alliance-client', 'phq9']) {
         requests.length = 0;
         page.on('request', (request) => requests.push(request.url()));
@@ -223,7 +229,7 @@ describe('participant pages in Chromium', () => {
         expect(requests).toHaveLength(1);
         page.removeAllListeners('request');
         await answerAll(page, 1);
-        await page.locator('form button').click();
+        await submitForm(page);
       }
       await page.context().close();
     }
