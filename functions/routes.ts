@@ -140,6 +140,3 @@ export const ROUTES: readonly RouteSpec[] = [
     access: readers,
   },
 ];
-
-/** Roles that a link may belong to, for path validation. */
-export const LINK_ROLES: readonly Role[] = ['client', 'therapist', 'interpreter'];

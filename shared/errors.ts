@@ -68,17 +68,6 @@ export class TooManyRequestsError extends TandemError {
   readonly code = 'too_many_requests';
 }
 
-/** A malformed line of a raw export or a CLI input; carries the line number for the message. */
-export class InputLineError extends ValidationError {
-  constructor(
-    readonly line: number,
-    message: string,
-    options: { cause?: unknown; details?: ErrorDetail[] } = {},
-  ) {
-    super(`line ${line}: ${message}`, options);
-  }
-}
-
 /** Turns zod issues into details with dotted paths and the value received. */
 export function detailsFromIssues(
   issues: ReadonlyArray<{ path: PropertyKey[]; message: string; code?: string; input?: unknown }>,
