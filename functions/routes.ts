@@ -1,4 +1,3 @@
-import type { Role } from '../shared/instruments/schema.ts';
 
 /** Staff roles, as Cognito groups (`cognito:groups`) in AWS and the dev identity provider locally. */
 export const STAFF_ROLES = ['lead', 'coordinator', 'researcher', 'analyst'] as const;
