@@ -1,4 +1,3 @@
-
 /** Staff roles, as Cognito groups (`cognito:groups`) in AWS and the dev identity provider locally. */
 export const STAFF_ROLES = ['lead', 'coordinator', 'researcher', 'analyst'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
