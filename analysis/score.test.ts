@@ -5,29 +5,34 @@ import { Study } from '../shared/study/schema.ts';
 import { StudyDataBuilder } from './load/study-data.ts';
 import { scoredTable, scoreResponses } from './score.ts';
 
+/** A study with one site and one dyad (D-1, therapist T-1, enrolled 2027-01-01), ready for responses. */
+function oneDyadStudy(studyId: string, dyad: { modality: 'online' | 'in_person'; interpreter: boolean }) {
+  const study = Study.parse({
+    studyId,
+    title: { en: studyId },
+    sites: [{ siteId: 'one', name: 'One' }],
+    consent: [{ version: 1, text: { en: 'ok' } }],
+  });
+  const builder = new StudyDataBuilder(study);
+  builder.addDyad(
+    {
+      dyadId: 'D-1',
+      siteId: 'one',
+      therapistId: 'T-1',
+      ...dyad,
+      language: 'en',
+      enrolledOn: '2027-01-01',
+      status: 'active',
+    },
+    'test',
+    1,
+  );
+  return { builder };
+}
+
 describe('scoreResponses', () => {
   it('scores every built-in instrument exactly as scoreInstrument does, prorating and reverse keying included', () => {
-    const study = Study.parse({
-      studyId: 'scoring',
-      title: { en: 'Scoring' },
-      sites: [{ siteId: 'one', name: 'One' }],
-      consent: [{ version: 1, text: { en: 'ok' } }],
-    });
-    const builder = new StudyDataBuilder(study);
-    builder.addDyad(
-      {
-        dyadId: 'D-1',
-        siteId: 'one',
-        therapistId: 'T-1',
-        modality: 'online',
-        interpreter: true,
-        language: 'en',
-        enrolledOn: '2027-01-01',
-        status: 'active',
-      },
-      'test',
-      1,
-    );
+    const { builder } = oneDyadStudy('scoring', { modality: 'online', interpreter: true });
     let state = 12345;
     const next = (): number => {
       state = (state * 48271) % 2147483647;
@@ -78,27 +83,7 @@ describe('scoreResponses', () => {
   });
 
   it('gives whole weeks from enrolment for dyad responses and none for therapist-level ones', () => {
-    const study = Study.parse({
-      studyId: 'weeks',
-      title: { en: 'Weeks' },
-      sites: [{ siteId: 'one', name: 'One' }],
-      consent: [{ version: 1, text: { en: 'ok' } }],
-    });
-    const builder = new StudyDataBuilder(study);
-    builder.addDyad(
-      {
-        dyadId: 'D-1',
-        siteId: 'one',
-        therapistId: 'T-1',
-        modality: 'in_person',
-        interpreter: false,
-        language: 'en',
-        enrolledOn: '2027-01-01',
-        status: 'active',
-      },
-      'test',
-      1,
-    );
+    const { builder } = oneDyadStudy('weeks', { modality: 'in_person', interpreter: false });
     const base = { siteId: 'one', therapistId: 'T-1', language: 'en', answers: {} };
     builder.addResponse(
       { ...base, dyadId: 'D-1', role: 'client', session: 1, instrument: 'phq9', submittedOn: '2027-01-14' },
