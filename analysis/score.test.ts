@@ -5,7 +5,7 @@ import { Study } from '../shared/study/schema.ts';
 import { StudyDataBuilder } from './load/study-data.ts';
 import { scoredTable, scoreResponses } from './score.ts';
 
-/** A study with one site and one dyad (D-1, therapist T-1, enrolled 2027-01-01), ready for responses. */
+/** A builder for a study with one site and one dyad (D-1, therapist T-1, enrolled 2027-01-01). */
 function oneDyadStudy(studyId: string, dyad: { modality: 'online' | 'in_person'; interpreter: boolean }) {
   const study = Study.parse({
     studyId,
@@ -27,12 +27,12 @@ function oneDyadStudy(studyId: string, dyad: { modality: 'online' | 'in_person';
     'test',
     1,
   );
-  return { builder };
+  return builder;
 }
 
 describe('scoreResponses', () => {
   it('scores every built-in instrument exactly as scoreInstrument does, prorating and reverse keying included', () => {
-    const { builder } = oneDyadStudy('scoring', { modality: 'online', interpreter: true });
+    const builder = oneDyadStudy('scoring', { modality: 'online', interpreter: true });
     let state = 12345;
     const next = (): number => {
       state = (state * 48271) % 2147483647;
@@ -83,7 +83,7 @@ describe('scoreResponses', () => {
   });
 
   it('gives whole weeks from enrolment for dyad responses and none for therapist-level ones', () => {
-    const { builder } = oneDyadStudy('weeks', { modality: 'in_person', interpreter: false });
+    const builder = oneDyadStudy('weeks', { modality: 'in_person', interpreter: false });
     const base = { siteId: 'one', therapistId: 'T-1', language: 'en', answers: {} };
     builder.addResponse(
       { ...base, dyadId: 'D-1', role: 'client', session: 1, instrument: 'phq9', submittedOn: '2027-01-14' },
