@@ -18,6 +18,14 @@ export const ScheduleEntry = z.union([
 ]);
 export type ScheduleEntry = z.infer<typeof ScheduleEntry>;
 
+/** The study's own office, shown on consent and thank-you pages and written into release metadata. */
+export const StudyContact = z.object({
+  name: z.string().check(z.minLength(1)),
+  email: z.optional(z.email()),
+  phone: z.optional(z.string().check(z.minLength(1))),
+});
+export type StudyContact = z.infer<typeof StudyContact>;
+
 export const ConsentVersion = z.object({ version: z.int().check(z.positive()), text: LocalizedText });
 
 export const Study = z.object({
@@ -39,6 +47,11 @@ export const Study = z.object({
     notifySite: true,
   }),
   overdueDays: z._default(z.int().check(z.positive()), 14),
+  contact: z.optional(StudyContact),
+  /** An SPDX licence id for the released data (`CC-BY-4.0`), written into `datapackage.json`. */
+  licence: z.optional(
+    z.string().check(z.regex(/^[A-Za-z0-9.+-]+$/, 'expected an SPDX licence id such as CC-BY-4.0')),
+  ),
 });
 export type Study = z.infer<typeof Study>;
 export type StudyInput = z.input<typeof Study>;

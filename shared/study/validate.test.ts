@@ -50,6 +50,17 @@ describe('validateStudy', () => {
     }
   });
 
+  it('takes the optional study contact and SPDX licence, and names a bad e-mail by its path', () => {
+    const contact = { name: 'Study office', email: 'study@example.org', phone: '+49 30 1234' };
+    const result = validateStudy({ ...study(), contact, licence: 'CC-BY-4.0' });
+    expect(result.warnings).toEqual([]);
+    expect(result.ok && result.study.contact).toEqual(contact);
+    expect(result.ok && result.study.licence).toBe('CC-BY-4.0');
+    expect(errorsOf({ ...study(), contact: { name: 'Office', email: 'not-an-address' } })).toEqual([
+      expect.objectContaining({ path: 'contact.email', received: 'not-an-address' }),
+    ]);
+  });
+
   it('reports schema problems with their paths and the values received', () => {
     const bad = { ...study(), overdueDays: 0, sites: [{ siteId: 'Berlin Mitte', name: 'x' }] };
     expect(errorsOf(bad)).toEqual(
