@@ -38,6 +38,8 @@ export interface Dyad {
   safetyFollowUp?: string;
   /** Copy of the consent version each role last agreed to (see TandemStore.noteConsentVersion). */
   consentVersions?: ConsentVersions;
+  /** The day the dyad's therapist withdrew: their link in this dyad answers 410 and keeps nothing. */
+  therapistWithdrawn?: string;
 }
 
 /**
@@ -50,15 +52,21 @@ export type ConsentVersions = Partial<Record<Role, number>>;
 /** A dyad's or a therapist's item: the owner of consents and responses. */
 export type OwnerRef = { siteId: string; dyadId: string } | { siteId: string; therapistId: string };
 
-/** What one submission tells its dyad (TandemStore.noteSession). */
+/** What one submission tells its dyad (TandemStore.noteSubmission). */
 export interface SessionNote {
+  /** Becomes the dyad's current session where that is lower (currentSession is the highest dated session). */
   session: number;
   /** The day the session was reported: becomes `sessionDates[session]` unless that is set. */
   date: string;
-  /** Raise `currentSession` to `session` where it is lower; false when the caller knows it is not. */
-  raise: boolean;
   /** The day a safety flag fired: becomes `safetyFollowUp` unless that is set. */
   safetyFollowUp?: string;
+}
+
+/** The link a submission came through: it must still be its role's current link when the submission ends. */
+export interface SubmittedThrough {
+  role: Role;
+  /** SHA-256 of the link's token. */
+  linkHash: string;
 }
 
 /** Coordinator changes to an existing dyad (TandemStore.updateDyad); a field left out is left alone. */
@@ -67,6 +75,10 @@ export interface DyadChanges {
   linkHashes?: Partial<Record<Role, string>>;
   status?: DyadStatus;
   lastSession?: number;
+  /** The day the dyad's therapist withdrew (Dyad.therapistWithdrawn). */
+  therapistWithdrawn?: string;
+  /** A role whose link stops working without a new one (an interpreter who withdrew). */
+  retireLink?: Role;
 }
 
 /** Who a link belongs to. */
@@ -104,8 +116,10 @@ export interface StoredResponse {
   answers: Answers;
   submittedOn: string;
   language: string;
-  /** Receipt handed to the participant; the same answers again return the same receipt. */
+  /** Receipt handed to the participant; a repeat of the same submission returns the same receipt. */
   receipt: string;
+  /** The questionnaire page's submission id (DESIGN §5), when the submission carried one. */
+  submissionId?: string;
 }
 
 export interface ReleaseRecord {
@@ -126,7 +140,11 @@ export interface AuditEvent {
   detail?: Record<string, string | number | boolean>;
 }
 
-export type PutResult<T> = { outcome: 'created' } | { outcome: 'exists'; existing: T };
+/** A conditional put: written, refused for the item there, or refused for an item deleted before it could be read (a withdrawal). */
+export type PutResult<T> =
+  | { outcome: 'created' }
+  | { outcome: 'exists'; existing: T }
+  | { outcome: 'vanished' };
 
 /** The one DynamoDB table, seen from the domain. */
 export interface TandemStore {
@@ -163,13 +181,16 @@ export interface TandemStore {
    */
   noteConsentVersion(owner: OwnerRef, role: Role, version: number | undefined): Promise<void>;
   /**
-   * Applies a submission's note to a dyad without reading it: one conditional update (two when
-   * another member raised the session meanwhile), other fields untouched; nothing for an unknown dyad.
+   * Ends a submission (DESIGN §4) with one conditional update of its owner's item, without reading
+   * it: on a dyad it notes the session (`note`), on a therapist it changes nothing; other fields are
+   * untouched. It holds only while the owner is not withdrawn and the link is still the role's
+   * current one (and, for a dyad's therapist, that therapist has not withdrawn): false otherwise,
+   * or for an unknown owner, and then nothing is written.
    */
-  noteSession(siteId: string, dyadId: string, note: SessionNote): Promise<void>;
+  noteSubmission(owner: OwnerRef, through: SubmittedThrough, note?: SessionNote): Promise<boolean>;
 
   // responses
-  /** Conditional put on the natural key (owner, role, session, instrument). */
+  /** Conditional put on the natural key (owner, role, session, instrument); on refusal, one read of the response there. */
   putResponse(response: StoredResponse): Promise<PutResult<StoredResponse>>;
   listResponses(ownerKey: string): Promise<StoredResponse[]>;
   /** Every response of a site, through the GSI. */
@@ -185,11 +206,13 @@ export interface TandemStore {
   putAudit(event: AuditEvent): Promise<void>;
   listAudit(fromDate: string, toDate: string): Promise<AuditEvent[]>;
 
-  // failed participant-link attempts, for rate limiting; items expire through the TTL attribute `expiresAt`
-  /** Records one unknown-token attempt from a source (a hash of its address) in a time window. */
-  recordLinkFailure(source: string, window: string, expiresAtSeconds: number): Promise<void>;
-  /** Unknown-token attempts recorded for a source in a window, counted up to `limit`. */
-  countLinkFailures(source: string, window: string, limit: number): Promise<number>;
+  // rate limits; counter items expire through the TTL attribute `expiresAt`
+  /**
+   * Counts one attempt on a counter (a key such as `ATTEMPT#{keyed hash}#{window}`) in one
+   * conditional update: true when counted, false once `limit` attempts were counted. Simultaneous
+   * attempts are counted exactly: never more than `limit` get true.
+   */
+  countAttempt(counter: string, limit: number, expiresAtSeconds: number): Promise<boolean>;
 }
 
 /** The release bucket, seen from the domain. */

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { config } from '../../shared/config.ts';
 import { GoneError, NotFoundError, TandemError, TooManyRequestsError } from '../../shared/errors.ts';
 import { PAGE_LANGUAGES } from '../../shared/i18n/languages.ts';
 import { isErrorCode, participantStrings } from '../../shared/i18n/participant.ts';
@@ -11,11 +12,23 @@ import type { Study } from '../../shared/study/schema.ts';
 import type { HttpEvent, HttpResult } from '../http/event.ts';
 import { html, wantsHtml } from '../http/respond.ts';
 import { httpRoute, type RouteInput } from '../http/route.ts';
+import { secretOnce } from '../runtime/secrets-manager.ts';
 import { store } from '../runtime/store.ts';
 import { errorPage, PAGE_CSP, type PageFrame, textIn } from './views.ts';
 
 // Caches per store: the local runtime and tests build a new store for each stack.
 const caches = new WeakMap<TandemStore, { study: () => Promise<Study | undefined>; links: LinkCache }>();
+
+/** The key of the limiter's address hashes (attempts.ts): TANDEM_ATTEMPT_SECRET, or the secret TANDEM_ATTEMPT_SECRET_ARN names. */
+const attemptSecret = secretOnce(() => {
+  const env = config();
+  return {
+    value: env.TANDEM_ATTEMPT_SECRET,
+    arn: env.TANDEM_ATTEMPT_SECRET_ARN,
+    region: env.AWS_REGION,
+    names: 'TANDEM_ATTEMPT_SECRET or TANDEM_ATTEMPT_SECRET_ARN',
+  };
+});
 
 /**
  * The use cases' dependencies in a Lambda or the local server: the real store, the wall clock, the
@@ -29,7 +42,7 @@ export function participantDeps(): ParticipationDeps {
     kept = { study: cachedStudy(current, STUDY_TTL_SECONDS), links: new LinkCache() };
     caches.set(current, kept);
   }
-  return { store: current, clock: () => new Date(), ...kept };
+  return { store: current, clock: () => new Date(), attemptSecret, ...kept };
 }
 
 /** Path of every participant route. */
@@ -85,6 +98,9 @@ const explicitLanguage = (body: unknown): string | undefined =>
     ? body.lang
     : undefined;
 
+/** What a withdrawn participant's link answers. */
+export const GONE_MESSAGE = 'This participant has withdrawn; the link no longer works.';
+
 /** Opens the token of the request or throws the matching 404 / 410 / 429, and sets the page frame. */
 export async function openOrThrow(
   deps: ParticipationDeps,
@@ -94,8 +110,7 @@ export async function openOrThrow(
   const source = input.event.requestContext?.http?.sourceIp;
   const result = await openLink(deps, { token: input.path.token, ...(source ? { source } : {}) });
   if (result.outcome === 'not_found') throw new NotFoundError('This link is unknown or has been replaced.');
-  if (result.outcome === 'gone')
-    throw new GoneError('This participant has withdrawn; the link no longer works.');
+  if (result.outcome === 'gone') throw new GoneError(GONE_MESSAGE);
   if (result.outcome === 'too_many_attempts')
     throw new TooManyRequestsError('Too many unknown links from this address; try again in ten minutes.');
   const { study } = result;

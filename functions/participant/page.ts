@@ -1,5 +1,6 @@
 import { ValidationError } from '../../shared/errors.ts';
 import { participantStrings } from '../../shared/i18n/participant.ts';
+import { newSubmissionId } from '../../shared/ids.ts';
 import { currentConsent } from '../../shared/participation/consent.ts';
 import type { OpenLink } from '../../shared/participation/open-link.ts';
 import { nextStep, type SessionPlan } from '../../shared/participation/visit.ts';
@@ -55,6 +56,8 @@ export function questionnaireFor(
     index: plan.answered.length + 1,
     count: plan.scheduled.length,
     defaultLanguage: open.study.defaultLanguage,
+    // Fresh on every page: a double tap repeats it, a later submit carries another (DESIGN §5).
+    submissionId: newSubmissionId(),
     ...kept,
   });
 }
@@ -98,7 +101,9 @@ export const handler = participantRoute(async (input, context): Promise<HttpResu
       session: step.plan.session,
       due: step.plan.due,
       answered: step.plan.answered,
-      ...(step.step === 'questionnaire' ? { instrument: step.instrument.id } : {}),
+      ...(step.step === 'questionnaire'
+        ? { instrument: step.instrument.id, submissionId: newSubmissionId() }
+        : {}),
     });
   }
 

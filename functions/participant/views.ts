@@ -141,6 +141,8 @@ export interface QuestionnaireView {
   invalid: string[];
   problem?: string;
   defaultLanguage: string;
+  /** The page's random submission id (DESIGN §5), sent back in a hidden field. */
+  submissionId: string;
 }
 
 /** One questionnaire: one fieldset per item, a labelled radio group each, big tap targets. */
@@ -187,7 +189,7 @@ export function questionnairePage(frame: PageFrame, view: QuestionnaireView): st
   return layout(
     frame,
     `${title} – ${progress}`,
-    `<p class="sub">${esc(where)} · ${esc(progress)}</p><progress value="${view.index}" max="${view.count}" aria-label="${esc(progress)}"></progress><h1>${esc(title)}</h1>${problems}<p class="sub">${esc(t.skipHint)}</p>${ends ? `<p id="ends">${esc(ends)}</p>` : ''}<form method="post" action="${esc(frame.base ?? '')}">${hidden({ session: view.session, instrument: def.id, lang: language })}${items}<button>${esc(t.send)}</button></form>`,
+    `<p class="sub">${esc(where)} · ${esc(progress)}</p><progress value="${view.index}" max="${view.count}" aria-label="${esc(progress)}"></progress><h1>${esc(title)}</h1>${problems}<p class="sub">${esc(t.skipHint)}</p>${ends ? `<p id="ends">${esc(ends)}</p>` : ''}<form method="post" action="${esc(frame.base ?? '')}">${hidden({ session: view.session, instrument: def.id, submissionId: view.submissionId, lang: language })}${items}<button>${esc(t.send)}</button></form>`,
   );
 }
 

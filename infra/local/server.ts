@@ -62,8 +62,13 @@ type Handler = (event: HttpEvent, context: Context) => Promise<unknown>;
 
 /** The pseudonym secret: generated once and kept in `dataDir/secret`; random per run in memory. */
 export function pseudonymSecret(dataDir: string | undefined): string {
+  return localSecret(dataDir, 'secret');
+}
+
+/** A secret generated once and kept in `dataDir/{name}` (mode 600); random per run in memory. */
+export function localSecret(dataDir: string | undefined, name: string): string {
   if (dataDir === undefined) return randomBytes(32).toString('hex');
-  const file = join(dataDir, 'secret');
+  const file = join(dataDir, name);
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   const secret = randomBytes(32).toString('hex');
   mkdirSync(dataDir, { recursive: true });
@@ -190,6 +195,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   process.env.TANDEM_PUBLIC_URL = url;
   process.env.TANDEM_PSEUDONYM_SECRET = pseudonymSecret(dataDir);
+  process.env.TANDEM_ATTEMPT_SECRET = localSecret(dataDir, 'attempt-secret');
   process.env.TANDEM_TABLE ??= 'tandem';
   process.env.TANDEM_BUCKET ??= 'tandem-releases';
   delete process.env.TANDEM_DYNAMODB_ENDPOINT;

@@ -125,16 +125,16 @@ describe('enrolDyad', () => {
 /** What a participant's submission notes on the dyad in noteSessionAfterNextRead. */
 const NOTED = { currentSession: 3, sessionDates: { '3': '2027-03-01' }, safetyFollowUp: '2027-03-01' };
 
-/** Lands a participant's submission (noteSession) right after the next read of a dyad, before the write that follows it. */
+/** Lands a participant's submission (noteSubmission) right after the next read of a dyad, before the write that follows it. */
 function noteSessionAfterNextRead(store: MemoryTandemStore): void {
   const getDyad = store.getDyad.bind(store);
   store.getDyad = async (siteId, dyadId) => {
     const read = await getDyad(siteId, dyadId);
     store.getDyad = getDyad;
-    await store.noteSession(siteId, dyadId, {
+    const through = { role: 'client' as const, linkHash: read?.linkHashes.client ?? '' };
+    await store.noteSubmission({ siteId, dyadId }, through, {
       session: 3,
       date: '2027-03-01',
-      raise: true,
       safetyFollowUp: '2027-03-01',
     });
     return read;

@@ -47,7 +47,7 @@ export type ErrorCode =
   | 'not_scheduled'
   | 'consent_required'
   | 'not_found'
-  | 'conflict'
+  | 'already_answered'
   | 'withdrawn'
   | 'payload_too_large'
   | 'too_many_requests'
@@ -107,9 +107,9 @@ const en: ParticipantStrings = {
       title: 'This link does not work',
       body: 'It may have been replaced by a new one. Please ask your clinic for your current link.',
     },
-    conflict: {
+    already_answered: {
       title: 'Already answered',
-      body: 'You already sent different answers for this questionnaire and session. Your first answers were kept.',
+      body: 'This questionnaire has already been answered for this session. The first answers were kept.',
     },
     withdrawn: {
       title: 'You have left the study',
@@ -118,7 +118,7 @@ const en: ParticipantStrings = {
     payload_too_large: { title: 'Too much data', body: 'What was sent is too large.' },
     too_many_requests: {
       title: 'Too many attempts',
-      body: 'Please wait ten minutes, then try your link again.',
+      body: 'Please wait a while (up to an hour), then try your link again.',
     },
     unauthorized: { title: 'Not allowed', body: 'This page is not available.' },
     forbidden: { title: 'Not allowed', body: 'This page is not available.' },
@@ -184,9 +184,9 @@ const de: ParticipantStrings = {
       title: 'Dieser Link funktioniert nicht',
       body: 'Vielleicht wurde er durch einen neuen ersetzt. Bitte fragen Sie in Ihrer Praxis nach Ihrem aktuellen Link.',
     },
-    conflict: {
+    already_answered: {
       title: 'Bereits beantwortet',
-      body: 'Sie haben für diesen Fragebogen und diese Sitzung schon andere Antworten gesendet. Ihre ersten Antworten bleiben gespeichert.',
+      body: 'Dieser Fragebogen wurde für diese Sitzung schon beantwortet. Die ersten Antworten bleiben gespeichert.',
     },
     withdrawn: {
       title: 'Sie haben die Studie verlassen',
@@ -195,7 +195,7 @@ const de: ParticipantStrings = {
     payload_too_large: { title: 'Zu viele Daten', body: 'Die gesendeten Daten sind zu groß.' },
     too_many_requests: {
       title: 'Zu viele Versuche',
-      body: 'Bitte warten Sie zehn Minuten und versuchen Sie Ihren Link dann erneut.',
+      body: 'Bitte warten Sie eine Weile (bis zu einer Stunde) und versuchen Sie Ihren Link dann erneut.',
     },
     unauthorized: { title: 'Nicht erlaubt', body: 'Diese Seite ist nicht verfügbar.' },
     forbidden: { title: 'Nicht erlaubt', body: 'Diese Seite ist nicht verfügbar.' },
@@ -253,15 +253,15 @@ const ar: ParticipantStrings = {
       title: 'هذا الرابط لا يعمل',
       body: 'ربما استُبدل برابط جديد. يرجى طلب رابطك الحالي من عيادتك.',
     },
-    conflict: {
+    already_answered: {
       title: 'تمت الإجابة مسبقًا',
-      body: 'لقد أرسلت إجابات مختلفة لهذا الاستبيان وهذه الجلسة من قبل. تم الاحتفاظ بإجاباتك الأولى.',
+      body: 'تمت الإجابة على هذا الاستبيان لهذه الجلسة من قبل. تم الاحتفاظ بالإجابات الأولى.',
     },
     withdrawn: { title: 'لقد انسحبت من الدراسة', body: 'هذا الرابط لم يعد يعمل، وتم حذف إجاباتك.' },
     payload_too_large: { title: 'بيانات كثيرة جدًا', body: 'ما تم إرساله كبير جدًا.' },
     too_many_requests: {
       title: 'محاولات كثيرة جدًا',
-      body: 'يرجى الانتظار عشر دقائق، ثم جرّب رابطك مرة أخرى.',
+      body: 'يرجى الانتظار قليلًا (حتى ساعة)، ثم جرّب رابطك مرة أخرى.',
     },
     unauthorized: { title: 'غير مسموح', body: 'هذه الصفحة غير متاحة.' },
     forbidden: { title: 'غير مسموح', body: 'هذه الصفحة غير متاحة.' },

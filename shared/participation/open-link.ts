@@ -3,7 +3,7 @@ import type { InstrumentDefinition, Role } from '../instruments/schema.ts';
 import { type Dyad, type Link, ownerKeyOf, type Therapist } from '../ports.ts';
 import { studyInstruments } from '../study/instruments.ts';
 import type { Study } from '../study/schema.ts';
-import { type AttemptSource, isBlocked, recordFailedAttempt } from './attempts.ts';
+import { type AttemptSource, countUnknownToken } from './attempts.ts';
 import { hasCurrentConsentCopy } from './consent.ts';
 import type { ParticipationDeps } from './deps.ts';
 
@@ -51,9 +51,9 @@ export async function openLink(
   // participants behind one address, and one scanner among them must not lock them out.
   const notFound = async (): Promise<OpenLinkResult> => {
     if (!input.source) return { outcome: 'not_found' };
-    if (await isBlocked(deps, input.source)) return { outcome: 'too_many_attempts' };
-    await recordFailedAttempt(deps, input.source);
-    return { outcome: 'not_found' };
+    return (await countUnknownToken(deps, input.source))
+      ? { outcome: 'not_found' }
+      : { outcome: 'too_many_attempts' };
   };
   if (!TOKEN_PATTERN.test(input.token)) return notFound();
   const tokenHash = hashToken(input.token);
@@ -109,13 +109,12 @@ async function ownerOf(deps: ParticipationDeps, link: Link): Promise<Participant
       therapist,
     };
   }
-  const [dyad, therapist] = await Promise.all([
-    deps.store.getDyad(owner.siteId, owner.dyadId),
-    owner.role === 'therapist' ? deps.store.getTherapist(owner.siteId, owner.therapistId) : undefined,
-  ]);
+  const dyad = await deps.store.getDyad(owner.siteId, owner.dyadId);
   if (!dyad) return undefined;
-  // A client's withdrawal withdraws the dyad; a therapist's withdraws their role in every dyad.
-  if (dyad.status === 'withdrawn' || therapist?.status === 'withdrawn') return 'gone';
+  // A client's withdrawal withdraws the dyad; a therapist's marks their role gone on each of their
+  // dyads (withdraw.ts), so the dyad alone tells, and a submission's one update can check it.
+  if (dyad.status === 'withdrawn' || (owner.role === 'therapist' && dyad.therapistWithdrawn !== undefined))
+    return 'gone';
   if (dyad.linkHashes[owner.role] !== link.tokenHash) return undefined;
   return {
     kind: 'dyad',

@@ -51,7 +51,13 @@ beforeAll(async () => {
 });
 afterAll(async () => stack?.stop());
 
-const submission = { session: 1, instrument: 'alliance-client', answers: alliance(4) };
+// The first submission's id: sending it again is a repeat (200, same receipt), whoever sends it.
+const submission = {
+  session: 1,
+  instrument: 'alliance-client',
+  answers: alliance(4),
+  submissionId: 'authorizationTestSubmission1',
+};
 
 // Same issuer, audience and key id as the dev identity provider, but another key: a forged token.
 let forger: Identity | undefined;
@@ -111,7 +117,7 @@ const CALLS: Record<string, Call> = {
   'GET /coordinator/': { path: () => '/coordinator/', expected: everyone(200) },
   'GET /researcher/': { path: () => '/researcher/', expected: everyone(200) },
   'GET /s/{token}': { path: () => `/s/${ids.clientToken}`, expected: everyone(200) },
-  // The same answers again: 200 with the same receipt, whoever sends them.
+  // The same submission again (its submissionId): 200 with the same receipt, whoever sends it.
   'POST /s/{token}': { path: () => `/s/${ids.clientToken}`, body: () => submission, expected: everyone(200) },
   'POST /s/{token}/consent': {
     path: () => `/s/${ids.clientToken}/consent`,

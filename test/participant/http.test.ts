@@ -105,19 +105,29 @@ describe('participant routes over HTTP', () => {
     expect((await http.get(links.client)).body).toEqual({ step: 'choose_session', suggested: 1, max: 10 });
   });
 
-  it('stores a submission once: 201 with a receipt, 200 with the same receipt, 409 for different answers', async () => {
+  it('stores a submission once: 201 with a receipt, 200 with the same receipt for its submissionId, 409 for any other', async () => {
     const links = await enrol();
     await http.post(`${links.client}/consent`, { version: 1 });
-    const submission = { session: 1, instrument: 'alliance-client', answers: answersAll(12, 4) };
+    const step = await http.get<{ submissionId: string }>(`${links.client}?session=1`);
+    expect(step.body.submissionId).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    const submission = {
+      session: 1,
+      instrument: 'alliance-client',
+      answers: answersAll(12, 4),
+      submissionId: step.body.submissionId,
+    };
     const first = await http.post<{ receipt: string }>(links.client, submission);
     expect(first.status).toBe(201);
     expect(first.body.receipt).toMatch(/^R-/);
     const again = await http.post<{ receipt: string }>(links.client, submission);
     expect(again.status).toBe(200);
     expect(again.body.receipt).toBe(first.body.receipt);
-    const different = await http.post(links.client, { ...submission, answers: answersAll(12, 2) });
-    expect(different.status).toBe(409);
-    expect(different.body).toMatchObject({ error: { code: 'conflict' } });
+    const { submissionId: _, ...withoutId } = submission;
+    const same = await http.post(links.client, withoutId);
+    const different = await http.post(links.client, { ...withoutId, answers: answersAll(12, 2) });
+    expect([same.status, different.status]).toEqual([409, 409]);
+    expect(different.body).toMatchObject({ error: { code: 'already_answered' } });
+    expect(different.text).toBe(same.text);
 
     const stored = await stack.store.listResponses(`DYAD#${links.dyadId}`);
     expect(stored.map((r) => [r.instrument, r.session, r.answers.i1])).toEqual([['alliance-client', 1, 4]]);
@@ -278,6 +288,7 @@ describe('participant routes over HTTP', () => {
       due: ['therapist-wellbeing'],
       answered: [],
       instrument: 'therapist-wellbeing',
+      submissionId: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/),
     });
     const answers = answersAll(6, 2);
     expect((await http.post(link, { session: 2, instrument: 'therapist-wellbeing', answers })).status).toBe(

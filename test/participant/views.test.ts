@@ -23,6 +23,7 @@ const view = {
   values: {},
   invalid: [],
   defaultLanguage: 'en',
+  submissionId: 'pQ3v9XkR2mT8wLs0aBcDeF',
 };
 
 describe('participant views', () => {
@@ -53,6 +54,7 @@ describe('participant views', () => {
     expect(html.match(/type="radio" name="i9"/g)).toHaveLength(4);
     expect(html).toContain('<span>Nearly every day</span>');
     expect(html).toContain('Session 3 · Questionnaire 1 of 2');
+    expect(html).toContain('<input type="hidden" name="submissionId" value="pQ3v9XkR2mT8wLs0aBcDeF">');
   });
 
   it('number the points of a scale labelled only at its ends, and describe the ends', () => {
