@@ -1,4 +1,6 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,6 +8,7 @@ import { exportStore } from '../../analysis/export.ts';
 import { pseudonym } from '../../analysis/pseudonyms.ts';
 import { aggregate } from '../../analysis/publish.ts';
 import type { LocalServer } from '../../infra/local/server.ts';
+import { resetConfig } from '../../shared/config.ts';
 import { answersAll, studyInput } from '../../shared/participation/testing.ts';
 import type { StoredResponse } from '../../shared/ports.ts';
 import { api, startTestStack } from '../local/harness.ts';
@@ -19,14 +22,68 @@ const CLIENT_TRIALS = 20;
 /** Trials of a therapist's withdrawal racing their ratings in two dyads, their own and the clients'. */
 const THERAPIST_TRIALS = 6;
 
+/** Most a store call is held on its way to the emulator, and back. */
+const NETWORK_JITTER_MS = 8;
+
+/**
+ * An HTTP proxy in front of the emulator that holds each request and each response for a random
+ * 0–`jitterMs`: the network between Lambda and DynamoDB. The in-process emulator answers within
+ * microseconds, which makes the window between a submission's read and its write, and between a
+ * withdrawal's mark and its listing, too narrow to race in a test; on AWS it is milliseconds.
+ */
+async function networkBetween(
+  target: string,
+  jitterMs: number,
+): Promise<{ url: string; close(): Promise<void> }> {
+  const hold = () => new Promise((resolve) => setTimeout(resolve, Math.random() * jitterMs));
+  const proxy = createServer((incoming, outgoing) => {
+    const chunks: Buffer[] = [];
+    incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+    incoming.on('end', async () => {
+      await hold();
+      const forwarded = request(
+        new URL(incoming.url ?? '/', target),
+        { method: incoming.method, headers: incoming.headers },
+        async (answer) => {
+          const body: Buffer[] = [];
+          for await (const chunk of answer) body.push(chunk as Buffer);
+          await hold();
+          outgoing.writeHead(answer.statusCode ?? 500, answer.headers);
+          outgoing.end(Buffer.concat(body));
+        },
+      );
+      forwarded.on('error', (error) => outgoing.destroy(error));
+      forwarded.end(Buffer.concat(chunks));
+    });
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  const { port } = proxy.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise((resolve) => {
+        proxy.closeAllConnections();
+        proxy.close(() => resolve());
+      }),
+  };
+}
+
 let stack: LocalServer;
 let http: ReturnType<typeof api>;
+let network: Awaited<ReturnType<typeof networkBetween>> | undefined;
 
 beforeAll(async () => {
   stack = await startTestStack({ study: { ...studyInput, suppressionK: 1 } });
   http = api(stack);
+  // The handlers reach the emulator through the network; the test reads the store directly.
+  network = await networkBetween(stack.emulators.dynamodbEndpoint, NETWORK_JITTER_MS);
+  process.env.TANDEM_DYNAMODB_ENDPOINT = network.url;
+  resetConfig();
 });
-afterAll(async () => stack?.stop());
+afterAll(async () => {
+  await stack?.stop();
+  await network?.close();
+});
 
 interface Submission {
   link: string;
@@ -91,24 +148,29 @@ async function enrolDyad(therapistId: string) {
 const submit = (s: Submission) =>
   http.post(s.link, { session: s.session, instrument: s.instrument, answers: answersAll(s.items, 3) });
 
+/** How long a withdrawal takes here (measured in beforeAll). */
+let withdrawalMs = 0;
+
 /**
- * Fires the submissions at once and the withdrawal after `delayMs`, so that it lands before, among
- * or after them; returns the submissions' statuses.
+ * Spreads the submissions over one and a half times the time a withdrawal takes, in random order
+ * as participants tap, and starts the withdrawal a third of the way in: the first submissions are
+ * stored before it (and then deleted by it), the middle ones open their link before it marks the
+ * owner and may write after it lists, the last ones find the link gone. Returns their statuses.
  */
-async function race(submissions: Submission[], withdrawLink: string, delayMs: number): Promise<number[]> {
-  const withdrawal = new Promise((resolve) => setTimeout(resolve, delayMs)).then(() =>
+async function race(submissions: Submission[], withdrawLink: string): Promise<number[]> {
+  const after = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  const withdrawal = after(withdrawalMs / 2).then(() =>
     http.post(`${withdrawLink}/withdraw`, { confirm: true }),
   );
-  const statuses = Promise.all(submissions.map(async (s) => (await submit(s)).status));
+  const statuses = Promise.all(
+    submissions.map(async (s) => {
+      await after(Math.random() * withdrawalMs * 1.5);
+      return (await submit(s)).status;
+    }),
+  );
   expect((await withdrawal).status).toBe(200);
   return statuses;
 }
-
-/** How long 15 submissions take here without a withdrawal (measured in beforeAll). */
-let burstMs = 0;
-
-/** Withdrawal delays spread from 0 to the time a burst of submissions takes, so each trial races at another point. */
-const delayOf = (trial: number, trials: number): number => Math.round((burstMs * trial) / (trials - 1));
 
 const withdrawnDyads: string[] = [];
 const withdrawnTherapists: string[] = [];
@@ -118,10 +180,11 @@ describe('withdrawal racing submissions over HTTP', () => {
   beforeAll(async () => {
     const { therapistId } = await addTherapist();
     const { links } = await enrolDyad(therapistId);
-    const started = performance.now();
     const statuses = await Promise.all(dyadSubmissions(links).map(async (s) => (await submit(s)).status));
-    burstMs = performance.now() - started;
     expect(statuses).toEqual(Array(15).fill(201));
+    const started = performance.now();
+    expect((await http.post(`${links.client}/withdraw`, { confirm: true })).status).toBe(200);
+    withdrawalMs = performance.now() - started;
   }, 60_000);
 
   it(`keeps none of a withdrawn dyad’s answers in ${CLIENT_TRIALS} trials of 15 submissions racing the client’s withdrawal`, async () => {
@@ -131,7 +194,7 @@ describe('withdrawal racing submissions over HTTP', () => {
       const { dyadId, links } = await enrolDyad(therapistId);
       const submissions = dyadSubmissions(links);
       expect(submissions).toHaveLength(15);
-      outcomes.push(...(await race(submissions, links.client, delayOf(trial, CLIENT_TRIALS))));
+      outcomes.push(...(await race(submissions, links.client)));
       withdrawnDyads.push(dyadId);
       surviving.push((await stack.store.listResponses(`DYAD#${dyadId}`)).length);
     }
@@ -156,7 +219,7 @@ describe('withdrawal racing submissions over HTTP', () => {
         ...dyadSubmissions(second.links).filter((s) => s.link === second.links.therapist),
         { link: therapist.link, session: 1, instrument: 'therapist-wellbeing', items: 6 },
       ];
-      const statuses = await race(submissions, first.links.therapist, delayOf(trial, THERAPIST_TRIALS));
+      const statuses = await race(submissions, first.links.therapist);
       outcomes.push(...statuses);
       withdrawnTherapists.push(therapist.therapistId);
       const stored = [
