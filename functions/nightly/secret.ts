@@ -1,16 +1,7 @@
-import { config } from '../../shared/config.ts';
-import { secretOnce } from '../runtime/secrets-manager.ts';
+import { configSecret } from '../runtime/secrets-manager.ts';
 
 // The pseudonym key (DESIGN §8): TANDEM_PSEUDONYM_SECRET locally and in tests, or the Secrets
 // Manager secret named by TANDEM_PSEUDONYM_SECRET_ARN in AWS.
 
 /** The pseudonym key, read once per process; throws when neither variable is set. */
-export const pseudonymSecret: () => Promise<string> = secretOnce(() => {
-  const env = config();
-  return {
-    value: env.TANDEM_PSEUDONYM_SECRET,
-    arn: env.TANDEM_PSEUDONYM_SECRET_ARN,
-    region: env.AWS_REGION,
-    names: 'TANDEM_PSEUDONYM_SECRET or TANDEM_PSEUDONYM_SECRET_ARN',
-  };
-});
+export const pseudonymSecret: () => Promise<string> = configSecret('PSEUDONYM');

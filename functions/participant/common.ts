@@ -1,5 +1,4 @@
 import * as z from 'zod/mini';
-import { config } from '../../shared/config.ts';
 import { GoneError, NotFoundError, TandemError, TooManyRequestsError } from '../../shared/errors.ts';
 import { PAGE_LANGUAGES } from '../../shared/i18n/languages.ts';
 import { isErrorCode, participantStrings } from '../../shared/i18n/participant.ts';
@@ -12,7 +11,7 @@ import type { Study } from '../../shared/study/schema.ts';
 import type { HttpEvent, HttpResult } from '../http/event.ts';
 import { html, wantsHtml } from '../http/respond.ts';
 import { httpRoute, type RouteInput } from '../http/route.ts';
-import { secretOnce } from '../runtime/secrets-manager.ts';
+import { configSecret } from '../runtime/secrets-manager.ts';
 import { store } from '../runtime/store.ts';
 import { errorPage, PAGE_CSP, type PageFrame, textIn } from './views.ts';
 
@@ -20,15 +19,7 @@ import { errorPage, PAGE_CSP, type PageFrame, textIn } from './views.ts';
 const caches = new WeakMap<TandemStore, { study: () => Promise<Study | undefined>; links: LinkCache }>();
 
 /** The key of the limiter's address hashes (attempts.ts): TANDEM_ATTEMPT_SECRET, or the secret TANDEM_ATTEMPT_SECRET_ARN names. */
-const attemptSecret = secretOnce(() => {
-  const env = config();
-  return {
-    value: env.TANDEM_ATTEMPT_SECRET,
-    arn: env.TANDEM_ATTEMPT_SECRET_ARN,
-    region: env.AWS_REGION,
-    names: 'TANDEM_ATTEMPT_SECRET or TANDEM_ATTEMPT_SECRET_ARN',
-  };
-});
+const attemptSecret = configSecret('ATTEMPT');
 
 /**
  * The use cases' dependencies in a Lambda or the local server: the real store, the wall clock, the

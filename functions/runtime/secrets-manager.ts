@@ -2,6 +2,7 @@ import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { config } from '../../shared/config.ts';
 
 // Secrets Manager, called with one SigV4-signed request (the SDK's credential chain and signer,
 // already installed with the S3 and DynamoDB clients) rather than a whole extra client package for
@@ -85,20 +86,20 @@ export async function fetchSecretString(
 }
 
 /**
- * A secret read once per process: `value` when set (local runtime, tests), else the Secrets Manager
- * secret `arn` (AWS); fails naming both variables when neither is set. A failed read is retried
- * on the next call.
+ * A secret of the config read once per process: `TANDEM_{kind}_SECRET` when set (local runtime,
+ * tests), else the Secrets Manager secret `TANDEM_{kind}_SECRET_ARN` names (AWS); fails naming both
+ * when neither is set. A failed read is retried on the next call.
  */
-export function secretOnce(
-  read: () => { value?: string | undefined; arn?: string | undefined; region: string; names: string },
-): () => Promise<string> {
+export function configSecret(kind: 'PSEUDONYM' | 'ATTEMPT'): () => Promise<string> {
   let cached: Promise<string> | undefined;
   return () => {
     cached ??= (async () => {
-      const { value, arn, region, names } = read();
+      const env = config();
+      const value = env[`TANDEM_${kind}_SECRET`];
+      const arn = env[`TANDEM_${kind}_SECRET_ARN`];
       if (value) return value;
-      if (arn) return fetchSecretString(arn, region);
-      throw new Error(`no secret: set ${names}`);
+      if (arn) return fetchSecretString(arn, env.AWS_REGION);
+      throw new Error(`no secret: set TANDEM_${kind}_SECRET or TANDEM_${kind}_SECRET_ARN`);
     })();
     cached.catch(() => {
       cached = undefined;

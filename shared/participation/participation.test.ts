@@ -9,46 +9,48 @@ import { needsConsent, recordConsent } from './consent.ts';
 import { ConsentRequiredError } from './deps.ts';
 import { dueFor, monthlyAdministration } from './due.ts';
 import { LinkCache } from './link-cache.ts';
-import { openLink } from './open-link.ts';
+import { type OpenLink, openLink } from './open-link.ts';
 import { cachedStudy } from './study-cache.ts';
 import { submitResponse, validateAnswers } from './submit.ts';
 import { answersAll, world } from './testing.ts';
 import { nextStep } from './visit.ts';
 import { withdraw } from './withdraw.ts';
 
-/** Counts the store calls a test makes from now on, by method name. */
-function countCalls(w: Awaited<ReturnType<typeof world>>): { names(): string[] } {
-  const names: string[] = [];
-  const store = w.deps.store;
-  w.deps.store = new Proxy(store, {
-    get(target, property, receiver) {
-      const value = Reflect.get(target, property, receiver);
+/** `target` with every method call's name appended to `names`. */
+function recording<T extends object>(target: T, names: string[]): T {
+  return new Proxy(target, {
+    get(object, property, receiver) {
+      const value = Reflect.get(object, property, receiver);
       if (typeof value !== 'function') return value;
       return (...args: unknown[]) => {
         names.push(String(property));
-        return value.apply(target, args);
+        return value.apply(object, args);
       };
     },
   });
+}
+
+/** Counts the store calls a test makes from now on, by method name. */
+function countCalls(w: Awaited<ReturnType<typeof world>>): { names(): string[] } {
+  const names: string[] = [];
+  w.deps.store = recording(w.deps.store, names);
   return { names: () => [...names] };
 }
 
 /** A memory table that records the name of every table call: what a DynamoDB table would be sent. */
 function countingTable(): ItemTable & { calls: string[] } {
   const calls: string[] = [];
-  const table = new MemoryItemTable();
-  const counting: ItemTable = new Proxy(table, {
-    get(target, property, receiver) {
-      const value = Reflect.get(target, property, receiver);
-      if (typeof value !== 'function') return value;
-      return (...args: unknown[]) => {
-        calls.push(String(property));
-        return value.apply(target, args);
-      };
-    },
-  });
-  return Object.assign(counting, { calls });
+  return Object.assign(recording<ItemTable>(new MemoryItemTable(), calls), { calls });
 }
+
+/** Submits answers of `items` items, all 1, for a session in English. */
+const answer = (
+  w: Awaited<ReturnType<typeof world>>,
+  open: OpenLink,
+  session: number,
+  instrument: string,
+  items: number,
+) => submitResponse(w.deps, open, { session, instrument, answers: answersAll(items, 1), language: 'en' });
 
 async function consented(w: Awaited<ReturnType<typeof world>>, token: string) {
   const open = await w.open(token);
@@ -411,15 +413,10 @@ describe('submitResponse', () => {
   it('refuses a malformed submission id with its path', async () => {
     const w = await world();
     const open = await consented(w, w.tokens.client);
-    await expect(
-      submitResponse(w.deps, open, {
-        session: 1,
-        instrument: 'phq9',
-        answers: answersAll(9, 1),
-        language: 'en',
-        submissionId: 'short',
-      }),
-    ).rejects.toMatchObject({ details: [{ path: 'submissionId', received: 'short' }] });
+    const input = { session: 1, instrument: 'phq9', answers: answersAll(9, 1), language: 'en' };
+    await expect(submitResponse(w.deps, open, { ...input, submissionId: 'short' })).rejects.toMatchObject({
+      details: [{ path: 'submissionId', received: 'short' }],
+    });
   });
 
   it('refuses unknown items, out-of-range values and wrong types with their paths', async () => {
@@ -714,24 +711,9 @@ describe('withdraw', () => {
     };
     await withdraw(w.deps, opened.client);
     const late = [
-      submitResponse(w.deps, opened.client, {
-        session: 1,
-        instrument: 'phq9',
-        answers: answersAll(9, 1),
-        language: 'en',
-      }),
-      submitResponse(w.deps, opened.therapist, {
-        session: 1,
-        instrument: 'alliance-therapist',
-        answers: answersAll(12, 1),
-        language: 'en',
-      }),
-      submitResponse(w.deps, opened.interpreter, {
-        session: 2,
-        instrument: 'alliance-interpreter',
-        answers: answersAll(12, 1),
-        language: 'en',
-      }),
+      answer(w, opened.client, 1, 'phq9', 9),
+      answer(w, opened.therapist, 1, 'alliance-therapist', 12),
+      answer(w, opened.interpreter, 2, 'alliance-interpreter', 12),
     ];
     expect((await Promise.all(late)).map((r) => r.outcome)).toEqual(['withdrawn', 'withdrawn', 'withdrawn']);
     expect(await w.store.listResponses('DYAD#D-BBBBBB')).toEqual([]);
@@ -743,28 +725,13 @@ describe('withdraw', () => {
     const own = await consented(w, w.tokens.therapistLink);
     const client = await consented(w, w.tokens.client);
     await withdraw(w.deps, own);
-    const rating = await submitResponse(w.deps, inDyad, {
-      session: 1,
-      instrument: 'alliance-therapist',
-      answers: answersAll(12, 1),
-      language: 'en',
-    });
-    const wellbeing = await submitResponse(w.deps, own, {
-      session: 3,
-      instrument: 'therapist-wellbeing',
-      answers: answersAll(6, 1),
-      language: 'en',
-    });
+    const rating = await answer(w, inDyad, 1, 'alliance-therapist', 12);
+    const wellbeing = await answer(w, own, 3, 'therapist-wellbeing', 6);
     expect([rating.outcome, wellbeing.outcome]).toEqual(['withdrawn', 'withdrawn']);
     expect(await w.store.listResponses('DYAD#D-BBBBBB')).toEqual([]);
     expect(await w.store.listResponses('THER#T-AAAAAA')).toEqual([]);
     // The client stays in the study.
-    const answered = await submitResponse(w.deps, client, {
-      session: 1,
-      instrument: 'phq9',
-      answers: answersAll(9, 1),
-      language: 'en',
-    });
+    const answered = await answer(w, client, 1, 'phq9', 9);
     expect(answered.outcome).toBe('created');
   });
 
@@ -772,12 +739,7 @@ describe('withdraw', () => {
     const w = await world();
     const interpreter = await consented(w, w.tokens.interpreter);
     await withdraw(w.deps, interpreter);
-    const late = await submitResponse(w.deps, interpreter, {
-      session: 2,
-      instrument: 'alliance-interpreter',
-      answers: answersAll(12, 1),
-      language: 'en',
-    });
+    const late = await answer(w, interpreter, 2, 'alliance-interpreter', 12);
     expect(late.outcome).toBe('withdrawn');
     expect(await w.store.listResponses('DYAD#D-BBBBBB')).toEqual([]);
   });

@@ -1,13 +1,16 @@
+import { createHash, createHmac } from 'node:crypto';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalServer } from '../../infra/local/server.ts';
-import { ALREADY_ANSWERED_LIMIT } from '../../shared/participation/attempts.ts';
+import { ALREADY_ANSWERED_LIMIT, ATTEMPT_LIMIT } from '../../shared/participation/attempts.ts';
 import { answersAll, studyInput } from '../../shared/participation/testing.ts';
-import { api, startTestStack } from '../local/harness.ts';
+import { addTherapist, api, enrolDyad, startTestStack } from '../local/harness.ts';
 
 // The participant walk of DESIGN §5 over HTTP: a double tap (the same submissionId twice) stores
 // once and gets one receipt; any other submit for the answered questionnaire gets the same 409,
 // whatever its answers, so a link cannot be used to find out what was answered; the 11th 409 within
 // the hour gets 429. As a script sends JSON, and as a browser without JavaScript posts its form.
+// And the unknown-token limiter (429), first, while this stack's address is still fresh.
 
 let stack: LocalServer;
 let http: ReturnType<typeof api>;
@@ -20,25 +23,10 @@ afterAll(async () => stack?.stop());
 
 /** A new dyad at site berlin; the path of its client link, consented. */
 async function consentedClient(): Promise<{ dyadId: string; link: string }> {
-  const therapist = await http.post<{ therapist: { therapistId: string } }>(
-    '/api/v1/sites/berlin/therapists',
-    {},
-    { as: 'lead' },
-  );
-  const dyad = await http.post<{ dyad: { dyadId: string }; links: { client: string } }>(
-    '/api/v1/sites/berlin/dyads',
-    {
-      therapistId: therapist.body.therapist.therapistId,
-      modality: 'online',
-      interpreter: false,
-      language: 'en',
-    },
-    { as: 'lead' },
-  );
-  expect(dyad.status).toBe(201);
-  const link = new URL(dyad.body.links.client).pathname;
-  expect((await http.post(`${link}/consent`, { version: 1 })).status).toBe(201);
-  return { dyadId: dyad.body.dyad.dyadId, link };
+  const { therapistId } = await addTherapist(http);
+  const { dyadId, links } = await enrolDyad(http, { therapistId });
+  expect((await http.post(`${links.client}/consent`, { version: 1 })).status).toBe(201);
+  return { dyadId, link: links.client };
 }
 
 const html = { accept: 'text/html' };
@@ -51,6 +39,48 @@ function postForm(link: string, fields: Record<string, string | number>) {
 }
 
 const receiptIn = (page: string): string | undefined => /R-[2-9A-Z]{8}/.exec(page)?.[0];
+
+const PARALLEL = 100;
+
+describe('unknown-token limiter', () => {
+  it(`answers exactly ${ATTEMPT_LIMIT} of ${PARALLEL} parallel unknown tokens from one fresh address with 404, the rest with 429`, async () => {
+    const statuses = await Promise.all(
+      Array.from(
+        { length: PARALLEL },
+        async (_, i) => (await http.get(`/s/unknownToken${String(i).padStart(8, '0')}`)).status,
+      ),
+    );
+    expect(statuses.filter((status) => status === 404)).toHaveLength(ATTEMPT_LIMIT);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(PARALLEL - ATTEMPT_LIMIT);
+  });
+
+  it('stores the address only under a keyed hash, which no unkeyed SHA-256 of the address matches', async () => {
+    const { emulators } = stack;
+    const scanned = await emulators.clients.dynamodb.send(
+      new ScanCommand({ TableName: emulators.tableName }),
+    );
+    const items = scanned.Items ?? [];
+    const counters = items.filter((item) => String(item.pk).startsWith('ATTEMPT#'));
+    expect(counters).toHaveLength(1);
+    const [, stored = ''] = String(counters[0]?.pk).split('#');
+    const address = '127.0.0.1';
+    expect(stored).toBe(
+      createHmac('sha256', process.env.TANDEM_ATTEMPT_SECRET ?? '')
+        .update(address)
+        .digest('base64url'),
+    );
+    const unkeyed = [address, `tandem-attempts:${address}`, `::ffff:${address}`].flatMap((input) => {
+      const digest = createHash('sha256').update(input).digest();
+      return [digest.toString('hex'), digest.toString('base64url'), digest.toString('base64')];
+    });
+    for (const candidate of unkeyed) {
+      expect(candidate.startsWith(stored.slice(0, 8))).toBe(false);
+      expect(stored.includes(candidate.slice(0, 16))).toBe(false);
+    }
+    // Nothing else in the table holds the address itself.
+    expect(JSON.stringify(items)).not.toContain(address);
+  });
+});
 
 describe('the participant walk', () => {
   it('as JSON: a double tap gets 201 and 200 with one receipt; any other submit the same 409; the 11th 409 in the hour 429', async () => {

@@ -11,7 +11,7 @@ import type { LocalServer } from '../../infra/local/server.ts';
 import { resetConfig } from '../../shared/config.ts';
 import { answersAll, studyInput } from '../../shared/participation/testing.ts';
 import type { StoredResponse } from '../../shared/ports.ts';
-import { api, startTestStack } from '../local/harness.ts';
+import { addTherapist, api, enrolDyad, startTestStack } from '../local/harness.ts';
 
 // DESIGN §4 "Withdrawal is final even under races", over HTTP against the local stack (dynalite, the
 // real handlers and their link cache): submissions that opened their link before a withdrawal and
@@ -115,34 +115,13 @@ const dyadSubmissions = (links: { client: string; therapist: string; interpreter
   })),
 ];
 
-const path = (url: string | undefined): string => new URL(url ?? '').pathname;
-
-async function addTherapist(): Promise<{ therapistId: string; link: string }> {
-  const added = await http.post<{ therapist: { therapistId: string }; link: string }>(
-    '/api/v1/sites/berlin/therapists',
-    {},
-    { as: 'lead' },
-  );
-  expect(added.status).toBe(201);
-  return { therapistId: added.body.therapist.therapistId, link: path(added.body.link) };
-}
-
 /** A dyad with an interpreter, every link consented (and so kept by the server's link cache). */
-async function enrolDyad(therapistId: string) {
-  const enrolled = await http.post<{ dyad: { dyadId: string }; links: Record<string, string> }>(
-    '/api/v1/sites/berlin/dyads',
-    { therapistId, modality: 'online', interpreter: true, language: 'en' },
-    { as: 'lead' },
-  );
-  expect(enrolled.status).toBe(201);
-  const links = {
-    client: path(enrolled.body.links.client),
-    therapist: path(enrolled.body.links.therapist),
-    interpreter: path(enrolled.body.links.interpreter),
-  };
-  for (const link of Object.values(links))
+async function consentedDyad(therapistId: string) {
+  const { dyadId, links } = await enrolDyad(http, { therapistId, interpreter: true });
+  const all = { ...links, interpreter: links.interpreter ?? '' };
+  for (const link of Object.values(all))
     expect((await http.post(`${link}/consent`, { version: 1 })).status).toBe(201);
-  return { dyadId: enrolled.body.dyad.dyadId, links };
+  return { dyadId, links: all };
 }
 
 const submit = (s: Submission) =>
@@ -178,8 +157,8 @@ const outcomes: number[] = [];
 
 describe('withdrawal racing submissions over HTTP', () => {
   beforeAll(async () => {
-    const { therapistId } = await addTherapist();
-    const { links } = await enrolDyad(therapistId);
+    const { therapistId } = await addTherapist(http);
+    const { links } = await consentedDyad(therapistId);
     const statuses = await Promise.all(dyadSubmissions(links).map(async (s) => (await submit(s)).status));
     expect(statuses).toEqual(Array(15).fill(201));
     const started = performance.now();
@@ -190,8 +169,8 @@ describe('withdrawal racing submissions over HTTP', () => {
   it(`keeps none of a withdrawn dyad’s answers in ${CLIENT_TRIALS} trials of 15 submissions racing the client’s withdrawal`, async () => {
     const surviving: number[] = [];
     for (let trial = 0; trial < CLIENT_TRIALS; trial++) {
-      const { therapistId } = await addTherapist();
-      const { dyadId, links } = await enrolDyad(therapistId);
+      const { therapistId } = await addTherapist(http);
+      const { dyadId, links } = await consentedDyad(therapistId);
       const submissions = dyadSubmissions(links);
       expect(submissions).toHaveLength(15);
       outcomes.push(...(await race(submissions, links.client)));
@@ -210,10 +189,10 @@ describe('withdrawal racing submissions over HTTP', () => {
     const surviving: number[] = [];
     const lostClientAnswers: number[] = [];
     for (let trial = 0; trial < THERAPIST_TRIALS; trial++) {
-      const therapist = await addTherapist();
+      const therapist = await addTherapist(http);
       expect((await http.post(`${therapist.link}/consent`, { version: 1 })).status).toBe(201);
-      const first = await enrolDyad(therapist.therapistId);
-      const second = await enrolDyad(therapist.therapistId);
+      const first = await consentedDyad(therapist.therapistId);
+      const second = await consentedDyad(therapist.therapistId);
       const submissions = [
         ...dyadSubmissions(first.links).filter((s) => s.link !== first.links.interpreter),
         ...dyadSubmissions(second.links).filter((s) => s.link === second.links.therapist),
