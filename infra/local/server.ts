@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, isIPv6 } from 'node:net';
 import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
 import type { HttpEvent, HttpResult } from '../../functions/http/event.ts';
@@ -33,6 +33,11 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 export interface LocalServerOptions {
   /** 0 picks a free port. */
   port: number;
+  /**
+   * Address to listen on. The dev sign-in has no password, so only this machine by default.
+   * @default '127.0.0.1'
+   */
+  host?: string;
   /** Folder for the emulators' data, the dev identity key, the pseudonym secret and `endpoints.json` (`.tandem/`); in memory when undefined. */
   dataDir?: string | undefined;
   /** Seed the demo study (and run the nightly job once) when the store holds no study yet. */
@@ -46,6 +51,8 @@ export interface LocalServerOptions {
 export interface LocalServer {
   url: string;
   port: number;
+  /** The address the server listens on. */
+  host: string;
   emulators: Emulators;
   identity: Identity;
   /** The store the handlers use (DynamoDB adapter on the emulator). */
@@ -71,14 +78,23 @@ export function pseudonymSecret(dataDir: string | undefined): string {
   return secret;
 }
 
-function listen(server: Server, port: number): Promise<number> {
+function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, () => {
+    server.listen(port, host, () => {
       server.off('error', reject);
       resolve((server.address() as AddressInfo).port);
     });
   });
+}
+
+/** Where `tandem dev` listens unless told otherwise. */
+export const LOOPBACK = '127.0.0.1';
+
+/** The host name for links: localhost for loopback and wildcard addresses, else the address itself. */
+function publicHost(host: string): string {
+  if (['127.0.0.1', '::1', '0.0.0.0', '::', 'localhost'].includes(host)) return 'localhost';
+  return isIPv6(host) ? `[${host}]` : host;
 }
 
 function send(response: ServerResponse, result: HttpResult): void {
@@ -182,8 +198,9 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       else response.destroy();
     });
   });
-  const port = await listen(server, options.port);
-  const url = `http://localhost:${port}`;
+  const host = options.host ?? LOOPBACK;
+  const port = await listen(server, options.port, host);
+  const url = `http://${publicHost(host)}:${port}`;
 
   // The environment first: everything that reads config() reads it after this. The SDK's notice
   // about future Node versions is for maintainers (the lock file pins the SDK), not for each start.
@@ -374,5 +391,5 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     return stopping;
   };
 
-  return { url, port, emulators, identity, store: tandemStore, users, seeded, stop };
+  return { url, port, host, emulators, identity, store: tandemStore, users, seeded, stop };
 }

@@ -40,6 +40,14 @@ describe('tandem command line', () => {
     ]);
   });
 
+  it('exits 1 when tandem dev --host is not an address', () => {
+    const run = tandem('dev', '--host', 'every interface');
+    expect(run.status).toBe(1);
+    expect(run.stderrLines).toEqual([
+      'tandem dev: --host must be an IP address (received "every interface")',
+    ]);
+  });
+
   it('exits 1 when study validate has no file', () => {
     const run = tandem('study', 'validate');
     expect(run.status).toBe(1);
