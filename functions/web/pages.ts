@@ -1,10 +1,11 @@
 import { config } from '../../shared/config.ts';
 import { NotFoundError } from '../../shared/errors.ts';
 import { routeOf } from '../http/authorize.ts';
-import { html } from '../http/respond.ts';
+import { html, redirect } from '../http/respond.ts';
 import { httpRoute } from '../http/route.ts';
 import { coordinatorPage } from './coordinator-page.ts';
 import { researcherPage } from './researcher-page.ts';
+import { safeNext } from './safe-next.ts';
 import { type SigninConfig, signinPage } from './signin-page.ts';
 
 /** Cognito's hosted UI when the stack configured it; the local dev identity provider otherwise. */
@@ -27,5 +28,9 @@ export const handler = httpRoute({}, async ({ event }) => {
   const route = routeOf(event);
   const page = pages[`${route.method} ${route.path}`];
   if (!page) throw new NotFoundError(`No page at ${event.rawPath}.`);
+  // A `next` that would leave the site never reaches the page (whose script checks it again).
+  const next = event.queryStringParameters?.next;
+  if (route.path === '/signin' && next !== undefined && safeNext(next) === null)
+    return redirect('/signin', 302);
   return html(200, page());
 });

@@ -1,4 +1,5 @@
 import { authClientScript, ID_TOKEN_KEY } from './auth-client.ts';
+import { safeNext } from './safe-next.ts';
 
 /** Where the sign-in page gets its token from. */
 export type SigninConfig =
@@ -13,7 +14,7 @@ const scriptJson = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u0
 /**
  * The `/signin` page: with the dev identity provider it lists the demo users as buttons; with Cognito
  * it runs the hosted-UI code flow with PKCE. Either way it keeps the ID token in sessionStorage and
- * goes on to `?next=` (a same-site path), or to the dashboard that suits the user's roles.
+ * goes on to `?next=` (a same-site path, `safeNext`), or to the dashboard that suits the user's roles.
  */
 export function signinPage(signin: SigninConfig): string {
   return `<!doctype html>
@@ -56,11 +57,8 @@ ${authClientScript}
     status.textContent = message;
     status.setAttribute('data-error', '');
   }
-  // Only a path on this site: never an open redirect.
-  function safeNext(next) {
-    return typeof next === 'string' && next.charAt(0) === '/' && next.charAt(1) !== '/' && next.charAt(1) !== '\\\\'
-      ? next : null;
-  }
+  // Only a path on this site: never an open redirect (functions/web/safe-next.ts).
+  var safeNext = ${safeNext.toString()};
   function home(groups) {
     return groups.indexOf('lead') >= 0 || groups.indexOf('coordinator') >= 0 ? '/coordinator/' : '/researcher/';
   }
