@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
 import type { HttpEvent, HttpResult } from '../../functions/http/event.ts';
 import { wantsHtml } from '../../functions/http/respond.ts';
+import { withSecurityHeaders } from '../../functions/http/security-headers.ts';
 import type { RouteSpec } from '../../functions/routes.ts';
 import { store } from '../../functions/runtime/store.ts';
 import { auditSignIn } from '../../shared/audit.ts';
@@ -109,11 +110,13 @@ function send(response: ServerResponse, result: HttpResult): void {
   response.end(bytes);
 }
 
-const jsonResult = (statusCode: number, body: unknown): HttpResult => ({
-  statusCode,
-  headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
-  body: JSON.stringify(body),
-});
+// The server's own answers (API Gateway's, in AWS) carry the security headers the handlers' do.
+const jsonResult = (statusCode: number, body: unknown): HttpResult =>
+  withSecurityHeaders({
+    statusCode,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+    body: JSON.stringify(body),
+  });
 
 /** What API Gateway makes of a function's return value (payload 2.0): a structured result, or any JSON as a 200. */
 export function toResult(value: unknown): HttpResult {
@@ -321,11 +324,11 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       const message = `Nothing is served at ${method} ${rawPath}.`;
       const accept = Object.fromEntries(facts.headers.map(([name, value]) => [name.toLowerCase(), value]));
       return wantsHtml(accept)
-        ? {
+        ? withSecurityHeaders({
             statusCode: 404,
             headers: { 'content-type': 'text/html; charset=utf-8' },
             body: `<!doctype html><html lang="en"><meta charset="utf-8"><title>Not found · Tandem</title><h1>Not found</h1><p>${message.replace(/[<>&"]/g, '')}</p><p><a href="/signin">Sign in</a></p></html>`,
-          }
+          })
         : jsonResult(404, { error: { code: 'not_found', message } });
     }
     let jwt: { claims: Record<string, string>; scopes: string[] | null } | undefined;
@@ -333,7 +336,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       // The authorizer reads the Authorization header only; cookies or query tokens do not count.
       const header = facts.headers.find(([name]) => name.toLowerCase() === 'authorization')?.[1];
       const verdict = identity.authorize(header);
-      if (!verdict.ok) return unauthorized(verdict.reason);
+      if (!verdict.ok) return withSecurityHeaders(unauthorized(verdict.reason));
       jwt = { claims: verdict.claims, scopes: verdict.scopes };
     }
     const event = buildEvent(facts, match, jwt);

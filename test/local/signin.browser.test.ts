@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CSP } from '../../functions/http/security-headers.ts';
 import { authClientScript } from '../../functions/web/auth-client.ts';
-import { signinPage } from '../../functions/web/signin-page.ts';
+import { type SigninConfig, signinPage } from '../../functions/web/signin-page.ts';
 import { createIdentity, loadOrCreateKey } from '../../infra/local/identity.ts';
 import { launchChromium } from '../browser.ts';
 import { startTestStack } from './harness.ts';
@@ -17,6 +18,12 @@ const identity = createIdentity({
   issuer: 'https://cognito.test/pool',
   privateKey: loadOrCreateKey(undefined),
 });
+
+/** The sign-in page as the server sends it: with its Content-Security-Policy. */
+function signinResponse(config: SigninConfig) {
+  const page = signinPage(config);
+  return { contentType: 'text/html', headers: { [CSP]: page.csp }, body: page.html };
+}
 
 let browser: Browser;
 beforeAll(async () => {
@@ -35,8 +42,7 @@ describe('/signin with Cognito', () => {
       const url = new URL(route.request().url());
       if (url.origin === origin && url.pathname === '/signin') {
         return route.fulfill({
-          contentType: 'text/html',
-          body: signinPage({ mode: 'cognito', domain, clientId: 'client-123' }),
+          ...signinResponse({ mode: 'cognito', domain, clientId: 'client-123' }),
         });
       }
       if (url.origin === origin && url.pathname === '/researcher/') {
@@ -92,8 +98,7 @@ describe('/signin with Cognito', () => {
       (url) => url.origin === origin && url.pathname === '/signin',
       (route) =>
         route.fulfill({
-          contentType: 'text/html',
-          body: signinPage({ mode: 'cognito', domain, clientId: 'c' }),
+          ...signinResponse({ mode: 'cognito', domain, clientId: 'c' }),
         }),
     );
     await context.route(
@@ -199,8 +204,7 @@ describe('/signin ?next= never leaves the site', () => {
       }
       if (url.pathname === '/signin')
         return route.fulfill({
-          contentType: 'text/html',
-          body: signinPage({ mode: 'dev', usersUrl: '/dev-idp/users', tokenUrl: '/dev-idp/token' }),
+          ...signinResponse({ mode: 'dev', usersUrl: '/dev-idp/users', tokenUrl: '/dev-idp/token' }),
         });
       if (url.pathname === '/dev-idp/users')
         return route.fulfill({
