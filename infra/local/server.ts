@@ -310,8 +310,13 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     let result = rawPath.startsWith('/dev-idp/') ? await devIdp(method, rawPath, body) : undefined;
     if (!result) result = await dispatch(facts, method, rawPath);
     send(response, result);
-    if (config().LOG_LEVEL === 'debug')
-      log(`${method} ${rawPath} ${result.statusCode} ${Date.now() - started} ms`);
+    // The route key, never the path: a path holds link tokens and dyad and therapist codes.
+    if (config().LOG_LEVEL === 'debug') {
+      const logged = rawPath.startsWith('/dev-idp/')
+        ? `${method} ${rawPath}`
+        : (matchRoute(method, rawPath)?.routeKey ?? `${method} (no route)`);
+      log(`${logged} ${result.statusCode} ${Date.now() - started} ms`);
+    }
   };
 
   const dispatch = async (
