@@ -182,7 +182,7 @@ describe('/signin ?next= never leaves the site', () => {
       await page.goto(`${stack.url}/signin?next=%2F%09%2Fevil.example`);
       // The server sends the hostile next away before the page sees it.
       expect(page.url()).toBe(`${stack.url}/signin`);
-      await page.click('button[data-username="lead"]');
+      await page.click('button[data-username="researcher"]');
       await page.waitForURL((url) => url.pathname !== '/signin');
       await page.waitForLoadState('networkidle');
       expect(new URL(page.url()).origin).toBe(new URL(stack.url).origin);
