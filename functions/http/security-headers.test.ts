@@ -18,6 +18,12 @@ describe('contentSecurityPolicy', () => {
     expect(policy).not.toContain('unsafe-inline');
   });
 
+  it('allows bundled assets by their sources', () => {
+    expect(contentSecurityPolicy({ scriptSources: ["'self'"], styleSources: ['/assets/a.css'] })).toBe(
+      "default-src 'none'; script-src 'self'; style-src /assets/a.css; form-action 'none'; base-uri 'none'; frame-ancestors 'none'",
+    );
+  });
+
   it('merges two pages’ sources without repeating one', () => {
     const merged = mergePolicies(
       { styles: ['x'], connect: ["'self'"] },

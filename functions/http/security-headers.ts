@@ -14,10 +14,14 @@ export const CSP = 'content-security-policy';
 export interface PagePolicy {
   /** Inline `<script>` texts, exactly as between the tags. */
   scripts?: readonly string[];
+  /** Script sources (`'self'`, or bundled assets' paths). */
+  scriptSources?: readonly string[];
   /** Inline event handler attribute values (allowed with `'unsafe-hashes'`, only these). */
   handlers?: readonly string[];
   /** Inline `<style>` texts, exactly as between the tags. */
   styles?: readonly string[];
+  /** Stylesheet sources (`'self'`, or bundled assets' paths). */
+  styleSources?: readonly string[];
   /** Sources of `fetch` (`'self'` for the API). */
   connect?: readonly string[];
   /** Sources of images. */
@@ -31,6 +35,7 @@ const hashOf = (text: string): string => `'sha256-${createHash('sha256').update(
 /** The Content-Security-Policy header value for a page that loads only what `policy` lists. */
 export function contentSecurityPolicy(policy: PagePolicy = {}): string {
   const scripts = [
+    ...(policy.scriptSources ?? []),
     ...(policy.handlers?.length ? ["'unsafe-hashes'"] : []),
     ...(policy.scripts ?? []).map(hashOf),
     ...(policy.handlers ?? []).map(hashOf),
@@ -38,7 +43,7 @@ export function contentSecurityPolicy(policy: PagePolicy = {}): string {
   const directives: [string, readonly string[]][] = [
     ['default-src', ["'none'"]],
     ['script-src', scripts],
-    ['style-src', (policy.styles ?? []).map(hashOf)],
+    ['style-src', [...(policy.styleSources ?? []), ...(policy.styles ?? []).map(hashOf)]],
     ['img-src', policy.images ?? []],
     ['connect-src', policy.connect ?? []],
     ['form-action', policy.forms?.length ? policy.forms : ["'none'"]],
@@ -53,7 +58,16 @@ export function contentSecurityPolicy(policy: PagePolicy = {}): string {
 
 /** Both policies' sources together: for a page that shows documents another policy was made for. */
 export function mergePolicies(...policies: PagePolicy[]): PagePolicy {
-  const keys = ['scripts', 'handlers', 'styles', 'connect', 'images', 'forms'] as const;
+  const keys = [
+    'scripts',
+    'scriptSources',
+    'handlers',
+    'styles',
+    'styleSources',
+    'connect',
+    'images',
+    'forms',
+  ] as const;
   const merged: PagePolicy = {};
   for (const key of keys) {
     const sources = policies.flatMap((policy) => policy[key] ?? []);
