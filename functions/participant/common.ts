@@ -11,6 +11,7 @@ import type { Study } from '../../shared/study/schema.ts';
 import type { HttpEvent, HttpResult } from '../http/event.ts';
 import { html, wantsHtml } from '../http/respond.ts';
 import { httpRoute, type RouteInput } from '../http/route.ts';
+import { CSP } from '../http/security-headers.ts';
 import { configSecret } from '../runtime/secrets-manager.ts';
 import { store } from '../runtime/store.ts';
 import { errorPage, PAGE_CSP, type PageFrame, textIn } from './views.ts';
@@ -39,8 +40,8 @@ export function participantDeps(): ParticipationDeps {
 /** Path of every participant route. */
 export const TokenPath = z.object({ token: z.string() });
 
-/** Security headers of participant pages: no framing, no caching, only the inline stylesheet. */
-export const PAGE_HEADERS = { 'content-security-policy': PAGE_CSP, 'x-frame-options': 'DENY' };
+/** The participant pages' own header: only the inline stylesheet (the rest: security-headers.ts). */
+export const PAGE_HEADERS = { [CSP]: PAGE_CSP };
 
 /** An HTML page response with the participant headers. */
 export const page = (status: number, body: string): HttpResult => html(status, body, PAGE_HEADERS);
@@ -152,6 +153,7 @@ export function participantRoute(
     {
       path: TokenPath,
       errorPage: (error, event) => renderError(error, bareFrame(event)),
+      errorPageHeaders: PAGE_HEADERS,
     },
     async (input) => {
       const context: PageContext = { frame: bareFrame(input.event, input.body) };

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { isRtl, LANGUAGE_NAMES } from '../../shared/i18n/languages.ts';
 import { type ParticipantStrings, participantStrings } from '../../shared/i18n/participant.ts';
 import type { InstrumentDefinition, LocalizedText } from '../../shared/instruments/schema.ts';
+import { contentSecurityPolicy } from '../http/security-headers.ts';
 
 // Participant pages: server-rendered HTML that works without JavaScript, one inline stylesheet and
 // no other assets, so a questionnaire page stays far below 20 KB (DESIGN §11). Logical CSS
@@ -36,7 +36,7 @@ const CSS = [
 ].join('');
 
 /** Content-Security-Policy of every participant page: nothing but this inline stylesheet. */
-export const PAGE_CSP = `default-src 'none'; style-src 'sha256-${createHash('sha256').update(CSS).digest('base64')}'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`;
+export const PAGE_CSP = contentSecurityPolicy({ styles: [CSS], forms: ["'self'"] });
 
 /** Escapes text for HTML content and attribute values. */
 export function esc(text: string | number): string {

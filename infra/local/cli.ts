@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { TandemError } from '../../shared/errors.ts';
@@ -70,10 +71,19 @@ function linkLine(label: string, url: string): string {
   return `  ${label.padEnd(22)} ${url}`;
 }
 
-async function dev(): Promise<number> {
+async function dev(values: Values): Promise<number> {
   const portText = process.env.PORT ?? '3000';
   if (!/^\d+$/.test(portText) || Number(portText) > 65535) {
     throw new UsageError(`PORT must be a port number (received ${JSON.stringify(portText)})`);
+  }
+  const host = text(values, 'host');
+  if (host !== undefined && isIP(host) === 0 && host !== 'localhost') {
+    throw new UsageError(`--host must be an IP address (received ${JSON.stringify(host)})`);
+  }
+  if (host !== undefined && !['127.0.0.1', '::1', 'localhost'].includes(host)) {
+    process.stderr.write(
+      `Warning: listening on ${host}: the dev sign-in has no password, so anyone who can reach this address can sign in as any demo user, the study lead and the analyst included.\n`,
+    );
   }
   const { runningEndpoints } = await import('./access.ts');
   const { startLocalServer } = await import('./server.ts');
@@ -83,7 +93,12 @@ async function dev(): Promise<number> {
 
   let server: LocalServer;
   try {
-    server = await startLocalServer({ port: Number(portText), dataDir: DATA_DIR, seed: true });
+    server = await startLocalServer({
+      port: Number(portText),
+      ...(host === undefined ? {} : { host }),
+      dataDir: DATA_DIR,
+      seed: true,
+    });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new UsageError(
@@ -164,9 +179,10 @@ async function nightly(deps: { store: TandemStore }): Promise<string> {
 
 const COMMANDS: Record<string, Command> = {
   dev: {
-    usage: 'tandem dev',
-    summary: 'run Tandem on http://localhost:3000 (PORT overrides), with data under .tandem/',
-    options: {},
+    usage: 'tandem dev [--host ADDR]',
+    summary:
+      'run Tandem on http://localhost:3000 (PORT overrides), with data under .tandem/; on 127.0.0.1 only unless --host',
+    options: { host: { type: 'string' } },
     positionals: [0, 0],
     run: dev,
   },

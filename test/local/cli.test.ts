@@ -1,10 +1,18 @@
 import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { fixture, writeFixture } from '../release/fixture.ts';
 
 const bin = new URL('../../bin/tandem.js', import.meta.url).pathname;
 
 function tandem(...args: string[]) {
-  const run = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: 60_000 });
+  return tandemIn(process.cwd(), ...args);
+}
+
+function tandemIn(cwd: string, ...args: string[]) {
+  const run = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', timeout: 60_000 });
   return { status: run.status, stdout: run.stdout, stderrLines: run.stderr.split('\n').filter(Boolean) };
 }
 
@@ -32,6 +40,14 @@ describe('tandem command line', () => {
     ]);
   });
 
+  it('exits 1 when tandem dev --host is not an address', () => {
+    const run = tandem('dev', '--host', 'every interface');
+    expect(run.status).toBe(1);
+    expect(run.stderrLines).toEqual([
+      'tandem dev: --host must be an IP address (received "every interface")',
+    ]);
+  });
+
   it('exits 1 when study validate has no file', () => {
     const run = tandem('study', 'validate');
     expect(run.status).toBe(1);
@@ -47,4 +63,39 @@ describe('tandem command line', () => {
       expect(run.stdout).toContain(`tandem ${command}`);
     }
   });
+});
+
+describe('tandem aggregate --k', () => {
+  it('refuses a k below the study suppressionK for the bucket, and allows it with --out', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'tandem-cli-k-'));
+    const from = join(cwd, 'export');
+    await writeFixture(from, fixture()); // suppressionK 3
+    const refused = tandemIn(cwd, 'aggregate', '--from', from, '--k', '2');
+    expect(refused.status).toBe(1);
+    expect(refused.stderrLines).toEqual([
+      "tandem aggregate: --k 2 is below the study's suppressionK 3: publish to a folder with --out, or leave out --k",
+    ]);
+    // Nothing reached the local bucket.
+    const bucket = join(cwd, '.tandem', 's3');
+    const published = existsSync(bucket) ? readdirSync(bucket, { recursive: true }).map(String) : [];
+    expect(published.filter((path) => /manifest|latest/.test(path))).toEqual([]);
+
+    const out = join(cwd, 'out');
+    const allowed = tandemIn(
+      cwd,
+      'aggregate',
+      '--from',
+      from,
+      '--out',
+      out,
+      '--k',
+      '2',
+      '--release-id',
+      '2027-06-01',
+    );
+    expect(allowed.stderrLines).toEqual([]);
+    expect(allowed.status).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(out, 'releases', '2027-06-01', 'manifest.json'), 'utf8'));
+    expect(manifest.suppressionK).toBe(2);
+  }, 120_000);
 });
