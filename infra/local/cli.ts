@@ -1,5 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { TandemError } from '../../shared/errors.ts';
 import type { TandemStore } from '../../shared/ports.ts';
@@ -376,8 +377,20 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-// Run when executed (bin/tandem.js imports this module), not when a test imports it.
-if (process.argv[1]?.endsWith('tandem.js') || process.argv[1]?.endsWith('cli.ts')) {
+/** Whether Node was started on this very file (`tsx infra/local/cli.ts`), through any symlink. */
+function isEntryPoint(): boolean {
+  const started = process.argv[1];
+  if (started === undefined) return false;
+  try {
+    return realpathSync(started) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+// bin/tandem.js (also behind npx's `.bin/tandem` link) imports main and runs it; run here only when
+// started directly, never when a test or the bin script imports this module.
+if (isEntryPoint()) {
   // Exit explicitly: SDK clients may keep sockets open after the work is done.
   process.exit(await main(process.argv.slice(2)));
 }
