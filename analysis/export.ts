@@ -12,7 +12,7 @@ import type { Site } from '../shared/study/schema.ts';
 /** A dyad as a raw export holds it (DESIGN §8 dyads.jsonl): the stored dyad without its working state. */
 export type ExportDyad = Omit<
   Dyad,
-  'currentSession' | 'sessionDates' | 'linkHashes' | 'safetyFollowUp' | 'consentVersions'
+  'currentSession' | 'sessionDates' | 'linkHashes' | 'safetyFollowUps' | 'consentVersions'
 >;
 
 /** A response as a raw export holds it (DESIGN §8 responses.jsonl): no receipt, no storage keys. */

@@ -95,6 +95,12 @@ export const ROUTES: readonly RouteSpec[] = [
   },
   {
     method: 'POST',
+    path: '/api/v1/sites/{siteId}/dyads/{dyadId}/follow-ups/{followUpId}/close',
+    handler: 'functions/coordinator/close-follow-up.ts',
+    access: site,
+  },
+  {
+    method: 'POST',
     path: '/api/v1/sites/{siteId}/dyads/{dyadId}/card',
     handler: 'functions/coordinator/card.ts',
     access: site,

@@ -34,11 +34,29 @@ export interface Dyad {
   sessionDates: Record<string, string>;
   /** SHA-256 of each role's current link token. A link whose hash is not here no longer works. */
   linkHashes: Partial<Record<Role, string>>;
-  /** Set when a safety flag fired and the site should follow up; never carries an answer. */
-  safetyFollowUp?: string;
+  /** Safety follow-ups of the dyad, open and closed, oldest first; absent when none was ever opened. */
+  safetyFollowUps?: SafetyFollowUp[];
   /** Copy of the consent version each role last agreed to (see TandemStore.noteConsentVersion). */
   consentVersions?: ConsentVersions;
 }
+
+/**
+ * A safety follow-up (DESIGN §6): the role and the day a safety flag fired, never an answer. It stays
+ * open until a coordinator of the site or the lead closes it, and outlives the dyad's withdrawal.
+ */
+export interface SafetyFollowUp {
+  /** `{role}-{session}`: one per role and session, so a retried submission never opens a second. */
+  id: string;
+  role: Role;
+  /** The site's date the flag fired. */
+  openedOn: string;
+  /** When and by whom (a staff subject) it was closed; both absent while it is open. */
+  closedAt?: string;
+  closedBy?: string;
+}
+
+/** The id of the follow-up a safety flag at this role and session opens. */
+export const safetyFollowUpId = (role: Role, session: number): string => `${role}-${session}`;
 
 /**
  * The consent version each role of an owner agreed to, copied onto the dyad or therapist item so
@@ -57,8 +75,8 @@ export interface SessionNote {
   date: string;
   /** Raise `currentSession` to `session` where it is lower; false when the caller knows it is not. */
   raise: boolean;
-  /** The day a safety flag fired: becomes `safetyFollowUp` unless that is set. */
-  safetyFollowUp?: string;
+  /** A safety flag fired: opens this follow-up unless one with its id exists (open or closed). */
+  safetyFollowUp?: Pick<SafetyFollowUp, 'id' | 'role' | 'openedOn'>;
 }
 
 /** Coordinator changes to an existing dyad (TandemStore.updateDyad); a field left out is left alone. */
@@ -162,6 +180,16 @@ export interface TandemStore {
    * in one update that leaves every other field alone; nothing when the owner does not exist.
    */
   noteConsentVersion(owner: OwnerRef, role: Role, version: number | undefined): Promise<void>;
+  /**
+   * Closes a dyad's open safety follow-up in one conditional update; false when the dyad has no
+   * such follow-up or it is already closed (the store is left as it was).
+   */
+  closeSafetyFollowUp(
+    siteId: string,
+    dyadId: string,
+    followUpId: string,
+    closure: { closedAt: string; closedBy: string },
+  ): Promise<boolean>;
   /**
    * Applies a submission's note to a dyad without reading it: one conditional update (two when
    * another member raised the session meanwhile), other fields untouched; nothing for an unknown dyad.

@@ -123,7 +123,8 @@ describe('enrolDyad', () => {
 });
 
 /** What a participant's submission notes on the dyad in noteSessionAfterNextRead. */
-const NOTED = { currentSession: 3, sessionDates: { '3': '2027-03-01' }, safetyFollowUp: '2027-03-01' };
+const FLAGGED = { id: 'client-3', role: 'client', openedOn: '2027-03-01' } as const;
+const NOTED = { currentSession: 3, sessionDates: { '3': '2027-03-01' }, safetyFollowUps: [FLAGGED] };
 
 /** Lands a participant's submission (noteSession) right after the next read of a dyad, before the write that follows it. */
 function noteSessionAfterNextRead(store: MemoryTandemStore): void {
@@ -135,7 +136,7 @@ function noteSessionAfterNextRead(store: MemoryTandemStore): void {
       session: 3,
       date: '2027-03-01',
       raise: true,
-      safetyFollowUp: '2027-03-01',
+      safetyFollowUp: FLAGGED,
     });
     return read;
   };

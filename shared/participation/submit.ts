@@ -3,7 +3,7 @@ import { isoDateIn } from '../enrolment/deps.ts';
 import { type ErrorDetail, NotScheduledError, ValidationError } from '../errors.ts';
 import { CODE_ALPHABET } from '../ids.ts';
 import type { Answers, InstrumentDefinition } from '../instruments/schema.ts';
-import type { Dyad, StoredResponse } from '../ports.ts';
+import { type Dyad, type StoredResponse, safetyFollowUpId } from '../ports.ts';
 import { needsConsent } from './consent.ts';
 import { ConsentRequiredError, type ParticipationDeps } from './deps.ts';
 import { timezoneOfSite } from './due.ts';
@@ -150,12 +150,17 @@ async function noteSession(
 ): Promise<void> {
   const raise = session > dyad.currentSession;
   const undated = dyad.sessionDates[String(session)] === undefined;
-  const followUp = safety && open.study.safety.notifySite && dyad.safetyFollowUp === undefined;
+  // One follow-up per role and session: a retried submission finds it and opens none.
+  const followUpId = safetyFollowUpId(open.participant.role, session);
+  const followUp =
+    safety &&
+    open.study.safety.notifySite &&
+    !dyad.safetyFollowUps?.some((existing) => existing.id === followUpId);
   if (!raise && !undated && !followUp) return;
   await deps.store.noteSession(dyad.siteId, dyad.dyadId, {
     session,
     date: today,
     raise,
-    ...(followUp ? { safetyFollowUp: today } : {}),
+    ...(followUp ? { safetyFollowUp: { id: followUpId, role: open.participant.role, openedOn: today } } : {}),
   });
 }

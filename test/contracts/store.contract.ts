@@ -173,7 +173,16 @@ export function storeContract(adapter: string, start: () => Promise<StoreFixture
           status: 'ended',
           lastSession: 12,
           currentSession: 12,
-          safetyFollowUp: '2027-03-01',
+          safetyFollowUps: [
+            {
+              id: 'client-3',
+              role: 'client',
+              openedOn: '2027-02-01',
+              closedAt: '2027-02-02T09:00:00.000Z',
+              closedBy: 'lead-1',
+            },
+            { id: 'client-9', role: 'client', openedOn: '2027-03-01' },
+          ],
         });
         await store.putDyad(ended);
         expect(await store.getDyad('wien', 'D-93XHM4')).toEqual(ended);
@@ -294,7 +303,7 @@ export function storeContract(adapter: string, start: () => Promise<StoreFixture
     });
 
     describe('noteSession', () => {
-      it('raises the current session, dates the session once and sets the safety follow-up once', async () => {
+      it('raises the current session, dates the session once and opens its safety follow-up once', async () => {
         await fresh();
         const stored = dyad('wien', 'D-222222');
         await store.putDyad(stored);
@@ -302,19 +311,79 @@ export function storeContract(adapter: string, start: () => Promise<StoreFixture
           session: 5,
           date: '2027-02-09',
           raise: true,
-          safetyFollowUp: '2027-02-09',
+          safetyFollowUp: { id: 'client-5', role: 'client', openedOn: '2027-02-09' },
         });
         await store.noteSession('wien', 'D-222222', {
           session: 5,
           date: '2027-02-10',
           raise: true,
-          safetyFollowUp: '2027-02-10',
+          safetyFollowUp: { id: 'client-5', role: 'client', openedOn: '2027-02-10' },
         });
         expect(await store.getDyad('wien', 'D-222222')).toEqual({
           ...stored,
           currentSession: 5,
           sessionDates: { ...stored.sessionDates, '5': '2027-02-09' },
-          safetyFollowUp: '2027-02-09',
+          safetyFollowUps: [{ id: 'client-5', role: 'client', openedOn: '2027-02-09' }],
+        });
+      });
+
+      it('opens a new follow-up for a later flag, beside one already closed', async () => {
+        await fresh();
+        await store.putDyad(dyad('wien', 'D-222222'));
+        const flag = (session: number, openedOn: string) =>
+          store.noteSession('wien', 'D-222222', {
+            session,
+            date: openedOn,
+            raise: true,
+            safetyFollowUp: { id: `client-${session}`, role: 'client', openedOn },
+          });
+        await flag(5, '2027-02-09');
+        const closure = { closedAt: '2027-02-10T08:00:00.000Z', closedBy: 'coord-1' };
+        expect(await store.closeSafetyFollowUp('wien', 'D-222222', 'client-5', closure)).toBe(true);
+        await flag(5, '2027-02-11');
+        await flag(7, '2027-03-02');
+        expect((await store.listDyads('wien'))[0]?.safetyFollowUps).toEqual([
+          { id: 'client-5', role: 'client', openedOn: '2027-02-09', ...closure },
+          { id: 'client-7', role: 'client', openedOn: '2027-03-02' },
+        ]);
+      });
+    });
+
+    describe('closeSafetyFollowUp', () => {
+      it('closes an open follow-up once; a second close, an unknown id or dyad change nothing', async () => {
+        await fresh();
+        await store.putDyad(dyad('wien', 'D-222222'));
+        await store.noteSession('wien', 'D-222222', {
+          session: 2,
+          date: '2027-02-02',
+          raise: true,
+          safetyFollowUp: { id: 'client-2', role: 'client', openedOn: '2027-02-02' },
+        });
+        const first = { closedAt: '2027-02-03T10:00:00.000Z', closedBy: 'coord-1' };
+        const second = { closedAt: '2027-02-04T10:00:00.000Z', closedBy: 'lead-1' };
+        expect(await store.closeSafetyFollowUp('wien', 'D-222222', 'client-2', first)).toBe(true);
+        expect(await store.closeSafetyFollowUp('wien', 'D-222222', 'client-2', second)).toBe(false);
+        expect(await store.closeSafetyFollowUp('wien', 'D-222222', 'client-3', second)).toBe(false);
+        expect(await store.closeSafetyFollowUp('wien', 'D-UNKNWN', 'client-2', second)).toBe(false);
+        expect((await store.getDyad('wien', 'D-222222'))?.safetyFollowUps).toEqual([
+          { id: 'client-2', role: 'client', openedOn: '2027-02-02', ...first },
+        ]);
+        expect(await store.getDyad('wien', 'D-UNKNWN')).toBeUndefined();
+      });
+
+      it('keeps follow-ups when the dyad is withdrawn', async () => {
+        await fresh();
+        await store.putDyad(dyad('wien', 'D-222222'));
+        await store.noteSession('wien', 'D-222222', {
+          session: 1,
+          date: '2027-02-01',
+          raise: true,
+          safetyFollowUp: { id: 'therapist-1', role: 'therapist', openedOn: '2027-02-01' },
+        });
+        await store.updateDyad('wien', 'D-222222', { status: 'withdrawn' });
+        expect(await store.getDyad('wien', 'D-222222')).toMatchObject({
+          status: 'withdrawn',
+          safetyFollowUps: [{ id: 'therapist-1', role: 'therapist', openedOn: '2027-02-01' }],
         });
       });
 
@@ -392,7 +461,7 @@ export function storeContract(adapter: string, start: () => Promise<StoreFixture
             session: 2,
             date: '2027-02-02',
             raise: true,
-            safetyFollowUp: '2027-02-02',
+            safetyFollowUp: { id: 'client-2', role: 'client', openedOn: '2027-02-02' },
           }),
           store.updateDyad('wien', 'D-222222', {
             linkHashes: { client: 'e'.repeat(64), therapist: 'f'.repeat(64) },
@@ -406,7 +475,7 @@ export function storeContract(adapter: string, start: () => Promise<StoreFixture
           lastSession: 2,
           currentSession: 2,
           sessionDates: { '1': '2027-02-01', '2': '2027-02-02' },
-          safetyFollowUp: '2027-02-02',
+          safetyFollowUps: [{ id: 'client-2', role: 'client', openedOn: '2027-02-02' }],
           linkHashes: { ...stored.linkHashes, client: 'e'.repeat(64), therapist: 'f'.repeat(64) },
         });
       });

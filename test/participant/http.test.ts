@@ -217,7 +217,9 @@ describe('participant routes over HTTP', () => {
     expect(phq9.text).toContain('Vielen Dank');
     expect(phq9.text).toContain('Rufen Sie 112 an.');
     const dyad = await stack.store.getDyad('berlin', links.dyadId);
-    expect(dyad?.safetyFollowUp).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(dyad?.safetyFollowUps).toEqual([
+      { id: 'client-1', role: 'client', openedOn: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) },
+    ]);
     const again = await http.get(`${links.client}?session=1&lang=de`, { headers: { accept: 'text/html' } });
     expect(again.text).toContain('Alles beantwortet');
     const different = await postForm(links.client, {
