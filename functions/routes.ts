@@ -15,7 +15,8 @@ export interface RouteSpec {
 }
 
 const site: readonly StaffRole[] = ['lead', 'coordinator'];
-const readers: readonly StaffRole[] = ['researcher', 'analyst'];
+// The lead reads releases too: the open tier (functions/researcher/releases.ts decides by tier).
+const readers: readonly StaffRole[] = ['researcher', 'analyst', 'lead'];
 
 /**
  * Every HTTP route of Tandem. The CDK stack makes one function and one API route of each entry; the

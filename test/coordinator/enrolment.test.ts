@@ -313,5 +313,20 @@ describe('enrolment over HTTP', () => {
     );
     expect(backwards.status).toBe(400);
     expect(backwards.body.error.details[0]?.path).toBe('to');
+    for (const [query, path] of [
+      ['from=yesterday', 'from'],
+      ['to=2027-13-01', 'to'],
+      ['from=2027-02-30&to=2027-03-01', 'from'],
+    ]) {
+      const bad = await http.get<{ error: { details: { path: string }[] } }>(`/api/v1/audit?${query}`, {
+        as: 'lead',
+      });
+      expect(bad.status, query).toBe(400);
+      expect(bad.body.error.details[0]?.path, query).toBe(path);
+    }
+    // Without a range: the last 7 days, today's events included.
+    const recent = await http.get<{ events: Array<{ action: string }> }>('/api/v1/audit', { as: 'lead' });
+    expect(recent.status).toBe(200);
+    expect(recent.body.events.map((e) => e.action)).toEqual(expect.arrayContaining(actions));
   });
 });
