@@ -81,6 +81,41 @@ describe('listDyads', () => {
 });
 
 describe('enrolmentFigures', () => {
+  it('lists an ended dyad as overdue only for its last administration, and a withdrawn one never', async () => {
+    const { deps, time, enrol } = await site();
+    const ended = await enrol();
+    const withdrawn = await enrol();
+    await answer(deps, ended.links.client.url, 1, 'alliance-client', allianceAnswers(4));
+    await answer(deps, withdrawn.links.client.url, 1, 'alliance-client', allianceAnswers(4));
+    time.set('2027-02-01T09:00:00Z');
+    await answer(deps, ended.links.client.url, 2, 'alliance-client', allianceAnswers(4));
+    await endDyad(deps, { actor, siteId: 'berlin', dyadId: ended.dyad.dyadId, lastSession: 2 });
+    await withdrawDyad(deps, { actor, siteId: 'berlin', dyadId: withdrawn.dyad.dyadId });
+    time.set('2027-03-01T09:00:00Z');
+    const figures = await enrolmentFigures(deps, 'berlin');
+    // Session 1 (phq9 `first`, the therapist's rating) is still due, but only session 2 is chased.
+    expect(figures.overdue).toEqual([
+      {
+        dyadId: ended.dyad.dyadId,
+        therapistId: ended.dyad.therapistId,
+        items: [
+          { role: 'client', instrument: 'phq9', session: 2, dueSince: '2027-02-01', daysDue: 28 },
+          {
+            role: 'therapist',
+            instrument: 'alliance-therapist',
+            session: 2,
+            dueSince: '2027-02-01',
+            daysDue: 28,
+          },
+        ],
+      },
+    ]);
+    const row = figures.schedule.find(
+      (r) => r.role === 'client' && r.session === 1 && r.instrument === 'phq9',
+    );
+    expect(row).toMatchObject({ due: 1, completed: 0 });
+  });
+
   it('counts dyads by status and cumulative enrolment by month against the target', async () => {
     const { deps, time, enrol } = await site();
     await enrol();

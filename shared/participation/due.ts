@@ -85,7 +85,9 @@ export function monthlyAdministration(
  * What a subject owes at `now`: for a dyad role, every scheduled (instrument, session) the dyad's
  * current session has reached (`last` once the dyad has ended) and that role has not answered; for a
  * therapist, the current month's administration of each monthly instrument not yet answered.
- * Withdrawn subjects owe nothing. Overdue from `overdueDays` after the session was first reported.
+ * Withdrawn subjects owe nothing. Overdue from `overdueDays` after the session was first reported;
+ * an ended dyad is overdue only for its `last` administration (DESIGN §6): what it left unanswered
+ * earlier is still due (and counts against the response rate) but nobody is chasing it.
  */
 export function dueFor(
   study: Study,
@@ -128,7 +130,10 @@ export function dueFor(
         role,
         session,
         dueSince,
-        overdue: dueSince !== null && daysBetween(dueSince, today) >= study.overdueDays,
+        overdue:
+          (last === undefined || session === last) &&
+          dueSince !== null &&
+          daysBetween(dueSince, today) >= study.overdueDays,
       });
     }
   }
