@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { type ParseError, ParseErrorCode, parseTree, printParseErrorCode } from 'jsonc-parser';
+import { type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
 import * as z from 'zod/mini';
 import { detailsFromIssues, type ErrorDetail } from '../errors.ts';
 import { isPageLanguage } from '../i18n/languages.ts';
@@ -294,17 +294,18 @@ function checkSchedule(
 }
 
 /** What jsonc-parser's error codes mean, in the words `study validate` prints. */
-const SYNTAX_MESSAGES: Partial<Record<ParseErrorCode, string>> = {
-  [ParseErrorCode.ValueExpected]: 'expected a value',
-  [ParseErrorCode.ColonExpected]: "expected ':' after the key",
-  [ParseErrorCode.CommaExpected]: "expected ',' between entries",
-  [ParseErrorCode.CloseBraceExpected]: "expected '}'",
-  [ParseErrorCode.CloseBracketExpected]: "expected ']'",
-  [ParseErrorCode.PropertyNameExpected]: 'expected a key in double quotes',
-  [ParseErrorCode.EndOfFileExpected]: 'expected the end of the file',
-  [ParseErrorCode.InvalidSymbol]: 'unexpected character',
-  [ParseErrorCode.UnexpectedEndOfString]: 'a string is not closed',
-  [ParseErrorCode.InvalidCommentToken]: 'JSON has no comments',
+// Keyed by printParseErrorCode's names: the codes themselves are a const enum, erased at build time.
+const SYNTAX_MESSAGES: Record<string, string> = {
+  ValueExpected: 'expected a value',
+  ColonExpected: "expected ':' after the key",
+  CommaExpected: "expected ',' between entries",
+  CloseBraceExpected: "expected '}'",
+  CloseBracketExpected: "expected ']'",
+  PropertyNameExpected: 'expected a key in double quotes',
+  EndOfFileExpected: 'expected the end of the file',
+  InvalidSymbol: 'unexpected character',
+  UnexpectedEndOfString: 'a string is not closed',
+  InvalidCommentToken: 'JSON has no comments',
 };
 
 /**
@@ -318,7 +319,7 @@ export function jsonSyntaxProblem(text: string): string {
   const offset = first?.offset ?? text.length;
   const lines = text.slice(0, offset).split('\n');
   const what = first
-    ? (SYNTAX_MESSAGES[first.error] ?? printParseErrorCode(first.error))
+    ? (SYNTAX_MESSAGES[printParseErrorCode(first.error)] ?? printParseErrorCode(first.error))
     : 'the file ends too early';
   return `line ${lines.length}, column ${(lines.at(-1)?.length ?? 0) + 1}: ${what}`;
 }
