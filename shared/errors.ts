@@ -55,7 +55,12 @@ export class ConflictError extends TandemError {
 
 export class GoneError extends TandemError {
   readonly status = 410;
-  readonly code = 'withdrawn';
+  readonly code: string = 'withdrawn';
+}
+
+/** A therapist's or interpreter's link after the dyad withdrew: nothing more to answer, nothing of theirs was asked. */
+export class DyadWithdrawnError extends GoneError {
+  override readonly code = 'dyad_ended';
 }
 
 export class PayloadTooLargeError extends TandemError {

@@ -1,5 +1,11 @@
 import * as z from 'zod/mini';
-import { GoneError, NotFoundError, TandemError, TooManyRequestsError } from '../../shared/errors.ts';
+import {
+  DyadWithdrawnError,
+  GoneError,
+  NotFoundError,
+  TandemError,
+  TooManyRequestsError,
+} from '../../shared/errors.ts';
 import { PAGE_LANGUAGES } from '../../shared/i18n/languages.ts';
 import { isErrorCode, participantStrings } from '../../shared/i18n/participant.ts';
 import type { ParticipationDeps } from '../../shared/participation/deps.ts';
@@ -95,7 +101,9 @@ export async function openOrThrow(
   const result = await openLink(deps, { token: input.path.token, ...(source ? { source } : {}) });
   if (result.outcome === 'not_found') throw new NotFoundError('This link is unknown or has been replaced.');
   if (result.outcome === 'gone')
-    throw new GoneError('This participant has withdrawn; the link no longer works.');
+    throw result.reason === 'dyad_withdrawn'
+      ? new DyadWithdrawnError('This dyad has ended its participation; there is nothing more to answer.')
+      : new GoneError('This participant has withdrawn; the link no longer works.');
   if (result.outcome === 'too_many_attempts')
     throw new TooManyRequestsError('Too many unknown links from this address; try again in ten minutes.');
   const { study } = result;

@@ -49,6 +49,7 @@ export type ErrorCode =
   | 'not_found'
   | 'conflict'
   | 'withdrawn'
+  | 'dyad_ended'
   | 'payload_too_large'
   | 'too_many_requests'
   | 'unauthorized'
@@ -114,6 +115,10 @@ const en: ParticipantStrings = {
     withdrawn: {
       title: 'You have left the study',
       body: 'This link no longer works, and your answers have been deleted.',
+    },
+    dyad_ended: {
+      title: 'Nothing more to answer',
+      body: 'This therapy has ended its participation in the study, so there is nothing more to answer with this link. Thank you for your time.',
     },
     payload_too_large: { title: 'Too much data', body: 'What was sent is too large.' },
     too_many_requests: {
@@ -192,6 +197,10 @@ const de: ParticipantStrings = {
       title: 'Sie haben die Studie verlassen',
       body: 'Dieser Link funktioniert nicht mehr, und Ihre Antworten wurden gelöscht.',
     },
+    dyad_ended: {
+      title: 'Nichts mehr zu beantworten',
+      body: 'Diese Therapie nimmt nicht mehr an der Studie teil. Mit diesem Link gibt es daher nichts mehr zu beantworten. Vielen Dank für Ihre Zeit.',
+    },
     payload_too_large: { title: 'Zu viele Daten', body: 'Die gesendeten Daten sind zu groß.' },
     too_many_requests: {
       title: 'Zu viele Versuche',
@@ -258,6 +267,10 @@ const ar: ParticipantStrings = {
       body: 'لقد أرسلت إجابات مختلفة لهذا الاستبيان وهذه الجلسة من قبل. تم الاحتفاظ بإجاباتك الأولى.',
     },
     withdrawn: { title: 'لقد انسحبت من الدراسة', body: 'هذا الرابط لم يعد يعمل، وتم حذف إجاباتك.' },
+    dyad_ended: {
+      title: 'لا يوجد ما تجيب عنه بعد الآن',
+      body: 'انتهت مشاركة هذا العلاج في الدراسة، لذلك لا يوجد ما تجيب عنه بهذا الرابط بعد الآن. شكرًا لك على وقتك.',
+    },
     payload_too_large: { title: 'بيانات كثيرة جدًا', body: 'ما تم إرساله كبير جدًا.' },
     too_many_requests: {
       title: 'محاولات كثيرة جدًا',

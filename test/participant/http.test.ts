@@ -257,10 +257,27 @@ describe('participant routes over HTTP', () => {
     expect(await stack.store.listConsents(`DYAD#${links.dyadId}`)).toEqual([]);
     const token = links.client.slice(3);
     expect((await stack.store.getLink(hashToken(token)))?.withdrawn).toBe(true);
-    for (const link of [links.client, links.therapist, links.interpreter]) {
+    for (const [link, code] of [
+      [links.client, 'withdrawn'],
+      [links.therapist, 'dyad_ended'],
+      [links.interpreter, 'dyad_ended'],
+    ] as const) {
       const gone = await http.get(link);
       expect(gone.status).toBe(410);
-      expect(gone.body).toMatchObject({ error: { code: 'withdrawn' } });
+      expect(gone.body).toMatchObject({ error: { code } });
+    }
+    // The therapist and interpreter did not leave: their pages say the dyad has ended, in each language.
+    for (const [lang, title, leftTitle] of [
+      ['en', 'Nothing more to answer', 'You have left the study'],
+      ['de', 'Nichts mehr zu beantworten', 'Sie haben die Studie verlassen'],
+      ['ar', 'لا يوجد ما تجيب عنه بعد الآن', 'لقد انسحبت من الدراسة'],
+    ] as const) {
+      for (const link of [links.therapist, links.interpreter]) {
+        const ended = await http.get(`${link}?lang=${lang}`, { headers: { accept: 'text/html' } });
+        expect(ended.status).toBe(410);
+        expect(ended.text).toContain(title);
+        expect(ended.text).not.toContain(leftTitle);
+      }
     }
     const page = await http.get(links.client, { headers: { accept: 'text/html', 'accept-language': 'ar' } });
     expect(page.status).toBe(410);
