@@ -93,10 +93,20 @@ async function dev(): Promise<number> {
     }
     throw error;
   }
+  const { scheduleNightly } = await import('./nightly-schedule.ts');
+  // As EventBridge Scheduler does in AWS: 02:30 in the study's time zone, while this runs (DESIGN §7).
+  const schedule = scheduleNightly({
+    timezone: async () => (await server.store.getStudy())?.timezone ?? 'UTC',
+    run: async () => {
+      say(`Nightly job: published release ${await nightly({ store: server.store })}.`);
+    },
+    onError: (error) => say(`The nightly job did not run: ${(error as Error).message}`),
+  });
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) process.exit(130);
     stopping = true;
+    schedule.stop();
     say(`\n${signal}: stopping Tandem …`);
     server.stop().then(
       () => process.exit(0),
@@ -143,6 +153,8 @@ async function dev(): Promise<number> {
   say(linkLine('coordinator dashboard', `${server.url}/coordinator/`));
   say(linkLine('researcher page', `${server.url}/researcher/`));
   say(linkLine('sign in (demo users)', `${server.url}/signin`));
+  const next = schedule.next();
+  if (next) say(`The nightly job runs at 02:30 study time while this runs (next: ${next.toISOString()}).`);
   say();
   say('Press Ctrl-C to stop.');
   // The server keeps the process alive until a signal stops it.
