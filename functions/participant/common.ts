@@ -113,12 +113,18 @@ export async function openOrThrow(
     fallback: study.defaultLanguage,
   });
   context.open = result;
+  const { participant } = result;
   context.frame = {
     language,
     languages: study.languages,
     base: `/s/${encodeURIComponent(input.path.token)}`,
     withdraw: true,
     studyTitle: textIn(study.title, language, study.defaultLanguage),
+    // A therapist (or interpreter) holds one link per dyad: say which one this is.
+    ...(participant.kind === 'dyad' && participant.role !== 'client'
+      ? { dyadCode: participant.dyad.dyadId }
+      : {}),
+    ...(study.contact ? { contact: study.contact } : {}),
   };
   return result;
 }

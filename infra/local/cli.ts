@@ -138,10 +138,11 @@ async function dev(): Promise<number> {
   say(`Tandem is running at ${server.url}  (data in ${DATA_DIR})`);
   say();
   if (rotated) {
-    const shown = rotated.due.slice(-3).map((item) => `${item.instrument} session ${item.session}`);
-    const due = (rotated.due.length > 3 ? ['…', ...shown] : shown).join(', ');
+    // The client's page offers exactly these (sessionChoices decides both).
+    const { next, open } = rotated.choices;
+    const earlier = open.length > 0 ? `, and not yet answered: session ${open.join(', ')}` : '';
     say(
-      `Demo dyad ${rotated.dyad.dyadId} at site ${rotated.dyad.siteId} — new links, the old ones stopped working${due ? ` (client has due: ${due})` : ''}:`,
+      `Demo dyad ${rotated.dyad.dyadId} at site ${rotated.dyad.siteId} — new links, the old ones stopped working (the client's page offers session ${next}, the next one${earlier}):`,
     );
     say(linkLine('client', rotated.links.client.url));
     say(linkLine('therapist', rotated.links.therapist.url));

@@ -6,6 +6,20 @@ export interface ParticipantStrings {
   consentTitle: string;
   consentIntro: string;
   agree: string;
+  /** What this link will ask, by kind: after therapy sessions, or once a month (therapist-level). */
+  consentWhat: { sessions: string; monthly: string };
+  decline: string;
+  declinedTitle: string;
+  declinedBody: string;
+  /** The study office, before its name, e-mail and phone. */
+  contact: string;
+  /** Which therapy a therapist's or interpreter's dyad link is about. */
+  aboutDyad: (code: string) => string;
+  /** The sessions still open, offered as choices on the session question. */
+  openSessions: string;
+  sessionOpen: (session: string) => string;
+  sessionNext: (session: string) => string;
+  sessionOther: string;
   sessionTitle: string;
   sessionLabel: string;
   sessionHint: (min: string, max: string) => string;
@@ -60,6 +74,20 @@ const en: ParticipantStrings = {
   consentTitle: 'Before you start',
   consentIntro: 'Please read this. You can stop at any time.',
   agree: 'I agree to take part',
+  consentWhat: {
+    sessions: 'With this link you answer short questionnaires after therapy sessions.',
+    monthly: 'With this link you answer a short questionnaire once a month about your own work and wellbeing.',
+  },
+  decline: 'No thanks',
+  declinedTitle: 'Nothing was recorded',
+  declinedBody:
+    'You have not agreed to take part, and nothing about you was stored. You can close this page. If you change your mind, open your link again.',
+  contact: 'Questions about the study:',
+  aboutDyad: (code) => `About therapy ${code}`,
+  openSessions: 'Sessions not yet answered',
+  sessionOpen: (session) => `Session ${session} (not yet answered)`,
+  sessionNext: (session) => `Session ${session} (the next one)`,
+  sessionOther: 'Another session',
   sessionTitle: 'Which session was it?',
   sessionLabel: 'Number of the session you just had',
   sessionHint: (min, max) => `A number from ${min} to ${max}. We have filled in the next one.`,
@@ -135,6 +163,21 @@ const de: ParticipantStrings = {
   consentTitle: 'Bevor Sie beginnen',
   consentIntro: 'Bitte lesen Sie dies. Sie können jederzeit aufhören.',
   agree: 'Ich bin einverstanden teilzunehmen',
+  consentWhat: {
+    sessions: 'Mit diesem Link beantworten Sie nach Therapiesitzungen kurze Fragebögen.',
+    monthly:
+      'Mit diesem Link beantworten Sie einmal im Monat einen kurzen Fragebogen zu Ihrer eigenen Arbeit und Ihrem Wohlbefinden.',
+  },
+  decline: 'Nein danke',
+  declinedTitle: 'Es wurde nichts gespeichert',
+  declinedBody:
+    'Sie haben der Teilnahme nicht zugestimmt, und über Sie wurde nichts gespeichert. Sie können diese Seite schließen. Wenn Sie es sich anders überlegen, öffnen Sie Ihren Link einfach erneut.',
+  contact: 'Fragen zur Studie:',
+  aboutDyad: (code) => `Zur Therapie ${code}`,
+  openSessions: 'Noch nicht beantwortete Sitzungen',
+  sessionOpen: (session) => `Sitzung ${session} (noch nicht beantwortet)`,
+  sessionNext: (session) => `Sitzung ${session} (die nächste)`,
+  sessionOther: 'Eine andere Sitzung',
   sessionTitle: 'Welche Sitzung war es?',
   sessionLabel: 'Nummer der Sitzung, die Sie gerade hatten',
   sessionHint: (min, max) => `Eine Zahl von ${min} bis ${max}. Die nächste ist schon eingetragen.`,
@@ -216,6 +259,20 @@ const ar: ParticipantStrings = {
   consentTitle: 'قبل أن تبدأ',
   consentIntro: 'يرجى قراءة ما يلي. يمكنك التوقف في أي وقت.',
   agree: 'أوافق على المشاركة',
+  consentWhat: {
+    sessions: 'بهذا الرابط تجيب على استبيانات قصيرة بعد جلسات العلاج.',
+    monthly: 'بهذا الرابط تجيب مرة في الشهر على استبيان قصير عن عملك وصحتك.',
+  },
+  decline: 'لا، شكرًا',
+  declinedTitle: 'لم يُسجَّل أي شيء',
+  declinedBody:
+    'لم توافق على المشاركة، ولم يُحفظ أي شيء عنك. يمكنك إغلاق هذه الصفحة. إذا غيّرت رأيك، افتح رابطك مرة أخرى.',
+  contact: 'أسئلة حول الدراسة:',
+  aboutDyad: (code) => `بخصوص العلاج ${code}`,
+  openSessions: 'جلسات لم تتم الإجابة عنها بعد',
+  sessionOpen: (session) => `الجلسة ${session} (لم تتم الإجابة عنها بعد)`,
+  sessionNext: (session) => `الجلسة ${session} (التالية)`,
+  sessionOther: 'جلسة أخرى',
   sessionTitle: 'أي جلسة كانت؟',
   sessionLabel: 'رقم الجلسة التي حضرتها للتو',
   sessionHint: (min, max) => `رقم من ${min} إلى ${max}. لقد أدخلنا الرقم التالي.`,

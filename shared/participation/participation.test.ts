@@ -173,7 +173,12 @@ describe('nextStep', () => {
     const w = await world();
     expect((await nextStep(w.deps, await w.open(w.tokens.client), {})).step).toBe('consent');
     const open = await consented(w, w.tokens.client);
-    expect(await nextStep(w.deps, open, {})).toEqual({ step: 'choose_session', suggested: 1, max: 10 });
+    expect(await nextStep(w.deps, open, {})).toEqual({
+      step: 'choose_session',
+      suggested: 1,
+      max: 10,
+      open: [],
+    });
     const first = await nextStep(w.deps, open, { session: 1 });
     expect(first.step === 'questionnaire' && [first.instrument.id, first.plan.due]).toEqual([
       'alliance-client',

@@ -102,7 +102,12 @@ describe('participant routes over HTTP', () => {
     const stale = await http.post(`${links.client}/consent`, { version: 7 });
     expect(stale.status).toBe(400);
     expect(stale.body).toMatchObject({ error: { details: [{ path: 'version', received: 7 }] } });
-    expect((await http.get(links.client)).body).toEqual({ step: 'choose_session', suggested: 1, max: 10 });
+    expect((await http.get(links.client)).body).toEqual({
+      step: 'choose_session',
+      suggested: 1,
+      max: 10,
+      open: [],
+    });
   });
 
   it('stores a submission once: 201 with a receipt, 200 with the same receipt, 409 for different answers', async () => {
@@ -215,7 +220,7 @@ describe('participant routes over HTTP', () => {
     });
     expect(phq9.status).toBe(201);
     expect(phq9.text).toContain('Vielen Dank');
-    expect(phq9.text).toContain('Rufen Sie 112 an.');
+    expect(phq9.text).toContain('Rufen Sie <a href="tel:112" dir="ltr">112</a> an.');
     const dyad = await stack.store.getDyad('berlin', links.dyadId);
     expect(dyad?.safetyFollowUps).toEqual([
       { id: 'client-1', role: 'client', openedOn: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) },
