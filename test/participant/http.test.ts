@@ -8,6 +8,7 @@ import { hashToken } from '../../shared/ids.ts';
 import { ATTEMPT_LIMIT } from '../../shared/participation/attempts.ts';
 import { answersAll, studyInput } from '../../shared/participation/testing.ts';
 import { api, startTestStack } from '../local/harness.ts';
+import { enrolWithLinks } from './enrol.ts';
 
 // The participant routes over HTTP against the local stack (dynalite, the real handlers), enrolled
 // through the coordinator API as a coordinator would.
@@ -21,42 +22,8 @@ beforeAll(async () => {
 });
 afterAll(async () => stack?.stop());
 
-interface Enrolled {
-  therapistId: string;
-  dyadId: string;
-  client: string;
-  therapist: string;
-  interpreter: string;
-}
-
 /** A new therapist and dyad (with an interpreter) at site berlin; returns the link paths. */
-async function enrol(): Promise<Enrolled> {
-  const therapist = await http.post<{ therapist: { therapistId: string } }>(
-    '/api/v1/sites/berlin/therapists',
-    {},
-    { as: 'lead' },
-  );
-  expect(therapist.status).toBe(201);
-  const dyad = await http.post<{ dyad: { dyadId: string }; links: Record<string, string> }>(
-    '/api/v1/sites/berlin/dyads',
-    {
-      therapistId: therapist.body.therapist.therapistId,
-      modality: 'online',
-      interpreter: true,
-      language: 'en',
-    },
-    { as: 'lead' },
-  );
-  expect(dyad.status).toBe(201);
-  const path = (url: string | undefined) => new URL(url ?? '').pathname;
-  return {
-    therapistId: therapist.body.therapist.therapistId,
-    dyadId: dyad.body.dyad.dyadId,
-    client: path(dyad.body.links.client),
-    therapist: path(dyad.body.links.therapist),
-    interpreter: path(dyad.body.links.interpreter),
-  };
-}
+const enrol = () => enrolWithLinks(http);
 
 /** Runs the nightly job on the store into a folder; the response count and site_session_summary.csv. */
 async function release(releaseId: string): Promise<{ responses: number; summary: string }> {

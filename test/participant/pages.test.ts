@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalServer } from '../../infra/local/server.ts';
 import { answersAll, studyInput } from '../../shared/participation/testing.ts';
 import { api, startTestStack } from '../local/harness.ts';
+import { enrolWithLinks } from './enrol.ts';
 
 // What a participant reads around the questionnaires (issue 13): "no thanks" and the study office
 // on consent and thank-you pages, crisis numbers as tel: links, what a therapist's link asks, which
@@ -32,31 +33,7 @@ afterAll(async () => stack?.stop());
 
 const html = { headers: { accept: 'text/html' } };
 
-async function enrol() {
-  const therapist = await http.post<{ therapist: { therapistId: string }; link: string }>(
-    '/api/v1/sites/berlin/therapists',
-    {},
-    { as: 'lead' },
-  );
-  const dyad = await http.post<{ dyad: { dyadId: string }; links: Record<string, string> }>(
-    '/api/v1/sites/berlin/dyads',
-    {
-      therapistId: therapist.body.therapist.therapistId,
-      modality: 'online',
-      interpreter: true,
-      language: 'en',
-    },
-    { as: 'lead' },
-  );
-  const path = (url: string | undefined) => new URL(url ?? '').pathname;
-  return {
-    dyadId: dyad.body.dyad.dyadId,
-    client: path(dyad.body.links.client),
-    therapist: path(dyad.body.links.therapist),
-    interpreter: path(dyad.body.links.interpreter),
-    therapistLink: path(therapist.body.link),
-  };
-}
+const enrol = () => enrolWithLinks(http);
 
 describe('consent page', () => {
   it('offers "No thanks" after the agree button, which records nothing and says how to reach the study', async () => {
