@@ -347,46 +347,6 @@ export function storeContract(adapter: string, start: () => Promise<StoreFixture
           { id: 'client-7', role: 'client', openedOn: '2027-03-02' },
         ]);
       });
-    });
-
-    describe('closeSafetyFollowUp', () => {
-      it('closes an open follow-up once; a second close, an unknown id or dyad change nothing', async () => {
-        await fresh();
-        await store.putDyad(dyad('wien', 'D-222222'));
-        await store.noteSession('wien', 'D-222222', {
-          session: 2,
-          date: '2027-02-02',
-          raise: true,
-          safetyFollowUp: { id: 'client-2', role: 'client', openedOn: '2027-02-02' },
-        });
-        const first = { closedAt: '2027-02-03T10:00:00.000Z', closedBy: 'coord-1' };
-        const second = { closedAt: '2027-02-04T10:00:00.000Z', closedBy: 'lead-1' };
-        expect(await store.closeSafetyFollowUp('wien', 'D-222222', 'client-2', first)).toBe(true);
-        expect(await store.closeSafetyFollowUp('wien', 'D-222222', 'client-2', second)).toBe(false);
-        expect(await store.closeSafetyFollowUp('wien', 'D-222222', 'client-3', second)).toBe(false);
-        expect(await store.closeSafetyFollowUp('wien', 'D-UNKNWN', 'client-2', second)).toBe(false);
-        expect((await store.getDyad('wien', 'D-222222'))?.safetyFollowUps).toEqual([
-          { id: 'client-2', role: 'client', openedOn: '2027-02-02', ...first },
-        ]);
-        expect(await store.getDyad('wien', 'D-UNKNWN')).toBeUndefined();
-      });
-
-      it('keeps follow-ups when the dyad is withdrawn', async () => {
-        await fresh();
-        await store.putDyad(dyad('wien', 'D-222222'));
-        await store.noteSession('wien', 'D-222222', {
-          session: 1,
-          date: '2027-02-01',
-          raise: true,
-          safetyFollowUp: { id: 'therapist-1', role: 'therapist', openedOn: '2027-02-01' },
-        });
-        await store.updateDyad('wien', 'D-222222', { status: 'withdrawn' });
-        expect(await store.getDyad('wien', 'D-222222')).toMatchObject({
-          status: 'withdrawn',
-          safetyFollowUps: [{ id: 'therapist-1', role: 'therapist', openedOn: '2027-02-01' }],
-        });
-      });
-
       it('never lowers the current session, but dates an earlier undated session', async () => {
         await fresh();
         const stored = dyad('wien', 'D-222222', { currentSession: 6, sessionDates: { '6': '2027-02-16' } });
@@ -428,6 +388,45 @@ export function storeContract(adapter: string, start: () => Promise<StoreFixture
         expect(await store.getDyad('wien', 'D-222222')).toEqual(ended);
         await store.noteSession('wien', 'D-UNKNWN', { session: 1, date: '2027-02-02', raise: true });
         expect(await store.getDyad('wien', 'D-UNKNWN')).toBeUndefined();
+      });
+    });
+
+    describe('closeSafetyFollowUp', () => {
+      it('closes an open follow-up once; a second close, an unknown id or dyad change nothing', async () => {
+        await fresh();
+        await store.putDyad(dyad('wien', 'D-222222'));
+        await store.noteSession('wien', 'D-222222', {
+          session: 2,
+          date: '2027-02-02',
+          raise: true,
+          safetyFollowUp: { id: 'client-2', role: 'client', openedOn: '2027-02-02' },
+        });
+        const first = { closedAt: '2027-02-03T10:00:00.000Z', closedBy: 'coord-1' };
+        const second = { closedAt: '2027-02-04T10:00:00.000Z', closedBy: 'lead-1' };
+        expect(await store.closeSafetyFollowUp('wien', 'D-222222', 'client-2', first)).toBe(true);
+        expect(await store.closeSafetyFollowUp('wien', 'D-222222', 'client-2', second)).toBe(false);
+        expect(await store.closeSafetyFollowUp('wien', 'D-222222', 'client-3', second)).toBe(false);
+        expect(await store.closeSafetyFollowUp('wien', 'D-UNKNWN', 'client-2', second)).toBe(false);
+        expect((await store.getDyad('wien', 'D-222222'))?.safetyFollowUps).toEqual([
+          { id: 'client-2', role: 'client', openedOn: '2027-02-02', ...first },
+        ]);
+        expect(await store.getDyad('wien', 'D-UNKNWN')).toBeUndefined();
+      });
+
+      it('keeps follow-ups when the dyad is withdrawn', async () => {
+        await fresh();
+        await store.putDyad(dyad('wien', 'D-222222'));
+        await store.noteSession('wien', 'D-222222', {
+          session: 1,
+          date: '2027-02-01',
+          raise: true,
+          safetyFollowUp: { id: 'therapist-1', role: 'therapist', openedOn: '2027-02-01' },
+        });
+        await store.updateDyad('wien', 'D-222222', { status: 'withdrawn' });
+        expect(await store.getDyad('wien', 'D-222222')).toMatchObject({
+          status: 'withdrawn',
+          safetyFollowUps: [{ id: 'therapist-1', role: 'therapist', openedOn: '2027-02-01' }],
+        });
       });
     });
 
