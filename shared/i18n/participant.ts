@@ -76,7 +76,8 @@ const en: ParticipantStrings = {
   agree: 'I agree to take part',
   consentWhat: {
     sessions: 'With this link you answer short questionnaires after therapy sessions.',
-    monthly: 'With this link you answer a short questionnaire once a month about your own work and wellbeing.',
+    monthly:
+      'With this link you answer a short questionnaire once a month about your own work and wellbeing.',
   },
   decline: 'No thanks',
   declinedTitle: 'Nothing was recorded',
