@@ -16,7 +16,7 @@ export type ExportDyad = Omit<
   | 'currentSession'
   | 'sessionDates'
   | 'linkHashes'
-  | 'safetyFollowUp'
+  | 'safetyFollowUps'
   | 'consentVersions'
   | 'therapistWithdrawn'
 >;

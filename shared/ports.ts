@@ -34,13 +34,31 @@ export interface Dyad {
   sessionDates: Record<string, string>;
   /** SHA-256 of each role's current link token. A link whose hash is not here no longer works. */
   linkHashes: Partial<Record<Role, string>>;
-  /** Set when a safety flag fired and the site should follow up; never carries an answer. */
-  safetyFollowUp?: string;
+  /** Safety follow-ups of the dyad, open and closed, oldest first; absent when none was ever opened. */
+  safetyFollowUps?: SafetyFollowUp[];
   /** Copy of the consent version each role last agreed to (see TandemStore.noteConsentVersion). */
   consentVersions?: ConsentVersions;
   /** The day the dyad's therapist withdrew: their link in this dyad answers 410 and keeps nothing. */
   therapistWithdrawn?: string;
 }
+
+/**
+ * A safety follow-up (DESIGN §6): the role and the day a safety flag fired, never an answer. It stays
+ * open until a coordinator of the site or the lead closes it, and outlives the dyad's withdrawal.
+ */
+export interface SafetyFollowUp {
+  /** `{role}-{session}`: one per role and session, so a retried submission never opens a second. */
+  id: string;
+  role: Role;
+  /** The site's date the flag fired. */
+  openedOn: string;
+  /** When and by whom (a staff subject) it was closed; both absent while it is open. */
+  closedAt?: string;
+  closedBy?: string;
+}
+
+/** The id of the follow-up a safety flag at this role and session opens. */
+export const safetyFollowUpId = (role: Role, session: number): string => `${role}-${session}`;
 
 /**
  * The consent version each role of an owner agreed to, copied onto the dyad or therapist item so
@@ -58,8 +76,8 @@ export interface SessionNote {
   session: number;
   /** The day the session was reported: becomes `sessionDates[session]` unless that is set. */
   date: string;
-  /** The day a safety flag fired: becomes `safetyFollowUp` unless that is set. */
-  safetyFollowUp?: string;
+  /** A safety flag fired: opens this follow-up unless one with its id exists (open or closed). */
+  safetyFollowUp?: Pick<SafetyFollowUp, 'id' | 'role' | 'openedOn'>;
 }
 
 /** The link a submission came through: it must still be its role's current link when the submission ends. */
@@ -164,7 +182,7 @@ export interface TandemStore {
   putDyad(dyad: Dyad): Promise<void>;
   /**
    * Sets only the given fields of an existing dyad in one update, so a session noted meanwhile
-   * (noteSession) is kept; NotFoundError for an unknown dyad.
+   * (noteSubmission) is kept; NotFoundError for an unknown dyad.
    */
   updateDyad(siteId: string, dyadId: string, changes: DyadChanges): Promise<void>;
   getDyad(siteId: string, dyadId: string): Promise<Dyad | undefined>;
@@ -180,6 +198,16 @@ export interface TandemStore {
    * in one update that leaves every other field alone; nothing when the owner does not exist.
    */
   noteConsentVersion(owner: OwnerRef, role: Role, version: number | undefined): Promise<void>;
+  /**
+   * Closes a dyad's open safety follow-up in one conditional update; false when the dyad has no
+   * such follow-up or it is already closed (the store is left as it was).
+   */
+  closeSafetyFollowUp(
+    siteId: string,
+    dyadId: string,
+    followUpId: string,
+    closure: { closedAt: string; closedBy: string },
+  ): Promise<boolean>;
   /**
    * Ends a submission (DESIGN §4) with one conditional update of its owner's item, without reading
    * it: on a dyad it notes the session (`note`), on a therapist it changes nothing; other fields are

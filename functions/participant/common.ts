@@ -1,5 +1,11 @@
 import * as z from 'zod/mini';
-import { GoneError, NotFoundError, TandemError, TooManyRequestsError } from '../../shared/errors.ts';
+import {
+  DyadWithdrawnError,
+  GoneError,
+  NotFoundError,
+  TandemError,
+  TooManyRequestsError,
+} from '../../shared/errors.ts';
 import { PAGE_LANGUAGES } from '../../shared/i18n/languages.ts';
 import { isErrorCode, participantStrings } from '../../shared/i18n/participant.ts';
 import type { ParticipationDeps } from '../../shared/participation/deps.ts';
@@ -102,7 +108,10 @@ export async function openOrThrow(
   const source = input.event.requestContext?.http?.sourceIp;
   const result = await openLink(deps, { token: input.path.token, ...(source ? { source } : {}) });
   if (result.outcome === 'not_found') throw new NotFoundError('This link is unknown or has been replaced.');
-  if (result.outcome === 'gone') throw new GoneError(GONE_MESSAGE);
+  if (result.outcome === 'gone')
+    throw result.reason === 'dyad_withdrawn'
+      ? new DyadWithdrawnError('This dyad has ended its participation; there is nothing more to answer.')
+      : new GoneError(GONE_MESSAGE);
   if (result.outcome === 'too_many_attempts')
     throw new TooManyRequestsError('Too many unknown links from this address; try again in ten minutes.');
   const { study } = result;
@@ -112,12 +121,18 @@ export async function openOrThrow(
     fallback: study.defaultLanguage,
   });
   context.open = result;
+  const { participant } = result;
   context.frame = {
     language,
     languages: study.languages,
     base: `/s/${encodeURIComponent(input.path.token)}`,
     withdraw: true,
     studyTitle: textIn(study.title, language, study.defaultLanguage),
+    // A therapist (or interpreter) holds one link per dyad: say which one this is.
+    ...(participant.kind === 'dyad' && participant.role !== 'client'
+      ? { dyadCode: participant.dyad.dyadId }
+      : {}),
+    ...(study.contact ? { contact: study.contact } : {}),
   };
   return result;
 }

@@ -9,6 +9,7 @@ import type {
   OwnerRef,
   PutResult,
   ReleaseRecord,
+  SafetyFollowUp,
   SessionNote,
   StoredResponse,
   SubmittedThrough,
@@ -117,12 +118,30 @@ export const responseKey = (
   r: Pick<StoredResponse, 'ownerKey' | 'role' | 'session' | 'instrument'>,
 ): ItemKey => ({ pk: r.ownerKey, sk: responseSk(r) });
 
+// A dyad's safety follow-ups are top-level attributes of its item, one per follow-up, so a
+// submission opens one with `if_not_exists` in the update that ends it, and a close is one
+// conditional update, on items written before follow-ups existed too (no map to create first).
+const FOLLOW_UP_PREFIX = 'followUp#';
+const followUpAttribute = (id: string): string => `${FOLLOW_UP_PREFIX}${id}`;
+
 /**
  * A dyad from its item. Its current session is the highest session it has dated: a submission
  * dates its session in the one update it makes (noteSubmission), which cannot also take a maximum.
+ * The follow-up attributes are gathered into `safetyFollowUps`, oldest first.
  */
 function dyadOf(item: Item): Dyad {
-  const dyad = domainOf<Dyad>(item);
+  const fields = domainOf<Record<string, unknown>>(item);
+  const followUps: SafetyFollowUp[] = [];
+  for (const [name, value] of Object.entries(fields)) {
+    if (!name.startsWith(FOLLOW_UP_PREFIX)) continue;
+    followUps.push(value as SafetyFollowUp);
+    delete fields[name];
+  }
+  const dyad = fields as unknown as Dyad;
+  if (followUps.length > 0)
+    dyad.safetyFollowUps = followUps.sort(
+      (a, b) => a.openedOn.localeCompare(b.openedOn) || a.id.localeCompare(b.id),
+    );
   let current = dyad.currentSession ?? 0;
   for (const session of Object.keys(dyad.sessionDates ?? {})) current = Math.max(current, Number(session));
   return { ...dyad, currentSession: current };
@@ -218,7 +237,10 @@ export class ItemTandemStore implements TandemStore {
   }
 
   async putDyad(dyad: Dyad): Promise<void> {
-    await this.table.put(itemOf({ pk: `SITE#${dyad.siteId}`, sk: `DYAD#${dyad.dyadId}` }, dyad));
+    const { safetyFollowUps = [], ...rest } = dyad;
+    const item = itemOf({ pk: `SITE#${dyad.siteId}`, sk: `DYAD#${dyad.dyadId}` }, rest);
+    for (const followUp of safetyFollowUps) item[followUpAttribute(followUp.id)] = { ...followUp };
+    await this.table.put(item);
   }
 
   async updateDyad(siteId: string, dyadId: string, changes: DyadChanges): Promise<void> {
@@ -243,6 +265,25 @@ export class ItemTandemStore implements TandemStore {
   async listDyads(siteId: string): Promise<Dyad[]> {
     const items = await this.table.query({ pk: `SITE#${siteId}`, skPrefix: 'DYAD#' });
     return items.map(dyadOf);
+  }
+
+  closeSafetyFollowUp(
+    siteId: string,
+    dyadId: string,
+    followUpId: string,
+    closure: { closedAt: string; closedBy: string },
+  ): Promise<boolean> {
+    const attribute = followUpAttribute(followUpId);
+    return this.table.update(ownerItemKey({ siteId, dyadId }), {
+      set: [
+        { path: [attribute, 'closedAt'], value: closure.closedAt },
+        { path: [attribute, 'closedBy'], value: closure.closedBy },
+      ],
+      when: [
+        { path: [attribute], exists: true },
+        { path: [attribute, 'closedAt'], exists: false },
+      ],
+    });
   }
 
   async putLink(link: Link): Promise<void> {
@@ -293,8 +334,10 @@ export class ItemTandemStore implements TandemStore {
       when.push({ path: ['linkHashes', through.role], equals: through.linkHash });
       if (through.role === 'therapist') when.push({ path: ['therapistWithdrawn'], exists: false });
       if (note) set.push({ path: ['sessionDates', String(note.session)], value: note.date, ifAbsent: true });
-      if (note?.safetyFollowUp !== undefined)
-        set.push({ path: ['safetyFollowUp'], value: note.safetyFollowUp, ifAbsent: true });
+      if (note?.safetyFollowUp !== undefined) {
+        const { id, role, openedOn } = note.safetyFollowUp;
+        set.push({ path: [followUpAttribute(id)], value: { id, role, openedOn }, ifAbsent: true });
+      }
     } else {
       when.push({ path: ['linkHash'], equals: through.linkHash });
     }

@@ -27,12 +27,20 @@ export interface OpenLink {
   instruments: Map<string, InstrumentDefinition>;
 }
 
+/**
+ * Why a link answers 410: its holder withdrew, or the dyad did (the client's withdrawal, or the
+ * coordinator's) while this therapist's or interpreter's link was still theirs to use.
+ */
+export type GoneReason = 'withdrawn' | 'dyad_withdrawn';
+
+type Owner = Participant | { gone: GoneReason } | undefined;
+
 export type OpenLinkResult =
   | ({ outcome: 'open' } & OpenLink)
   /** Unknown, malformed or rotated (not the owner's current link). */
   | { outcome: 'not_found' }
-  /** The owner has withdrawn; the link is a tombstone. */
-  | { outcome: 'gone' }
+  /** The owner has withdrawn (or, for its therapist and interpreter, the dyad); 410. */
+  | { outcome: 'gone'; reason: GoneReason }
   /** Too many unknown tokens from this source lately. */
   | { outcome: 'too_many_attempts' };
 
@@ -71,7 +79,7 @@ export async function openLink(
   if (kept) {
     // The owner is read afresh: withdrawal of a client or therapist, and rotation, show there.
     const participant = await ownerOf(deps, kept);
-    if (participant === 'gone') return { outcome: 'gone' };
+    if (participant && 'gone' in participant) return { outcome: 'gone', reason: participant.gone };
     const study = await readStudy();
     // Every withdrawal takes the role's consent copy away before it marks the link, so while the
     // copy is current the kept link cannot have been withdrawn since it was read.
@@ -79,26 +87,33 @@ export async function openLink(
     deps.links?.forget(tokenHash);
     const fresh = await store.getLink(tokenHash);
     if (!fresh) return notFound();
-    if (fresh.withdrawn) return { outcome: 'gone' };
+    if (fresh.withdrawn) return { outcome: 'gone', reason: await goneReason(deps, fresh) };
     // The owner read above still holds: a link's owner never changes.
     return participant ? opened(fresh, participant, study) : notFound();
   }
 
   const link = await store.getLink(tokenHash);
   if (!link) return notFound();
-  if (link.withdrawn) return { outcome: 'gone' };
+  if (link.withdrawn) return { outcome: 'gone', reason: await goneReason(deps, link) };
   const participant = await ownerOf(deps, link);
-  if (participant === 'gone') return { outcome: 'gone' };
+  if (participant && 'gone' in participant) return { outcome: 'gone', reason: participant.gone };
   if (!participant) return notFound();
   return opened(link, participant, await readStudy());
 }
 
-async function ownerOf(deps: ParticipationDeps, link: Link): Promise<Participant | 'gone' | undefined> {
+/** Why a tombstoned link is gone: only its owner's items tell whose withdrawal it was (rare path). */
+async function goneReason(deps: ParticipationDeps, link: Link): Promise<GoneReason> {
+  if (link.owner.kind !== 'dyad' || link.owner.role === 'client') return 'withdrawn';
+  const owner = await ownerOf(deps, link);
+  return owner && 'gone' in owner ? owner.gone : 'withdrawn';
+}
+
+async function ownerOf(deps: ParticipationDeps, link: Link): Promise<Owner> {
   const { owner } = link;
   if (owner.kind === 'therapist') {
     const therapist = await deps.store.getTherapist(owner.siteId, owner.therapistId);
     if (!therapist) return undefined;
-    if (therapist.status === 'withdrawn') return 'gone';
+    if (therapist.status === 'withdrawn') return { gone: 'withdrawn' };
     if (therapist.linkHash !== link.tokenHash) return undefined;
     return {
       kind: 'therapist',
@@ -113,8 +128,8 @@ async function ownerOf(deps: ParticipationDeps, link: Link): Promise<Participant
   if (!dyad) return undefined;
   // A client's withdrawal withdraws the dyad; a therapist's marks their role gone on each of their
   // dyads (withdraw.ts), so the dyad alone tells, and a submission's one update can check it.
-  if (dyad.status === 'withdrawn' || (owner.role === 'therapist' && dyad.therapistWithdrawn !== undefined))
-    return 'gone';
+  if (owner.role === 'therapist' && dyad.therapistWithdrawn !== undefined) return { gone: 'withdrawn' };
+  if (dyad.status === 'withdrawn') return { gone: owner.role === 'client' ? 'withdrawn' : 'dyad_withdrawn' };
   if (dyad.linkHashes[owner.role] !== link.tokenHash) return undefined;
   return {
     kind: 'dyad',

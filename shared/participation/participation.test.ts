@@ -193,7 +193,12 @@ describe('nextStep', () => {
     const w = await world();
     expect((await nextStep(w.deps, await w.open(w.tokens.client), {})).step).toBe('consent');
     const open = await consented(w, w.tokens.client);
-    expect(await nextStep(w.deps, open, {})).toEqual({ step: 'choose_session', suggested: 1, max: 10 });
+    expect(await nextStep(w.deps, open, {})).toEqual({
+      step: 'choose_session',
+      suggested: 1,
+      max: 10,
+      open: [],
+    });
     const first = await nextStep(w.deps, open, { session: 1 });
     expect(first.step === 'questionnaire' && [first.instrument.id, first.plan.due]).toEqual([
       'alliance-client',
@@ -470,7 +475,7 @@ describe('submitResponse', () => {
     });
     const dyad = await w.store.getDyad('berlin', w.dyadId);
     expect(dyad).toMatchObject({ currentSession: 3, sessionDates: { '3': '2027-03-10', '2': '2027-03-12' } });
-    expect(dyad?.safetyFollowUp).toBeUndefined();
+    expect(dyad?.safetyFollowUps).toBeUndefined();
   });
 
   it('marks the dyad for safety follow-up when PHQ-9 item 9 is 1 or more, with notifySite', async () => {
@@ -483,7 +488,9 @@ describe('submitResponse', () => {
       language: 'en',
     });
     expect(result.outcome === 'created' && result.safety).toBe(true);
-    expect((await w.store.getDyad('berlin', w.dyadId))?.safetyFollowUp).toBe('2027-03-10');
+    expect((await w.store.getDyad('berlin', w.dyadId))?.safetyFollowUps).toEqual([
+      { id: 'client-1', role: 'client', openedOn: '2027-03-10' },
+    ]);
   });
 
   it('does not mark the dyad when the study does not notify sites', async () => {
@@ -495,7 +502,7 @@ describe('submitResponse', () => {
       answers: answersAll(9, 3),
       language: 'en',
     });
-    expect((await w.store.getDyad('berlin', w.dyadId))?.safetyFollowUp).toBeUndefined();
+    expect((await w.store.getDyad('berlin', w.dyadId))?.safetyFollowUps).toBeUndefined();
   });
 
   it('accepts a therapist-level instrument only for the current monthly administration', async () => {

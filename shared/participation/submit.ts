@@ -3,7 +3,7 @@ import { isoDateIn } from '../enrolment/deps.ts';
 import { type ErrorDetail, NotScheduledError, ValidationError } from '../errors.ts';
 import { CODE_ALPHABET, SUBMISSION_ID_PATTERN } from '../ids.ts';
 import type { Answers, InstrumentDefinition } from '../instruments/schema.ts';
-import type { StoredResponse } from '../ports.ts';
+import { type StoredResponse, safetyFollowUpId } from '../ports.ts';
 import { countAlreadyAnswered } from './attempts.ts';
 import { needsConsent } from './consent.ts';
 import { ConsentRequiredError, type ParticipationDeps } from './deps.ts';
@@ -184,10 +184,19 @@ function endSubmission(
       through,
     );
   }
+  // One follow-up per role and session (`if_not_exists`): a retried submission opens none.
   const followUp = safety && study.safety.notifySite;
   return deps.store.noteSubmission({ siteId: participant.siteId, dyadId: participant.dyad.dyadId }, through, {
     session,
     date: today,
-    ...(followUp ? { safetyFollowUp: today } : {}),
+    ...(followUp
+      ? {
+          safetyFollowUp: {
+            id: safetyFollowUpId(participant.role, session),
+            role: participant.role,
+            openedOn: today,
+          },
+        }
+      : {}),
   });
 }

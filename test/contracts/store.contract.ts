@@ -173,7 +173,16 @@ export function storeContract(adapter: string, start: () => Promise<StoreFixture
           status: 'ended',
           lastSession: 12,
           currentSession: 12,
-          safetyFollowUp: '2027-03-01',
+          safetyFollowUps: [
+            {
+              id: 'client-3',
+              role: 'client',
+              openedOn: '2027-02-01',
+              closedAt: '2027-02-02T09:00:00.000Z',
+              closedBy: 'lead-1',
+            },
+            { id: 'client-9', role: 'client', openedOn: '2027-03-01' },
+          ],
         });
         await store.putDyad(ended);
         expect(await store.getDyad('wien', 'D-93XHM4')).toEqual(ended);
@@ -297,22 +306,49 @@ export function storeContract(adapter: string, start: () => Promise<StoreFixture
       const client = { role: 'client' as const, linkHash: 'a'.repeat(64) };
       const dyadOwner = { siteId: 'wien', dyadId: 'D-222222' };
 
-      it('raises the current session, dates the session once and sets the safety follow-up once', async () => {
+      it('raises the current session, dates the session once and opens its safety follow-up once', async () => {
         await fresh();
         const stored = dyad('wien', 'D-222222');
         await store.putDyad(stored);
-        const note = { session: 5, date: '2027-02-09', safetyFollowUp: '2027-02-09' };
+        const note = {
+          session: 5,
+          date: '2027-02-09',
+          safetyFollowUp: { id: 'client-5', role: 'client' as const, openedOn: '2027-02-09' },
+        };
         expect(await store.noteSubmission(dyadOwner, client, note)).toBe(true);
-        const later = { session: 5, date: '2027-02-10', safetyFollowUp: '2027-02-10' };
+        const later = {
+          session: 5,
+          date: '2027-02-10',
+          safetyFollowUp: { id: 'client-5', role: 'client' as const, openedOn: '2027-02-10' },
+        };
         expect(await store.noteSubmission(dyadOwner, client, later)).toBe(true);
         expect(await store.getDyad('wien', 'D-222222')).toEqual({
           ...stored,
           currentSession: 5,
           sessionDates: { ...stored.sessionDates, '5': '2027-02-09' },
-          safetyFollowUp: '2027-02-09',
+          safetyFollowUps: [{ id: 'client-5', role: 'client', openedOn: '2027-02-09' }],
         });
       });
 
+      it('opens a new follow-up for a later flag, beside one already closed', async () => {
+        await fresh();
+        await store.putDyad(dyad('wien', 'D-222222'));
+        const flag = (session: number, openedOn: string) =>
+          store.noteSubmission(dyadOwner, client, {
+            session,
+            date: openedOn,
+            safetyFollowUp: { id: `client-${session}`, role: 'client', openedOn },
+          });
+        await flag(5, '2027-02-09');
+        const closure = { closedAt: '2027-02-10T08:00:00.000Z', closedBy: 'coord-1' };
+        expect(await store.closeSafetyFollowUp('wien', 'D-222222', 'client-5', closure)).toBe(true);
+        await flag(5, '2027-02-11');
+        await flag(7, '2027-03-02');
+        expect((await store.listDyads('wien'))[0]?.safetyFollowUps).toEqual([
+          { id: 'client-5', role: 'client', openedOn: '2027-02-09', ...closure },
+          { id: 'client-7', role: 'client', openedOn: '2027-03-02' },
+        ]);
+      });
       it('never lowers the current session, but dates an earlier undated session', async () => {
         await fresh();
         const stored = dyad('wien', 'D-222222', { currentSession: 6, sessionDates: { '6': '2027-02-16' } });
@@ -413,6 +449,51 @@ export function storeContract(adapter: string, start: () => Promise<StoreFixture
       });
     });
 
+    describe('closeSafetyFollowUp', () => {
+      it('closes an open follow-up once; a second close, an unknown id or dyad change nothing', async () => {
+        await fresh();
+        await store.putDyad(dyad('wien', 'D-222222'));
+        await store.noteSubmission(
+          { siteId: 'wien', dyadId: 'D-222222' },
+          { role: 'client', linkHash: 'a'.repeat(64) },
+          {
+            session: 2,
+            date: '2027-02-02',
+            safetyFollowUp: { id: 'client-2', role: 'client', openedOn: '2027-02-02' },
+          },
+        );
+        const first = { closedAt: '2027-02-03T10:00:00.000Z', closedBy: 'coord-1' };
+        const second = { closedAt: '2027-02-04T10:00:00.000Z', closedBy: 'lead-1' };
+        expect(await store.closeSafetyFollowUp('wien', 'D-222222', 'client-2', first)).toBe(true);
+        expect(await store.closeSafetyFollowUp('wien', 'D-222222', 'client-2', second)).toBe(false);
+        expect(await store.closeSafetyFollowUp('wien', 'D-222222', 'client-3', second)).toBe(false);
+        expect(await store.closeSafetyFollowUp('wien', 'D-UNKNWN', 'client-2', second)).toBe(false);
+        expect((await store.getDyad('wien', 'D-222222'))?.safetyFollowUps).toEqual([
+          { id: 'client-2', role: 'client', openedOn: '2027-02-02', ...first },
+        ]);
+        expect(await store.getDyad('wien', 'D-UNKNWN')).toBeUndefined();
+      });
+
+      it('keeps follow-ups when the dyad is withdrawn', async () => {
+        await fresh();
+        await store.putDyad(dyad('wien', 'D-222222'));
+        await store.noteSubmission(
+          { siteId: 'wien', dyadId: 'D-222222' },
+          { role: 'therapist', linkHash: 'b'.repeat(64) },
+          {
+            session: 1,
+            date: '2027-02-01',
+            safetyFollowUp: { id: 'therapist-1', role: 'therapist', openedOn: '2027-02-01' },
+          },
+        );
+        await store.updateDyad('wien', 'D-222222', { status: 'withdrawn' });
+        expect(await store.getDyad('wien', 'D-222222')).toMatchObject({
+          status: 'withdrawn',
+          safetyFollowUps: [{ id: 'therapist-1', role: 'therapist', openedOn: '2027-02-01' }],
+        });
+      });
+    });
+
     describe('updateDyad', () => {
       it('sets only the given fields, each link hash by role, and creates no dyad', async () => {
         await fresh();
@@ -444,7 +525,11 @@ export function storeContract(adapter: string, start: () => Promise<StoreFixture
           store.noteSubmission(
             owner,
             { role: 'interpreter', linkHash: 'c'.repeat(64) },
-            { session: 2, date: '2027-02-02', safetyFollowUp: '2027-02-02' },
+            {
+              session: 2,
+              date: '2027-02-02',
+              safetyFollowUp: { id: 'client-2', role: 'client', openedOn: '2027-02-02' },
+            },
           ),
           store.updateDyad('wien', 'D-222222', {
             linkHashes: { client: 'e'.repeat(64), therapist: 'f'.repeat(64) },
@@ -462,7 +547,7 @@ export function storeContract(adapter: string, start: () => Promise<StoreFixture
           lastSession: 2,
           currentSession: 2,
           sessionDates: { '1': '2027-02-01', '2': '2027-02-02' },
-          safetyFollowUp: '2027-02-02',
+          safetyFollowUps: [{ id: 'client-2', role: 'client', openedOn: '2027-02-02' }],
           linkHashes: { ...stored.linkHashes, client: 'e'.repeat(64), therapist: 'f'.repeat(64) },
         });
       });

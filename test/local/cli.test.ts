@@ -1,11 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { fixture, writeFixture } from '../release/fixture.ts';
 
 const bin = new URL('../../bin/tandem.js', import.meta.url).pathname;
+const repo = new URL('../../', import.meta.url).pathname;
 
 function tandem(...args: string[]) {
   return tandemIn(process.cwd(), ...args);
@@ -98,4 +99,60 @@ describe('tandem aggregate --k', () => {
     const manifest = JSON.parse(readFileSync(join(out, 'releases', '2027-06-01', 'manifest.json'), 'utf8'));
     expect(manifest.suppressionK).toBe(2);
   }, 120_000);
+});
+
+describe('tandem through the bin link (npx)', () => {
+  const scratch = mkdtempSync(join(tmpdir(), 'tandem-bin-'));
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+  // The layout npm gives an installed package: node_modules/.bin/tandem -> ../../<package>/bin/tandem.js.
+  const binDir = join(scratch, 'node_modules', '.bin');
+  mkdirSync(binDir, { recursive: true });
+  const link = join(binDir, 'tandem');
+  symlinkSync(bin, link);
+
+  function run(command: string, args: string[]) {
+    const done = spawnSync(command, args, { cwd: repo, encoding: 'utf8', timeout: 60_000 });
+    return { status: done.status, stdout: done.stdout, stderr: done.stderr };
+  }
+
+  it('prints the help when started through node_modules/.bin/tandem', () => {
+    const done = run(link, ['--help']);
+    expect(done.status).toBe(0);
+    expect(done.stdout).toContain('Usage: tandem <command> [options]');
+  });
+
+  it('writes a demo study when started through node_modules/.bin/tandem', () => {
+    const out = join(scratch, 'link-demo');
+    const done = run(link, ['demo-data', '--out', out, '--sites', '2', '--dyads', '6', '--seed', '3']);
+    expect(done.status).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(['dyads.jsonl', 'responses.jsonl', 'study.json']);
+  });
+
+  it('answers `npx tandem --help` and `npx tandem demo-data` from the repository', () => {
+    const help = run('npx', ['--offline', 'tandem', '--help']);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain('tandem demo-data');
+    const out = join(scratch, 'npx-demo');
+    const demo = run('npx', [
+      '--offline',
+      'tandem',
+      'demo-data',
+      '--out',
+      out,
+      '--sites',
+      '1',
+      '--dyads',
+      '4',
+    ]);
+    expect(demo.status).toBe(0);
+    expect(demo.stdout).toMatch(/^Wrote 4 dyads and \d+ responses/);
+    expect(readdirSync(out)).toContain('responses.jsonl');
+  });
+
+  it('exits 1 with the one-line error through the link as it does through node', () => {
+    const done = run(link, ['frobnicate']);
+    expect(done.status).toBe(1);
+    expect(done.stderr.trim()).toBe('tandem: unknown command "frobnicate"; run tandem --help for the list');
+  });
 });
