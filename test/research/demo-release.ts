@@ -1,4 +1,4 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { demoData } from '../../analysis/demo/write.ts';
@@ -9,6 +9,10 @@ import type { CodebookFile } from '../../analysis/write/codebook.ts';
 // dyads, 800 responses of `tandem demo-data --seed 3`.
 
 export const DEMO_RELEASE_ID = '2027-03-01';
+export const STUDY_METADATA = {
+  licence: 'CC-BY-4.0',
+  contact: { name: 'Study office', email: 'study@example.org', phone: '+49 30 1234567' },
+};
 
 export interface DemoRelease {
   /** The folder holding the release's files. */
@@ -21,6 +25,10 @@ export interface DemoRelease {
 export async function demoRelease(): Promise<DemoRelease> {
   const root = await mkdtemp(join(tmpdir(), 'tandem-research-'));
   await demoData({ out: join(root, 'export'), sites: 3, dyads: 40, responses: 800, seed: 3 });
+  // The demo study names no licence or contact; this one does, as a consortium's would.
+  const studyPath = join(root, 'export', 'study.json');
+  const study = JSON.parse(await readFile(studyPath, 'utf8')) as Record<string, unknown>;
+  await writeFile(studyPath, JSON.stringify({ ...study, ...STUDY_METADATA }));
   await aggregate({
     from: join(root, 'export'),
     out: join(root, 'out'),
