@@ -15,7 +15,7 @@ export interface PreviousRelease {
   files: readonly FileSummary[];
 }
 
-/** A file as manifests list it. */
+/** A file as manifests list it (sha256 '' for an analyst-tier file of this release: not hashed). */
 export interface FileSummary {
   name: string;
   rows: number | null;
@@ -82,21 +82,27 @@ function siteLines(news: readonly SiteNews[], k: number): string[] {
   return lines;
 }
 
+/**
+ * The tables whose rows changed: open-tier tables whose bytes differ, analyst-tier tables whose row
+ * count differs (their pseudonyms are new in every release, so their bytes always differ).
+ */
 function fileLines(previous: PreviousRelease, files: readonly FileSummary[]): string[] {
   const before = new Map(previous.files.map((file) => [file.name, file]));
-  const now = new Set(files.map((file) => file.name));
-  const rows = (file: FileSummary | undefined): string => (file?.rows == null ? '–' : String(file.rows));
+  const tables = files.filter((file) => file.rows !== null);
+  const now = new Set(tables.map((file) => file.name));
+  const rows = (file: FileSummary): string => String(file.rows);
   const lines: string[] = [];
-  for (const file of files) {
+  for (const file of tables) {
     const old = before.get(file.name);
-    if (old?.sha256 === file.sha256) continue;
-    lines.push(`| ${file.name} | ${old ? rows(old) : 'new file'} | ${rows(file)} |`);
+    const changed = !old || (file.sha256 === '' ? old.rows !== file.rows : old.sha256 !== file.sha256);
+    if (changed) lines.push(`| ${file.name} | ${old ? rows(old) : 'new file'} | ${rows(file)} |`);
   }
   for (const old of previous.files)
-    if (!now.has(old.name)) lines.push(`| ${old.name} | ${rows(old)} | file no longer released |`);
+    if (old.rows !== null && !now.has(old.name))
+      lines.push(`| ${old.name} | ${rows(old)} | no longer released |`);
   return lines.length
     ? ['| file | rows before | rows now |', '| --- | --- | --- |', ...lines]
-    : ['No file changed.'];
+    : ['No table changed.'];
 }
 
 /** changes.md of a release, against the previous one (or saying it is the first). */
@@ -120,9 +126,9 @@ export function changesMarkdown(
     '',
     ...siteLines(siteNews(data, previous.sinceDay), k),
     '',
-    '## Files whose content changed',
+    '## Tables whose rows changed',
     '',
-    'Row counts are those of the two manifests. Pseudonyms are new in every release, so analyst-tier files always change.',
+    'Open-tier tables whose content changed, and analyst-tier tables whose number of rows changed (their pseudonyms are new in every release); row counts as in the two manifests.',
     '',
     ...fileLines(previous, files),
     '',
