@@ -67,6 +67,14 @@ function project(longFile: FileDef, instruments: readonly InstrumentDefinition[]
   const column = (name: string) => longFile.columns.find((c) => c.name === name)!;
   const sites = (columnLevels(column('site')) ?? []).map((level) => level.value);
   const modalities = (columnLevels(column('modality')) ?? []).map((level) => level.value);
+  /** A record field for a categorical scores_long column: codes 1… in codebook order. */
+  const categorical = (name: string, type: 'radio' | 'dropdown', values: readonly string[]): Field => ({
+    name,
+    form: RECORD_FORM,
+    type,
+    label: column(name).meaning,
+    choices: choicesOf(values),
+  });
   const fields: Field[] = [
     {
       name: 'record_id',
@@ -82,21 +90,9 @@ function project(longFile: FileDef, instruments: readonly InstrumentDefinition[]
       label: 'what the record is',
       choices: choicesOf(['dyad', 'therapist']),
     },
-    {
-      name: 'site',
-      form: RECORD_FORM,
-      type: 'dropdown',
-      label: column('site').meaning,
-      choices: choicesOf(sites),
-    },
+    categorical('site', 'dropdown', sites),
     { name: 'therapist', form: RECORD_FORM, type: 'text', label: column('therapist').meaning },
-    {
-      name: 'modality',
-      form: RECORD_FORM,
-      type: 'radio',
-      label: column('modality').meaning,
-      choices: choicesOf(modalities),
-    },
+    categorical('modality', 'radio', modalities),
     { name: 'interpreter', form: RECORD_FORM, type: 'yesno', label: column('interpreter').meaning },
   ];
   const forms: RepeatingForm[] = [];

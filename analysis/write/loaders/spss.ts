@@ -53,7 +53,12 @@ function tableBlock(table: LoaderTable): string {
     'VARIABLE LABELS',
     `${table.columns.map((column, i) => `  ${i ? '/' : ''}${names[i]} ${sps(column.label)}`).join('\n')}.`,
   );
-  if (valueLabels.length) lines.push('VALUE LABELS', `${valueLabels.join('\n').replace('  /', '  ')}.`);
+  if (valueLabels.length) {
+    lines.push('VALUE LABELS', `${valueLabels.join('\n').replace('  /', '  ')}.`);
+    // Codes name categories: nominal, so that SPSS offers them as factors, not as quantities.
+    const coded = table.columns.flatMap((column, i) => (codedLevels(column) ? [names[i]!] : []));
+    lines.push(`VARIABLE LEVEL ${coded.join(' ')} (NOMINAL).`);
+  }
   lines.push(`SAVE OUTFILE=${sps(`${table.name}.sav`)}`, `  /KEEP=${names.join(' ')}.`);
   return lines.join('\n');
 }
