@@ -34,23 +34,32 @@ interface SiteNews {
 }
 
 function siteNews(data: StudyData, sinceDay: number): SiteNews[] {
-  const news = data.sites.map((site) => ({
+  const news: SiteNews[] = data.sites.map((site) => ({
     siteId: site.siteId,
     newDyads: 0,
     newResponses: 0,
-    owners: new Set<string>(),
+    owners: 0,
   }));
   const withdrawn = DYAD_STATUSES.indexOf('withdrawn');
   const { dyads, responses: r } = data;
   for (let d = 0; d < dyads.count; d++)
     if (dyads.enrolledDay[d]! >= sinceDay && dyads.status[d] !== withdrawn) news[dyads.site[d]!]!.newDyads++;
+  // Each dyad (therapist, for therapist-level responses) counts once, at the site of its response.
+  const dyadSeen = new Uint8Array(dyads.count);
+  const therapistSeen = new Uint8Array(data.therapists.length);
   for (let i = 0; i < r.count; i++) {
     if (r.day[i]! < sinceDay) continue;
     const site = news[r.site[i]!]!;
     site.newResponses++;
-    site.owners.add(r.dyad[i]! >= 0 ? `D${r.dyad[i]}` : `T${r.therapist[i]}`);
+    const d = r.dyad[i]!;
+    const seen = d >= 0 ? dyadSeen : therapistSeen;
+    const owner = d >= 0 ? d : r.therapist[i]!;
+    if (seen[owner] === 0) {
+      seen[owner] = 1;
+      site.owners++;
+    }
   }
-  return news.map((site) => ({ ...site, owners: site.owners.size }));
+  return news;
 }
 
 /** `count` when `behind` (the dyads it describes) is at least k, else "fewer than k". */

@@ -203,28 +203,37 @@ export function redcapImport(
   const session = numbers('session');
   const week = numbers('week');
   const interpreter = columnValues(long, 'interpreter') as ArrayLike<boolean | null>;
-  const scales = new Map(longFile.columns.map((c) => [c.name, numbers(c.name)]));
   const code = (values: readonly string[], value: string): string => String(values.indexOf(value) + 1);
+  const roleCode = new Map(ROLES.map((name) => [name as string, code(ROLES, name)]));
   // A form's fields are contiguous in the header: an instance row is its three key cells, empty
   // cells up to the form's first field, the form's cells, and empty cells to the end.
   const width = header.length;
   const layout = new Map(
-    forms.map((form) => {
+    forms.map((form, index) => {
       const first = at.get(form.role)!;
       const last = first + 2 + form.scales.length;
-      return [form.instrument, { form, before: ','.repeat(first - 3), after: ','.repeat(width - 1 - last) }];
+      return [
+        form.instrument,
+        {
+          index,
+          name: form.form,
+          scales: form.scales.map(({ scale }) => numbers(scale)),
+          before: ','.repeat(first - 3),
+          after: ','.repeat(width - 1 - last),
+        },
+      ];
     }),
   );
   const chunks: Buffer[] = [Buffer.from(csvLine(header))];
   let text = '';
   let record = '';
   let rows = long.numRows();
-  let instances = new Map<string, number>();
+  const instances = new Int32Array(forms.length);
   for (let i = 0; i < long.numRows(); i++) {
     const id = dyad[i] ?? therapist[i]!;
     if (id !== record) {
       record = id;
-      instances = new Map();
+      instances.fill(0);
       const row = header.map(() => '');
       row[0] = id;
       row[at.get('record_type')!] = dyad[i] === null ? '2' : '1';
@@ -235,15 +244,15 @@ export function redcapImport(
       text += csvLine(row);
       rows++;
     }
-    const { form, before, after } = layout.get(instrument[i]!)!;
-    const instance = (instances.get(form.form) ?? 0) + 1;
-    instances.set(form.form, instance);
-    text += `${csvCell(id)},${form.form},${instance}${before},${code(ROLES, role[i]!)},${session[i]},${Number.isFinite(week[i]) ? week[i] : ''}`;
-    for (const { scale } of form.scales) {
-      const value = scales.get(scale)![i] as number | null;
+    const form = layout.get(instrument[i]!)!;
+    const instance = ++instances[form.index]!;
+    const weeks = week[i];
+    text += `${csvCell(id)},${form.name},${instance}${form.before},${roleCode.get(role[i]!)},${session[i]},${typeof weeks === 'number' && Number.isFinite(weeks) ? weeks : ''}`;
+    for (const values of form.scales) {
+      const value = values[i];
       text += typeof value === 'number' && Number.isFinite(value) ? `,${value}` : ',';
     }
-    text += `${after}\n`;
+    text += `${form.after}\n`;
     if (i % CHUNK_ROWS === CHUNK_ROWS - 1) {
       chunks.push(Buffer.from(text));
       text = '';

@@ -20,13 +20,16 @@ function releaseMidnight(releaseId: string): Date {
   return new Date(year, month - 1, day, 0, 0, 0);
 }
 
-/** The archive's bytes: entries in the given order, deflated, all with the release's date. */
+/** Parquet files are compressed already: they are stored, not deflated again. */
+const levelOf = (name: string): 0 | 6 => (name.endsWith('.parquet') ? 0 : 6);
+
+/** The archive's bytes: entries in the given order, text deflated, all with the release's date. */
 export function zipFiles(releaseId: string, entries: readonly ZipEntry[]): Uint8Array {
   const mtime = releaseMidnight(releaseId);
-  const files: Record<string, [Uint8Array, { mtime: Date; level: 6 }]> = {};
+  const files: Record<string, [Uint8Array, { mtime: Date; level: 0 | 6 }]> = {};
   for (const entry of entries) {
     if (entry.name in files) throw new Error(`open-files.zip: ${entry.name} twice`);
-    files[entry.name] = [entry.body, { mtime, level: 6 }];
+    files[entry.name] = [entry.body, { mtime, level: levelOf(entry.name) }];
   }
   return zipSync(files);
 }
