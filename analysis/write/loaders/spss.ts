@@ -33,7 +33,8 @@ function tableBlock(table: LoaderTable): string {
   });
   const lines = [
     `* ${table.name} (${table.tier} tier).`,
-    `GET DATA /TYPE=TXT /FILE=${sps(table.csv)} /ENCODING="UTF-8"`,
+    // UTF8 is the spelling SPSS documents; GNU PSPP accepts it too.
+    `GET DATA /TYPE=TXT /FILE=${sps(table.csv)} /ENCODING="UTF8"`,
     '  /ARRANGEMENT=DELIMITED /DELCASE=LINE /FIRSTCASE=2 /DELIMITERS="," /QUALIFIER=\'"\'',
     '  /VARIABLES=',
     `${read.join('\n')}.`,
