@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CodebookColumn, CodebookFile } from '../../analysis/write/codebook.ts';
+import { variableNames } from '../../analysis/write/loaders/common.ts';
 import { csvRows, type DemoRelease, demoRelease } from './demo-release.ts';
 
 // The loaders of a demo release, run by the real tools: Rscript, GNU PSPP (read back with R's
@@ -223,5 +224,29 @@ describe('load.do', () => {
       });
       expect(block).toContain(`save "${table}.dta", replace`);
     }
+  });
+});
+
+describe('variableNames', () => {
+  const table = (...names: string[]) => ({
+    name: 't',
+    csv: 't.csv',
+    tier: 'open' as const,
+    columns: names.map((name) => ({ name, type: 'number' as const, label: name })),
+  });
+
+  it('turns column names into SPSS and Stata names', () => {
+    expect(variableNames(table('self-care', '2nd', 'to', 'total'))).toEqual([
+      'self_care',
+      'v_2nd',
+      'to_',
+      'total',
+    ]);
+  });
+
+  it('refuses two columns that would get one name', () => {
+    expect(() => variableNames(table('self-care', 'self_care'))).toThrow(
+      /two columns become variable self_care/,
+    );
   });
 });

@@ -41,14 +41,20 @@ export function loaderTables(files: readonly FileDef[]): LoaderTable[] {
   }));
 }
 
+/** Words SPSS or Stata do not accept as a variable name (a study may name a scale so). */
+const RESERVED = new Set(
+  'all and by eq ge gt le lt ne not or to with byte int long float double str if in using strl'.split(' '),
+);
+
 /**
  * A column name as an SPSS or Stata variable name: letters, digits and `_` (`self-care` →
- * `self_care`), starting with a letter. Throws when two columns of a table would get one name.
+ * `self_care`), starting with a letter, `_` appended to a reserved word. Throws when two columns of a table would get one name.
  */
 export function variableNames(table: LoaderTable): string[] {
   const names = table.columns.map((column) => {
     const name = column.name.replace(/[^A-Za-z0-9_]/g, '_');
-    return /^[A-Za-z]/.test(name) ? name : `v_${name}`;
+    const safe = /^[A-Za-z]/.test(name) ? name : `v_${name}`;
+    return RESERVED.has(safe.toLowerCase()) ? `${safe}_` : safe;
   });
   const seen = new Set<string>();
   for (const name of names) {
