@@ -4,7 +4,7 @@ import { ValidationError } from '../shared/errors.ts';
 import type { ReleaseBucket, ReleaseRecord, TandemStore } from '../shared/ports.ts';
 import { loadRawExport, type Progress } from './load/raw-export.ts';
 import { loadStore } from './load/store.ts';
-import type { StudyData } from './load/study-data.ts';
+import { isoDay, type StudyData } from './load/study-data.ts';
 import {
   type ComputedRelease,
   computeRelease,
@@ -15,6 +15,7 @@ import {
   releaseFiles,
   renderOpenFiles,
 } from './release.ts';
+import { COMPARED_WITH, type PreviousRelease } from './write/changes.ts';
 
 // Publishing (DESIGN §8): files under releases/{id}/, then manifest.json, then
 // releases/latest.json, so a reader who follows latest.json never sees a half-written release.
@@ -68,6 +69,37 @@ export async function readManifest(sink: ReleaseSink, releaseId: string): Promis
   return bytes && (JSON.parse(new TextDecoder().decode(bytes)) as Manifest);
 }
 
+/**
+ * The release changes.md compares with: the latest one, or, when the latest is the release being
+ * written again (a rerun), the one its changes.md named, so that a rerun gives the same bytes.
+ */
+async function previousRelease(
+  sink: ReleaseSink,
+  releaseId: string,
+  timeZone: string,
+): Promise<PreviousRelease | undefined> {
+  const latest = await sink.get('releases/latest.json');
+  let previousId =
+    latest && (JSON.parse(new TextDecoder().decode(latest)) as { releaseId?: string }).releaseId;
+  if (previousId === releaseId) {
+    const changes = await sink.get(`releases/${releaseId}/changes.md`);
+    const named =
+      changes &&
+      new TextDecoder()
+        .decode(changes)
+        .split('\n')
+        .find((line) => line.startsWith(COMPARED_WITH));
+    previousId = named?.slice(COMPARED_WITH.length).replace(/\.$/, '');
+  }
+  const manifest = previousId ? await readManifest(sink, previousId) : undefined;
+  if (!manifest || Number.isNaN(Date.parse(manifest.createdAt))) return undefined;
+  return {
+    releaseId: manifest.releaseId,
+    sinceDay: isoDay(dateIn(timeZone, new Date(manifest.createdAt))),
+    files: manifest.files,
+  };
+}
+
 export interface PublishOptions {
   /** A given id is used as it is, or with `.2`, `.3`… when its release holds other files. */
   releaseId: string;
@@ -93,10 +125,11 @@ export async function publishRelease(
   for (let attempt = first; attempt <= MAX_SAME_DAY; attempt++) {
     const releaseId = attempt === 1 ? base : `${base}.${attempt}`;
     const existing = await readManifest(sink, releaseId);
+    const previous = await previousRelease(sink, releaseId, computed.scored.data.study.timezone);
     options.progress?.(`${existing ? 'comparing with' : 'writing'} release ${releaseId}`);
     const entries: ManifestFile[] = [];
     let same = existing !== undefined;
-    for (const file of releaseFiles(computed, releaseId, options.secret, openFiles)) {
+    for (const file of releaseFiles(computed, releaseId, options.secret, openFiles, previous)) {
       const entry = manifestEntry(file);
       if (existing) {
         const before = existing.files[entries.length];

@@ -20,6 +20,7 @@ import {
   trajectories,
 } from './columns.ts';
 import { siteEnrolment } from './enrolment.ts';
+import { withStudyLevels } from './levels.ts';
 import type { StudyData } from './load/study-data.ts';
 import { pseudonyms } from './pseudonyms.ts';
 import { type ScoredResponses, scoredTable, scoreResponses } from './score.ts';
@@ -38,10 +39,13 @@ import {
   trajectoryRows,
   wellbeingRows,
 } from './tables.ts';
+import type { PreviousRelease } from './write/changes.ts';
 import { codebookJson, codebookMarkdown, parquetName } from './write/codebook.ts';
 import { sortForRelease, toCsv } from './write/csv.ts';
 import { toParquet } from './write/parquet.ts';
+import { redcapDictionary, redcapImport } from './write/redcap.ts';
 import { renderReport } from './write/report.ts';
+import { withResearchFiles } from './write/research.ts';
 
 // A release from loaded study data: every table of DESIGN §8 computed and suppressed, then
 // rendered to bytes. Nothing here reads a clock or the environment, so the same inputs and release
@@ -213,11 +217,31 @@ function tableFiles(file: FileDef, rows: ColumnTable): ReleaseFile[] {
  * before the next is rendered): open tables (pass `openFiles` to reuse them), the analyst-tier
  * scores_long, the codebook and the report. Same inputs and id → same bytes.
  */
-export function* releaseFiles(
+export function releaseFiles(
   computed: ComputedRelease,
   releaseId: string,
   secret: string,
   openFiles: ReleaseFile[] = renderOpenFiles(computed),
+  previous?: PreviousRelease,
+): Generator<ReleaseFile> {
+  const described = withStudyLevels(computed.files, computed.scored.data);
+  return withResearchFiles(tableFilesOf(computed, releaseId, secret, openFiles, described), {
+    data: computed.scored.data,
+    studyTitle: computed.studyTitle,
+    suppressionK: computed.suppressionK,
+    releaseId,
+    described,
+    previous,
+  });
+}
+
+/** The tables (open, scores_long and its REDCap form), the codebook and the report. */
+function* tableFilesOf(
+  computed: ComputedRelease,
+  releaseId: string,
+  secret: string,
+  openFiles: ReleaseFile[],
+  described: FileDef[],
 ): Generator<ReleaseFile> {
   yield* openFiles;
   const longFile = computed.files[computed.files.length - 1]!;
@@ -229,6 +253,20 @@ export function* releaseFiles(
     name: parquetName(longFile.name),
     contentType: PARQUET_TYPE,
     body: toParquet(longFile, long),
+  };
+  const { instruments } = computed.scored.data;
+  const describedLong = described[described.length - 1]!;
+  yield {
+    tier: 'analyst',
+    name: 'redcap_import.csv',
+    contentType: CSV_TYPE,
+    ...redcapImport(describedLong, instruments, long),
+  };
+  yield {
+    name: 'redcap_dictionary.csv',
+    tier: 'analyst',
+    contentType: CSV_TYPE,
+    ...redcapDictionary(describedLong, instruments),
   };
   long = undefined;
   const report: ReportInput = {
@@ -249,8 +287,8 @@ export function* releaseFiles(
     contentType,
     body: new TextEncoder().encode(body),
   });
-  yield text('codebook.json', 'application/json', codebookJson(computed.files));
-  yield text('codebook.md', 'text/markdown; charset=utf-8', codebookMarkdown(computed.files));
+  yield text('codebook.json', 'application/json', codebookJson(described));
+  yield text('codebook.md', 'text/markdown; charset=utf-8', codebookMarkdown(described));
   yield text('report.html', 'text/html; charset=utf-8', renderReport(report));
 }
 
@@ -260,6 +298,7 @@ export function renderRelease(
   releaseId: string,
   secret: string,
   openFiles: ReleaseFile[] = renderOpenFiles(computed),
+  previous?: PreviousRelease,
 ): ReleaseFile[] {
-  return [...releaseFiles(computed, releaseId, secret, openFiles)];
+  return [...releaseFiles(computed, releaseId, secret, openFiles, previous)];
 }

@@ -304,14 +304,28 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   study: {
-    usage: 'tandem study validate FILE',
-    summary: 'check a study definition and print every problem with its path',
-    options: {},
+    usage: 'tandem study validate FILE | tandem study import-redcap DICTIONARY.csv [--out FILE]',
+    summary:
+      'check a study definition and print every problem with its path; or turn a REDCap data dictionary into instrument definitions',
+    options: { out: { type: 'string' } },
     positionals: [2, 2],
-    async run(_values, positionals) {
+    async run(values, positionals) {
+      if (positionals[0] === 'import-redcap') {
+        const { importRedcapFile } = await import('../../shared/study/redcap.ts');
+        const { lines, json } = await importRedcapFile(positionals[1] ?? '');
+        for (const line of lines) process.stderr.write(`${line}\n`);
+        const out = text(values, 'out');
+        if (out === undefined) process.stdout.write(json);
+        else {
+          const { writeFile } = await import('node:fs/promises');
+          await writeFile(out, json);
+          say(`Wrote ${out}.`);
+        }
+        return 0;
+      }
       if (positionals[0] !== 'validate') {
         throw new UsageError(
-          `unknown study command ${JSON.stringify(positionals[0])}; try: tandem study validate FILE`,
+          `unknown study command ${JSON.stringify(positionals[0])}; try: tandem study validate FILE, or tandem study import-redcap DICTIONARY.csv`,
         );
       }
       const { validateStudyFile } = await import('../../shared/study/validate.ts');
