@@ -14,7 +14,7 @@ export interface CountedRow {
 
 export interface SuppressionOptions {
   k: number;
-  /** Also suppress a second site when exactly one site of a group is suppressed. */
+  /** Also suppress further sites while the suppressed sites of a group hold fewer than k units. */
   complementary: boolean;
   /** Columns kept on suppressed rows besides the key columns (e.g. `items`). */
   keep?: readonly string[];
@@ -30,7 +30,7 @@ export function suppressRows(
   options: SuppressionOptions,
 ): Row[] {
   const suppressed = counted.map(({ units }) => units >= 1 && units < options.k);
-  if (options.complementary) complementary(file, counted, suppressed);
+  if (options.complementary) complementary(file, counted, suppressed, options.k);
   const kept = new Set([...file.keyColumns, ...(options.keep ?? []), 'suppressed']);
   return counted.map(({ row }, index) => {
     const out: Row = { ...row, suppressed: suppressed[index]! };
@@ -41,10 +41,16 @@ export function suppressRows(
 }
 
 /**
- * Among site rows sharing every key column but `site`: when exactly one is suppressed, the site
- * with the next fewest units (ties by site id) is suppressed too, so the ALL row cannot reveal it.
+ * Among site rows sharing every key column but `site`: while the suppressed ones together hold
+ * 1 … k − 1 units, the site with the next fewest units (ties by site id) is suppressed too, so the
+ * ALL row minus the visible sites never describes fewer than k.
  */
-function complementary(file: FileDef, counted: readonly CountedRow[], suppressed: boolean[]): void {
+function complementary(
+  file: FileDef,
+  counted: readonly CountedRow[],
+  suppressed: boolean[],
+  k: number,
+): void {
   const others = file.keyColumns.filter((column) => column !== 'site');
   const groups = new Map<string, number[]>();
   counted.forEach(({ row }, index) => {
@@ -55,13 +61,18 @@ function complementary(file: FileDef, counted: readonly CountedRow[], suppressed
     else groups.set(key, [index]);
   });
   for (const members of groups.values()) {
-    if (members.filter((index) => suppressed[index]).length !== 1) continue;
-    let next: number | undefined;
-    for (const index of members) {
-      if (suppressed[index]) continue;
-      if (next === undefined || fewer(counted[index]!, counted[next]!)) next = index;
+    for (;;) {
+      let held = 0;
+      for (const index of members) if (suppressed[index]) held += counted[index]!.units;
+      if (held === 0 || held >= k) break;
+      let next: number | undefined;
+      for (const index of members) {
+        if (suppressed[index]) continue;
+        if (next === undefined || fewer(counted[index]!, counted[next]!)) next = index;
+      }
+      if (next === undefined) break;
+      suppressed[next] = true;
     }
-    if (next !== undefined) suppressed[next] = true;
   }
 }
 
