@@ -15,6 +15,7 @@ import {
   releaseFiles,
   renderOpenFiles,
 } from './release.ts';
+import { type StageTimes, timeAsync, timed } from './stages.ts';
 
 // Publishing (DESIGN §8): files under releases/{id}/, then manifest.json, then
 // releases/latest.json, so a reader who follows latest.json never sees a half-written release.
@@ -74,6 +75,8 @@ export interface PublishOptions {
   secret: string;
   createdAt: string;
   progress?: Progress;
+  /** Records the time of each writer and of publishing. */
+  times?: StageTimes;
 }
 
 /**
@@ -89,21 +92,23 @@ export async function publishRelease(
 ): Promise<Manifest> {
   const [base, suffix] = options.releaseId.split('.') as [string, string | undefined];
   const first = suffix === undefined ? 1 : Number(suffix);
-  const openFiles = renderOpenFiles(computed);
+  const openFiles = renderOpenFiles(computed, options.times);
   for (let attempt = first; attempt <= MAX_SAME_DAY; attempt++) {
     const releaseId = attempt === 1 ? base : `${base}.${attempt}`;
     const existing = await readManifest(sink, releaseId);
     options.progress?.(`${existing ? 'comparing with' : 'writing'} release ${releaseId}`);
     const entries: ManifestFile[] = [];
     let same = existing !== undefined;
-    for (const file of releaseFiles(computed, releaseId, options.secret, openFiles)) {
-      const entry = manifestEntry(file);
+    for (const file of releaseFiles(computed, releaseId, options.secret, openFiles, options.times)) {
+      const entry = timed(options.times, 'publish (hash)', () => manifestEntry(file));
       if (existing) {
         const before = existing.files[entries.length];
         same = before?.name === entry.name && before.sha256 === entry.sha256;
         if (!same) break;
       } else {
-        await sink.put(`releases/${releaseId}/${file.name}`, file.body, file.contentType);
+        await timeAsync(options.times, 'publish (store)', () =>
+          sink.put(`releases/${releaseId}/${file.name}`, file.body, file.contentType),
+        );
       }
       entries.push(entry);
     }
@@ -142,6 +147,8 @@ export interface AggregateOptions {
   secret: string;
   clock: () => Date;
   progress?: Progress;
+  /** Records where the time goes (load, score, each statistic, each writer). */
+  times?: StageTimes;
 }
 
 export interface AggregateResult {
@@ -171,9 +178,16 @@ export async function aggregate(options: AggregateOptions): Promise<AggregateRes
     });
   }
   let data: StudyData;
-  if (options.from !== undefined) data = await loadRawExport(options.from, options.progress);
-  else if (options.store) data = await loadStore(options.store, options.progress);
-  else throw new ValidationError('nothing to aggregate: give a raw export folder or a store');
+  const { times } = options;
+  if (options.from !== undefined) {
+    const from = options.from;
+    data = await timeAsync(times, 'load', () =>
+      loadRawExport(from, options.progress ? { progress: options.progress } : {}),
+    );
+  } else if (options.store) {
+    const store = options.store;
+    data = await timeAsync(times, 'load', () => loadStore(store, options.progress));
+  } else throw new ValidationError('nothing to aggregate: give a raw export folder or a store');
 
   let sink: ReleaseSink;
   let destination: string;
@@ -186,13 +200,14 @@ export async function aggregate(options: AggregateOptions): Promise<AggregateRes
   } else throw new ValidationError('nowhere to publish: give an output folder or a bucket');
 
   options.progress?.(`scoring ${data.responses.count} responses of ${data.dyads.count} dyads`);
-  const computed = computeRelease(data, options.k ?? data.study.suppressionK);
+  const computed = computeRelease(data, options.k ?? data.study.suppressionK, times);
   const now = options.clock();
   const manifest = await publishRelease(sink, computed, {
     releaseId: options.releaseId ?? dateIn(data.study.timezone, now),
     secret: options.secret,
     createdAt: now.toISOString(),
     ...(options.progress ? { progress: options.progress } : {}),
+    ...(times ? { times } : {}),
   });
   if (options.out === undefined && options.store) {
     const record: ReleaseRecord = {

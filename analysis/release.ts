@@ -23,6 +23,7 @@ import { siteEnrolment } from './enrolment.ts';
 import type { StudyData } from './load/study-data.ts';
 import { pseudonyms } from './pseudonyms.ts';
 import { type ScoredResponses, scoredTable, scoreResponses } from './score.ts';
+import { type StageTimes, timed } from './stages.ts';
 import { siteSessionSummary as summaryRows } from './summary.ts';
 import { type Row, suppressRows } from './suppress.ts';
 import {
@@ -110,26 +111,42 @@ export function rowsTable(file: FileDef, rows: readonly Row[]): ColumnTable {
 }
 
 /** Scores the responses and builds every open-tier table with suppression at `k`. */
-export function computeRelease(data: StudyData, k: number): ComputedRelease {
-  const scored = scoreResponses(data);
-  const client = clientAlliance(scored);
+export function computeRelease(data: StudyData, k: number, times?: StageTimes): ComputedRelease {
+  const scored = timed(times, 'score', () => scoreResponses(data));
+  const client = timed(times, 'score', () => clientAlliance(scored));
   const withSites = { k, complementary: true } as const;
   const primary = { k, complementary: false } as const;
+  const statistic = (file: FileDef, work: () => Row[]): [FileDef, Row[]] => [
+    file,
+    timed(times, `statistic ${file.name}`, work),
+  ];
 
-  const outcomeSites = suppressRows(allianceOutcome, allianceOutcomeSiteRows(scored, client), primary);
+  const outcomeSites = timed(times, `statistic ${allianceOutcome.name}`, () =>
+    suppressRows(allianceOutcome, allianceOutcomeSiteRows(scored, client), primary),
+  );
   const rows = new Map<FileDef, Row[]>([
-    [siteSessionSummary, suppressRows(siteSessionSummary, summaryRows(scored), withSites)],
-    [reliability, suppressRows(reliability, reliabilityRows(scored), { ...withSites, keep: ['items'] })],
-    [agreement, suppressRows(agreement, agreementRows(scored, client), withSites)],
-    [icc, iccRows(scored, client)],
-    [trajectories, suppressRows(trajectories, trajectoryRows(scored, client), withSites)],
-    [ruptures, suppressRows(ruptures, ruptureRows(scored, client), withSites)],
-    [allianceOutcome, [...outcomeSites, ...allianceOutcomePooledRows(outcomeSites)]],
-    [moderators, hideSuppressedContrasts(suppressRows(moderators, moderatorRows(scored, client), primary))],
-    [therapistWellbeing, suppressRows(therapistWellbeing, wellbeingRows(scored, client), primary)],
+    statistic(siteSessionSummary, () => suppressRows(siteSessionSummary, summaryRows(scored), withSites)),
+    statistic(reliability, () =>
+      suppressRows(reliability, reliabilityRows(scored), { ...withSites, keep: ['items'] }),
+    ),
+    statistic(agreement, () => suppressRows(agreement, agreementRows(scored, client), withSites)),
+    statistic(icc, () => iccRows(scored, client)),
+    statistic(trajectories, () => suppressRows(trajectories, trajectoryRows(scored, client), withSites)),
+    statistic(ruptures, () => suppressRows(ruptures, ruptureRows(scored, client), withSites)),
+    statistic(allianceOutcome, () => [...outcomeSites, ...allianceOutcomePooledRows(outcomeSites)]),
+    statistic(moderators, () =>
+      hideSuppressedContrasts(suppressRows(moderators, moderatorRows(scored, client), primary)),
+    ),
+    statistic(therapistWellbeing, () =>
+      suppressRows(therapistWellbeing, wellbeingRows(scored, client), primary),
+    ),
   ]);
   const tables: ReleaseTables = new Map();
-  for (const file of OPEN_FILES) tables.set(file.name, rowsTable(file, rows.get(file) ?? []));
+  for (const file of OPEN_FILES)
+    tables.set(
+      file.name,
+      timed(times, `statistic ${file.name}`, () => rowsTable(file, rows.get(file) ?? [])),
+    );
 
   return {
     studyId: data.study.studyId,
@@ -142,7 +159,7 @@ export function computeRelease(data: StudyData, k: number): ComputedRelease {
     scored,
     tables,
     files: [...OPEN_FILES, scoresLong(releaseScaleNames(data.instruments))],
-    sites: siteEnrolment(data),
+    sites: timed(times, 'enrolment', () => siteEnrolment(data)),
   };
 }
 
@@ -196,41 +213,72 @@ export function manifestEntry(file: ReleaseFile): ManifestFile {
 }
 
 /** Renders the open-tier tables once (CSV and Parquet); they do not depend on the release id. */
-export function renderOpenFiles(computed: ComputedRelease): ReleaseFile[] {
-  return OPEN_FILES.flatMap((file) => tableFiles(file, computed.tables.get(file.name)!));
+export function renderOpenFiles(computed: ComputedRelease, times?: StageTimes): ReleaseFile[] {
+  return OPEN_FILES.flatMap((file) => tableFiles(file, computed.tables.get(file.name)!, times));
 }
 
-function tableFiles(file: FileDef, rows: ColumnTable): ReleaseFile[] {
+/** A table's CSV and its Parquet twin, each timed as the stage `write {name}`. */
+function tableFiles(file: FileDef, rows: ColumnTable, times?: StageTimes): ReleaseFile[] {
   const common = { tier: file.tier, rows: rows.numRows() };
+  const parquet = parquetName(file.name);
   return [
-    { ...common, name: file.name, contentType: CSV_TYPE, body: toCsv(file, rows) },
-    { ...common, name: parquetName(file.name), contentType: PARQUET_TYPE, body: toParquet(file, rows) },
+    {
+      ...common,
+      name: file.name,
+      contentType: CSV_TYPE,
+      body: timed(times, `write ${file.name}`, () => toCsv(file, rows)),
+    },
+    {
+      ...common,
+      name: parquet,
+      contentType: PARQUET_TYPE,
+      body: timed(times, `write ${parquet}`, () => toParquet(file, rows)),
+    },
   ];
 }
 
+/** What a writer of release-id-dependent files gets. */
+export interface WriterInput {
+  computed: ComputedRelease;
+  releaseId: string;
+  /** Pseudonym key of the analyst-tier files. */
+  secret: string;
+}
+
 /**
- * Every file of a release with the given id, one at a time (so a caller can write and drop each
- * before the next is rendered): open tables (pass `openFiles` to reuse them), the analyst-tier
- * scores_long, the codebook and the report. Same inputs and id → same bytes.
+ * A writer renders one or more files of a release, one at a time (a generator, so the largest is
+ * never in memory next to the others). Adding a file to releases is adding a writer to WRITERS.
  */
-export function* releaseFiles(
-  computed: ComputedRelease,
-  releaseId: string,
-  secret: string,
-  openFiles: ReleaseFile[] = renderOpenFiles(computed),
-): Generator<ReleaseFile> {
-  yield* openFiles;
+export type ReleaseWriter = (input: WriterInput, times?: StageTimes) => Iterable<ReleaseFile>;
+
+/** scores_long (analyst tier): pseudonyms depend on the release id, so it is rendered per id. */
+function* scoresLongFiles(
+  { computed, releaseId, secret }: WriterInput,
+  times?: StageTimes,
+): Iterable<ReleaseFile> {
   const longFile = computed.files[computed.files.length - 1]!;
-  let long: ColumnTable | undefined = scoresLongTable(computed, releaseId, secret);
-  const common = { tier: longFile.tier, rows: long.numRows() };
-  yield { ...common, name: longFile.name, contentType: CSV_TYPE, body: toCsv(longFile, long) };
-  yield {
-    ...common,
-    name: parquetName(longFile.name),
-    contentType: PARQUET_TYPE,
-    body: toParquet(longFile, long),
-  };
-  long = undefined;
+  const long = timed(times, `write ${longFile.name}`, () => scoresLongTable(computed, releaseId, secret));
+  yield* tableFiles(longFile, long, times);
+}
+
+const textFile = (name: string, contentType: string, body: string): ReleaseFile => ({
+  name,
+  tier: 'open',
+  rows: null,
+  contentType,
+  body: new TextEncoder().encode(body),
+});
+
+function* codebookFiles({ computed }: WriterInput, times?: StageTimes): Iterable<ReleaseFile> {
+  yield timed(times, 'write codebook.json', () =>
+    textFile('codebook.json', 'application/json', codebookJson(computed.files)),
+  );
+  yield timed(times, 'write codebook.md', () =>
+    textFile('codebook.md', 'text/markdown; charset=utf-8', codebookMarkdown(computed.files)),
+  );
+}
+
+function* reportFile({ computed, releaseId }: WriterInput, times?: StageTimes): Iterable<ReleaseFile> {
   const report: ReportInput = {
     releaseId,
     studyId: computed.studyId,
@@ -242,16 +290,28 @@ export function* releaseFiles(
     tables: computed.tables,
     sites: computed.sites,
   };
-  const text = (name: string, contentType: string, body: string): ReleaseFile => ({
-    name,
-    tier: 'open',
-    rows: null,
-    contentType,
-    body: new TextEncoder().encode(body),
-  });
-  yield text('codebook.json', 'application/json', codebookJson(computed.files));
-  yield text('codebook.md', 'text/markdown; charset=utf-8', codebookMarkdown(computed.files));
-  yield text('report.html', 'text/html; charset=utf-8', renderReport(report));
+  yield timed(times, 'write report.html', () =>
+    textFile('report.html', 'text/html; charset=utf-8', renderReport(report)),
+  );
+}
+
+/** The writers of the files after the open tables, in release order. */
+export const WRITERS: readonly ReleaseWriter[] = [scoresLongFiles, codebookFiles, reportFile];
+
+/**
+ * Every file of a release with the given id, one at a time (so a caller can write and drop each
+ * before the next is rendered): open tables (pass `openFiles` to reuse them), then each writer's
+ * files (scores_long, codebook, report). Same inputs and id → same bytes.
+ */
+export function* releaseFiles(
+  computed: ComputedRelease,
+  releaseId: string,
+  secret: string,
+  openFiles: ReleaseFile[] = renderOpenFiles(computed),
+  times?: StageTimes,
+): Generator<ReleaseFile> {
+  yield* openFiles;
+  for (const writer of WRITERS) yield* writer({ computed, releaseId, secret }, times);
 }
 
 /** Every file of a release with the given id, rendered at once (see releaseFiles). */

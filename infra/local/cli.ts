@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { TandemError } from '../../shared/errors.ts';
@@ -207,13 +208,14 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   aggregate: {
-    usage: 'tandem aggregate [--from DIR] [--out DIR] [--release-id ID] [--k N]',
+    usage: 'tandem aggregate [--from DIR] [--out DIR] [--release-id ID] [--k N] [--timings FILE]',
     summary: 'run the nightly job: score, summarise and publish a release',
     options: {
       from: { type: 'string' },
       out: { type: 'string' },
       'release-id': { type: 'string' },
       k: { type: 'string' },
+      timings: { type: 'string' },
     },
     positionals: [0, 0],
     async run(values) {
@@ -221,7 +223,10 @@ const COMMANDS: Record<string, Command> = {
       const out = text(values, 'out');
       const releaseId = text(values, 'release-id');
       const k = wholeNumber(values, 'k');
+      const timings = text(values, 'timings');
       const { aggregate } = await import('../../analysis/publish.ts');
+      const { StageTimes } = await import('../../analysis/stages.ts');
+      const times = timings === undefined ? undefined : new StageTimes();
       const { openLocalData } = await import('./access.ts');
       const { pseudonymSecret } = await import('./server.ts');
       // The local store is needed unless both input and output are folders.
@@ -232,6 +237,7 @@ const COMMANDS: Record<string, Command> = {
           ...(out === undefined ? (local ? { bucket: local.bucket } : {}) : { out }),
           ...(releaseId === undefined ? {} : { releaseId }),
           ...(k === undefined ? {} : { k }),
+          ...(times ? { times } : {}),
           secret: pseudonymSecret(DATA_DIR),
           clock: () => new Date(),
           ...(process.stderr.isTTY
@@ -241,6 +247,8 @@ const COMMANDS: Record<string, Command> = {
         for (const problem of result.problems.slice(0, 20)) {
           process.stderr.write(`skipped ${problem.source} line ${problem.line}: ${problem.message}\n`);
         }
+        if (times && timings !== undefined)
+          await writeFile(timings, `${JSON.stringify({ stages: times.stages }, null, 2)}\n`);
         const { manifest } = result;
         const where = result.destination === 'bucket' ? 'the local bucket' : result.destination;
         say(
