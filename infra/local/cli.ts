@@ -299,16 +299,16 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   bench: {
-    usage: 'tandem bench [--quick]',
-    summary: 'run the benchmarks of DESIGN §11 and write bench/results.json',
-    options: { quick: { type: 'boolean' } },
+    usage: 'tandem bench [--quick] [--release]',
+    summary:
+      'run the benchmarks of DESIGN §11 (--release: the release budgets only) and write bench/results.json',
+    options: { quick: { type: 'boolean' }, release: { type: 'boolean' } },
     positionals: [0, 0],
     async run(values) {
-      const { runBench } = await load<{ runBench: (args: { quick: boolean }) => Promise<number> }>(
-        'bench/run.ts',
-        'tandem bench',
-      );
-      return runBench({ quick: values.quick === true });
+      const { runBench } = await load<{
+        runBench: (args: { quick: boolean; releaseOnly: boolean }) => Promise<number>;
+      }>('bench/run.ts', 'tandem bench');
+      return runBench({ quick: values.quick === true, releaseOnly: values.release === true });
     },
   },
 };
