@@ -1,7 +1,9 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ValidationError } from '../shared/errors.ts';
 import type { ReleaseBucket, ReleaseRecord, TandemStore } from '../shared/ports.ts';
+import { releaseScaleNames, scoresLong } from './columns.ts';
 import { loadRawExport, type Progress } from './load/raw-export.ts';
 import { loadStore } from './load/store.ts';
 import type { StudyData } from './load/study-data.ts';
@@ -12,10 +14,12 @@ import {
   type Manifest,
   type ManifestFile,
   manifestEntry,
+  type Prerendered,
   releaseFiles,
   renderOpenFiles,
 } from './release.ts';
 import { type StageTimes, timeAsync, timed } from './stages.ts';
+import { renderScoresLongInWorker } from './write/scores-long-pool.ts';
 
 // Publishing (DESIGN §8): files under releases/{id}/, then manifest.json, then
 // releases/latest.json, so a reader who follows latest.json never sees a half-written release.
@@ -77,6 +81,8 @@ export interface PublishOptions {
   progress?: Progress;
   /** Records the time of each writer and of publishing. */
   times?: StageTimes;
+  /** Files being rendered ahead on another thread for one release id (scores_long). */
+  prerendered?: Promise<Prerendered>;
 }
 
 /**
@@ -93,13 +99,23 @@ export async function publishRelease(
   const [base, suffix] = options.releaseId.split('.') as [string, string | undefined];
   const first = suffix === undefined ? 1 : Number(suffix);
   const openFiles = renderOpenFiles(computed, options.times);
+  const prerendered =
+    options.prerendered &&
+    (await timeAsync(options.times, 'wait for the scores_long worker', () => options.prerendered!));
   for (let attempt = first; attempt <= MAX_SAME_DAY; attempt++) {
     const releaseId = attempt === 1 ? base : `${base}.${attempt}`;
     const existing = await readManifest(sink, releaseId);
     options.progress?.(`${existing ? 'comparing with' : 'writing'} release ${releaseId}`);
     const entries: ManifestFile[] = [];
     let same = existing !== undefined;
-    for (const file of releaseFiles(computed, releaseId, options.secret, openFiles, options.times)) {
+    for (const file of releaseFiles(
+      computed,
+      releaseId,
+      options.secret,
+      openFiles,
+      options.times,
+      prerendered,
+    )) {
       const entry = timed(options.times, 'publish (hash)', () => manifestEntry(file));
       if (existing) {
         const before = existing.files[entries.length];
@@ -149,7 +165,15 @@ export interface AggregateOptions {
   progress?: Progress;
   /** Records where the time goes (load, score, each statistic, each writer). */
   times?: StageTimes;
+  /**
+   * Threads to use: parsing responses.jsonl, and scores_long rendered beside the statistics.
+   * Default: the cores available (at most 4) for inputs large enough to repay a worker's start.
+   */
+  threads?: number;
 }
+
+/** From this many responses on, scores_long is rendered on another thread while statistics run. */
+export const OFFLOAD_MIN_RESPONSES = 200_000;
 
 export interface AggregateResult {
   manifest: Manifest;
@@ -182,7 +206,10 @@ export async function aggregate(options: AggregateOptions): Promise<AggregateRes
   if (options.from !== undefined) {
     const from = options.from;
     data = await timeAsync(times, 'load', () =>
-      loadRawExport(from, options.progress ? { progress: options.progress } : {}),
+      loadRawExport(from, {
+        ...(options.progress ? { progress: options.progress } : {}),
+        ...(options.threads === undefined ? {} : { threads: options.threads }),
+      }),
     );
   } else if (options.store) {
     const store = options.store;
@@ -200,14 +227,26 @@ export async function aggregate(options: AggregateOptions): Promise<AggregateRes
   } else throw new ValidationError('nowhere to publish: give an output folder or a bucket');
 
   options.progress?.(`scoring ${data.responses.count} responses of ${data.dyads.count} dyads`);
-  const computed = computeRelease(data, options.k ?? data.study.suppressionK, times);
   const now = options.clock();
+  const releaseId = options.releaseId ?? dateIn(data.study.timezone, now);
+  const threads =
+    options.threads ??
+    (data.responses.count >= OFFLOAD_MIN_RESPONSES ? Math.min(4, availableParallelism()) : 1);
+  let prerendered: Promise<Prerendered> | undefined;
+  const computed = computeRelease(data, options.k ?? data.study.suppressionK, times, (scored) => {
+    if (threads < 2) return;
+    const file = scoresLong(releaseScaleNames(data.instruments));
+    prerendered = renderScoresLongInWorker(scored, file, releaseId, options.secret, times);
+    // Awaited in publishRelease; until then a failure must not count as unhandled.
+    prerendered.catch(() => {});
+  });
   const manifest = await publishRelease(sink, computed, {
-    releaseId: options.releaseId ?? dateIn(data.study.timezone, now),
+    releaseId,
     secret: options.secret,
     createdAt: now.toISOString(),
     ...(options.progress ? { progress: options.progress } : {}),
     ...(times ? { times } : {}),
+    ...(prerendered ? { prerendered } : {}),
   });
   if (options.out === undefined && options.store) {
     const record: ReleaseRecord = {

@@ -111,8 +111,15 @@ export function rowsTable(file: FileDef, rows: readonly Row[]): ColumnTable {
 }
 
 /** Scores the responses and builds every open-tier table with suppression at `k`. */
-export function computeRelease(data: StudyData, k: number, times?: StageTimes): ComputedRelease {
+export function computeRelease(
+  data: StudyData,
+  k: number,
+  times?: StageTimes,
+  /** Called once the responses are scored, before the statistics (to start work on another thread). */
+  onScored?: (scored: ScoredResponses) => void,
+): ComputedRelease {
   const scored = timed(times, 'score', () => scoreResponses(data));
+  onScored?.(scored);
   const client = timed(times, 'score', () => clientAlliance(scored));
   const withSites = { k, complementary: true } as const;
   const primary = { k, complementary: false } as const;
@@ -167,8 +174,8 @@ export function computeRelease(data: StudyData, k: number, times?: StageTimes): 
  * scores_long for one release: every response with pseudonymised dyad and therapist, already in
  * release order (site, therapist, dyad, role, session, instrument) without a million-row sort.
  */
-export function scoresLongTable(computed: ComputedRelease, releaseId: string, secret: string): ColumnTable {
-  const { data } = computed.scored;
+export function scoresLongTable(scored: ScoredResponses, releaseId: string, secret: string): ColumnTable {
+  const { data } = scored;
   const r = data.responses;
   const names = {
     dyad: pseudonyms(secret, releaseId, data.dyads.id, 'D'),
@@ -196,7 +203,7 @@ export function scoresLongTable(computed: ComputedRelease, releaseId: string, se
   let next = 0;
   for (const { block } of blocks)
     for (let i = blockStart[block]!; i < blockStart[block + 1]!; i++) order[next++] = i;
-  return scoredTable(computed.scored, names, order);
+  return scoredTable(scored, names, order);
 }
 
 const sha256 = (body: Uint8Array): string => createHash('sha256').update(body).digest('hex');
@@ -243,6 +250,14 @@ export interface WriterInput {
   releaseId: string;
   /** Pseudonym key of the analyst-tier files. */
   secret: string;
+  /** Files rendered ahead, on another thread, for one release id (scores_long). */
+  prerendered?: Prerendered;
+}
+
+/** Files rendered ahead for a release id; used when the release gets that id. */
+export interface Prerendered {
+  releaseId: string;
+  files: ReleaseFile[];
 }
 
 /**
@@ -253,12 +268,30 @@ export type ReleaseWriter = (input: WriterInput, times?: StageTimes) => Iterable
 
 /** scores_long (analyst tier): pseudonyms depend on the release id, so it is rendered per id. */
 function* scoresLongFiles(
-  { computed, releaseId, secret }: WriterInput,
+  { computed, releaseId, secret, prerendered }: WriterInput,
   times?: StageTimes,
 ): Iterable<ReleaseFile> {
   const longFile = computed.files[computed.files.length - 1]!;
-  const long = timed(times, `write ${longFile.name}`, () => scoresLongTable(computed, releaseId, secret));
+  if (prerendered?.releaseId === releaseId) {
+    yield* prerendered.files;
+    return;
+  }
+  const long = timed(times, `write ${longFile.name}`, () =>
+    scoresLongTable(computed.scored, releaseId, secret),
+  );
   yield* tableFiles(longFile, long, times);
+}
+
+/** scores_long's CSV and Parquet for one release id, rendered from the scored responses alone. */
+export function renderScoresLong(
+  scored: ScoredResponses,
+  file: FileDef,
+  releaseId: string,
+  secret: string,
+  times?: StageTimes,
+): ReleaseFile[] {
+  const long = timed(times, `write ${file.name}`, () => scoresLongTable(scored, releaseId, secret));
+  return tableFiles(file, long, times);
 }
 
 const textFile = (name: string, contentType: string, body: string): ReleaseFile => ({
@@ -309,9 +342,11 @@ export function* releaseFiles(
   secret: string,
   openFiles: ReleaseFile[] = renderOpenFiles(computed),
   times?: StageTimes,
+  prerendered?: Prerendered,
 ): Generator<ReleaseFile> {
   yield* openFiles;
-  for (const writer of WRITERS) yield* writer({ computed, releaseId, secret }, times);
+  const input: WriterInput = { computed, releaseId, secret, ...(prerendered ? { prerendered } : {}) };
+  for (const writer of WRITERS) yield* writer(input, times);
 }
 
 /** Every file of a release with the given id, rendered at once (see releaseFiles). */

@@ -22,10 +22,11 @@ interface Reference {
 const FROM = fileURLToPath(new URL('../fixtures/release-reference/', import.meta.url));
 const reference = readReference<Reference>('release');
 
-async function release(out: string): Promise<Map<string, Buffer>> {
+async function release(out: string, threads = 1): Promise<Map<string, Buffer>> {
   const { manifest } = await aggregate({
     from: FROM,
     out,
+    threads,
     releaseId: '2027-05-01',
     secret: 'reference-secret',
     clock: () => new Date('2027-05-01T02:00:00Z'),
@@ -111,6 +112,13 @@ describe('a whole release against R (test/reference/release.R)', () => {
       .filter((row) => row.suppressed === true);
     expect(suppressed.length).toBeGreaterThan(0);
   });
+
+  it('gives the same bytes when responses are parsed and scores_long rendered on other threads', async () => {
+    const threaded = await release(await mkdtemp(join(tmpdir(), 'tandem-reference-')), 3);
+    expect([...threaded.keys()]).toEqual([...files.keys()]);
+    for (const [name, bytes] of files)
+      if (name !== 'manifest.json') expect(threaded.get(name)!.equals(bytes), name).toBe(true);
+  }, 60_000);
 
   it('gives byte-identical files when the same release is computed again', async () => {
     const again = await release(await mkdtemp(join(tmpdir(), 'tandem-reference-')));
