@@ -1,14 +1,14 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type { Stage } from '../analysis/stages.ts';
 
 const run = promisify(execFile);
 const CLI = resolve('bin/tandem.js');
-const RSS_PROBE = resolve('bench/rss-probe.ts');
+const PROBE = resolve('bench/probe.mjs');
 /**
  * The yardsticks of DESIGN §11, byte for byte the scripts of `../shared/yardsticks/` (copied here
  * so the bench runs from any checkout): DuckDB's site_session_summary and the single-pass floor.
@@ -37,6 +37,11 @@ export interface AggregateMeasure {
   ratioToFloor: number;
   /** Ratios of each round on its own. */
   ratiosEach: { duckdb: number; floor: number }[];
+  /**
+   * Median CPU seconds (all threads) of each process: on a busy machine wall time measures the
+   * other processes too; CPU time does not (DuckDB's is summed over its threads).
+   */
+  cpuSeconds: { release: number; duckdb: number; floor: number };
   /** Where the median round's time went (load, score, each statistic, each writer). */
   stages: Stage[];
 }
@@ -52,19 +57,36 @@ export async function rawExport(sites: number, dyads: number, responses: number)
   return dir;
 }
 
-/** A yardstick's own figure: the seconds it prints (its process start-up is not counted, ours is). */
-async function yardstick(script: string, dir: string): Promise<number> {
-  const { stdout } = await run(process.execPath, [script, dir], {
+/** What bench/probe.mjs reports of a finished process. */
+interface Probe {
+  maxRssKb: number;
+  cpuSeconds: number;
+}
+
+function probeOf(stderr: string): Probe {
+  const line = /TANDEM_PROBE=(\{.*\})/.exec(stderr)?.[1];
+  if (line === undefined) throw new Error(`the measured process reported nothing: ${stderr.slice(-500)}`);
+  return JSON.parse(line) as Probe;
+}
+
+/**
+ * A yardstick's own figure: the seconds it prints (its process start-up is not counted, ours is),
+ * and its whole process's CPU time.
+ */
+async function yardstick(script: string, dir: string): Promise<{ seconds: number; cpuSeconds: number }> {
+  const { stdout, stderr } = await run(process.execPath, ['--import', PROBE, script, dir], {
     env: { ...process.env, NODE_PATH: resolve('node_modules') },
     maxBuffer: 1 << 24,
   });
   const seconds = (JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as { seconds?: number }).seconds;
   if (typeof seconds !== 'number') throw new Error(`${script} printed no seconds: ${stdout}`);
-  return seconds;
+  return { seconds, cpuSeconds: probeOf(stderr).cpuSeconds };
 }
 
-/** One release in a fresh process: wall time, peak RSS and stage times. */
-async function release(from: string): Promise<{ seconds: number; rssMb: number; stages: Stage[] }> {
+/** One release in a fresh process: wall time, CPU time, peak RSS and stage times. */
+async function release(
+  from: string,
+): Promise<{ seconds: number; cpuSeconds: number; rssMb: number; stages: Stage[] }> {
   const out = await mkdtemp(join(tmpdir(), 'tandem-bench-release-'));
   try {
     const timings = join(out, 'timings.json');
@@ -80,13 +102,11 @@ async function release(from: string): Promise<{ seconds: number; rssMb: number; 
       timings,
     ];
     const start = performance.now();
-    const { stderr } = await run(process.execPath, ['--import', 'tsx', '--import', RSS_PROBE, CLI, ...args], {
-      maxBuffer: 1 << 24,
-    });
+    const { stderr } = await run(process.execPath, ['--import', PROBE, CLI, ...args], { maxBuffer: 1 << 24 });
     const seconds = (performance.now() - start) / 1000;
-    const rssKb = Number(/TANDEM_MAX_RSS_KB=(\d+)/.exec(stderr)?.[1] ?? Number.NaN);
+    const probe = probeOf(stderr);
     const { stages } = JSON.parse(await readFile(timings, 'utf8')) as { stages: Stage[] };
-    return { seconds, rssMb: rssKb / 1024, stages };
+    return { seconds, cpuSeconds: probe.cpuSeconds, rssMb: probe.maxRssKb / 1024, stages };
   } finally {
     await rm(out, { recursive: true, force: true });
   }
@@ -109,15 +129,19 @@ export async function measureAggregate(
   rounds: number,
 ): Promise<AggregateMeasure> {
   const from = await rawExport(sites, dyads, responses);
-  const each: { duckdb: number; floor: number; release: Awaited<ReturnType<typeof release>> }[] = [];
+  const each: {
+    duckdb: Awaited<ReturnType<typeof yardstick>>;
+    floor: Awaited<ReturnType<typeof yardstick>>;
+    release: Awaited<ReturnType<typeof release>>;
+  }[] = [];
   for (let round = 0; round < rounds; round++) {
     const duckdb = await yardstick(YARDSTICKS.duckdb, from);
     const floor = await yardstick(YARDSTICKS.floor, from);
     each.push({ duckdb, floor, release: await release(from) });
   }
   const seconds = median(each.map((r) => r.release.seconds));
-  const duckdbSeconds = median(each.map((r) => r.duckdb));
-  const floorSeconds = median(each.map((r) => r.floor));
+  const duckdbSeconds = median(each.map((r) => r.duckdb.seconds));
+  const floorSeconds = median(each.map((r) => r.floor.seconds));
   const middle = [...each].sort((a, b) => a.release.seconds - b.release.seconds)[
     Math.floor((rounds - 1) / 2)
   ]!;
@@ -134,9 +158,14 @@ export async function measureAggregate(
     ratioToDuckdb: seconds / duckdbSeconds,
     ratioToFloor: seconds / floorSeconds,
     ratiosEach: each.map((r) => ({
-      duckdb: r.release.seconds / r.duckdb,
-      floor: r.release.seconds / r.floor,
+      duckdb: r.release.seconds / r.duckdb.seconds,
+      floor: r.release.seconds / r.floor.seconds,
     })),
+    cpuSeconds: {
+      release: median(each.map((r) => r.release.cpuSeconds)),
+      duckdb: median(each.map((r) => r.duckdb.cpuSeconds)),
+      floor: median(each.map((r) => r.floor.cpuSeconds)),
+    },
     stages: middle.release.stages,
   };
 }
@@ -178,6 +207,10 @@ export async function benchRelease(quick: boolean, log: (line: string) => void):
   log(`aggregate ${bigResponses} responses …`);
   const big = await measureAggregate(50, bigResponses / 50, bigResponses, rounds);
   for (const stage of big.stages) log(`     ${stage.seconds.toFixed(3).padStart(7)} s  ${stage.name}`);
+  const cpu = big.cpuSeconds;
+  log(
+    `     CPU seconds (all threads): release ${cpu.release.toFixed(2)}, DuckDB ${cpu.duckdb.toFixed(2)}, floor ${cpu.floor.toFixed(2)}; machine load ${loadavg()[0]!.toFixed(1)}`,
+  );
   check(`aggregate ${bigResponses} peak RSS ≤ 1 GB`, `${big.peakRssMb.toFixed(0)} MB`, big.peakRssMb <= 1024);
   check(
     `aggregate ${bigResponses} ≤ 8 × DuckDB site_session_summary (same run)`,
