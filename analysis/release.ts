@@ -172,7 +172,9 @@ export function computeRelease(
 
 /**
  * scores_long for one release: every response with pseudonymised dyad and therapist, already in
- * release order (site, therapist, dyad, role, session, instrument) without a million-row sort.
+ * release order (site, therapist, dyad, role, session, instrument) without a million-row sort:
+ * sorting the owners' blocks and building the table took 0.8 s of CPU at 1M responses, building
+ * it and ordering it with arquero's orderby 1.5 s (2026-12-01, same process and data).
  */
 export function scoresLongTable(scored: ScoredResponses, releaseId: string, secret: string): ColumnTable {
   const { data } = scored;
