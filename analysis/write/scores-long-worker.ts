@@ -9,9 +9,9 @@ const task = workerData as ScoresLongTask;
 const times = new StageTimes();
 const files = renderScoresLong(task.scored, task.file, task.releaseId, task.secret, times);
 const result: ScoresLongResult = { files, stages: times.stages };
-// A body that owns its whole buffer moves to the main thread without a copy.
+// A body with a buffer of its own moves to the main thread without a copy; smaller buffers may be
+// slices of Node's shared Buffer pool, which must not move.
 const owned = files
-  .map((file) => file.body)
-  .filter((body) => body.byteOffset === 0 && body.byteLength === body.buffer.byteLength)
-  .map((body) => body.buffer as ArrayBuffer);
+  .map((file) => file.body.buffer as ArrayBuffer)
+  .filter((buffer) => buffer.byteLength > Buffer.poolSize);
 parentPort!.postMessage(result, owned);
