@@ -206,7 +206,10 @@ export async function benchRelease(quick: boolean, log: (line: string) => void):
   const small = await measureAggregate(50, smallResponses / 50, smallResponses, rounds);
   log(`aggregate ${bigResponses} responses …`);
   const big = await measureAggregate(50, bigResponses / 50, bigResponses, rounds);
-  for (const stage of big.stages) log(`     ${stage.seconds.toFixed(3).padStart(7)} s  ${stage.name}`);
+  for (const stage of big.stages)
+    log(
+      `     ${stage.seconds.toFixed(3).padStart(7)} s  ${stage.cpuSeconds.toFixed(3).padStart(7)} s CPU  ${stage.name}`,
+    );
   const cpu = big.cpuSeconds;
   log(
     `     CPU seconds (all threads): release ${cpu.release.toFixed(2)}, DuckDB ${cpu.duckdb.toFixed(2)}, floor ${cpu.floor.toFixed(2)}; machine load ${loadavg()[0]!.toFixed(1)}`,

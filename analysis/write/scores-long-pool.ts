@@ -43,6 +43,6 @@ export async function renderScoresLongInWorker(
   };
   const task: ScoresLongTask = { scored: slim, file, releaseId, secret };
   const result = await runWorker<ScoresLongResult>(WORKER, task);
-  for (const stage of result.stages) times?.add(`${stage.name} (worker)`, stage.seconds);
+  for (const stage of result.stages) times?.add(`${stage.name} (worker)`, stage.seconds, stage.cpuSeconds);
   return { releaseId, files: result.files };
 }
