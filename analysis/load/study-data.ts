@@ -19,19 +19,12 @@ export const MAX_SESSION = 65535;
 /** Malformed records kept with their messages; beyond this only the count grows. */
 export const MAX_PROBLEMS_KEPT = 1000;
 
-/** Responses one builder read, unsorted, as another builder absorbs them (StudyDataBuilder.absorb). */
-export interface ResponsePart {
-  site: Int32Array;
-  /** Indexes into therapistIds. */
-  therapist: Int32Array;
-  /** Indexes into dyadIds; −1 for therapist-level instruments. */
-  dyad: Int32Array;
-  role: Uint8Array;
-  session: Int32Array;
-  instrument: Int32Array;
-  day: Int32Array;
-  answerStart: Int32Array;
-  answers: Int16Array;
+/**
+ * Responses one builder read, unsorted, as another builder absorbs them (StudyDataBuilder.absorb):
+ * the response columns, with `therapist` and `dyad` indexing this part's own therapistIds and
+ * dyadIds.
+ */
+export interface ResponsePart extends Omit<ResponseColumns, 'count'> {
   /** Line of each response within the part (1-based). */
   line: Int32Array;
   dyadIds: string[];

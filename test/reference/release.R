@@ -221,22 +221,7 @@ trajectories <- per_site(function(in_sites) {
 })
 trajectories <- release_order(suppress(trajectories, trajectories$n_dyads, "site", complementary = TRUE), "site")
 
-# ruptures (DESIGN §9 transcribed): dyads with ≥ 4 totals.
-rupture_counts <- function(x, c) {
-  if (length(x) < 4) return(NULL)
-  s <- sd(x)
-  out <- c(ruptures = 0, followed = 0, repaired = 0)
-  if (s == 0) return(out)
-  for (t in 2:length(x)) {
-    if (x[t] <= x[t - 1] - c * s + 1e-9) {
-      out["ruptures"] <- out["ruptures"] + 1
-      nxt <- x[seq(t + 1, length.out = min(2, length(x) - t))]
-      if (length(nxt) > 0) out["followed"] <- out["followed"] + 1
-      if (any(nxt >= x[t - 1])) out["repaired"] <- out["repaired"] + 1
-    }
-  }
-  out
-}
+# ruptures (DESIGN §9 transcribed in common.R): dyads with ≥ 4 totals.
 series <- split(client$value, client$dyad)
 ruptures <- per_site(function(in_sites) {
   out <- lapply(c(`1sd` = 1, `2sd` = 2), function(c) {
