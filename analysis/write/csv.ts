@@ -1,4 +1,4 @@
-import { type ColumnTable, escape } from 'arquero';
+import { type ColumnTable, escape as rowFunction } from 'arquero';
 import { ALL_SITES, type ColumnDef, type FileDef } from '../columns.ts';
 
 // CSV as DESIGN §8 fixes it: UTF-8, LF, a header, shortest round-trip numbers, empty for missing,
@@ -83,13 +83,13 @@ export function sortForRelease(file: FileDef, table: ColumnTable): ColumnTable {
   if (sorted) return table;
   // Each key column becomes a rank (its distinct values in key order: missing first, levels in
   // their order, ALL after the sites), and arquero orders the rows by the ranks.
-  const ranks: Record<string, ReturnType<typeof escape>> = {};
+  const ranks: Record<string, ReturnType<typeof rowFunction>> = {};
   const rankNames = keys.map((key, k) => {
     const distinct = [...new Set(Array.from(key.values))].sort((a, b) => compareKey(key.def, a, b));
     const rank = new Map(distinct.map((value, index) => [value, index]));
     const column = key.def.name;
     const name = `__rank${k}`;
-    ranks[name] = escape((row: Record<string, Value>) => rank.get(row[column]));
+    ranks[name] = rowFunction((row: Record<string, Value>) => rank.get(row[column]));
     return name;
   });
   return table
