@@ -1,4 +1,5 @@
 import { existsSync, realpathSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -237,13 +238,14 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   aggregate: {
-    usage: 'tandem aggregate [--from DIR] [--out DIR] [--release-id ID] [--k N]',
+    usage: 'tandem aggregate [--from DIR] [--out DIR] [--release-id ID] [--k N] [--timings FILE]',
     summary: 'run the nightly job: score, summarise and publish a release',
     options: {
       from: { type: 'string' },
       out: { type: 'string' },
       'release-id': { type: 'string' },
       k: { type: 'string' },
+      timings: { type: 'string' },
     },
     positionals: [0, 0],
     async run(values) {
@@ -251,7 +253,10 @@ const COMMANDS: Record<string, Command> = {
       const out = text(values, 'out');
       const releaseId = text(values, 'release-id');
       const k = wholeNumber(values, 'k');
+      const timings = text(values, 'timings');
       const { aggregate } = await import('../../analysis/publish.ts');
+      const { StageTimes } = await import('../../analysis/stages.ts');
+      const times = timings === undefined ? undefined : new StageTimes();
       const { openLocalData } = await import('./access.ts');
       const { pseudonymSecret } = await import('./server.ts');
       // The local store is needed unless both input and output are folders.
@@ -262,6 +267,7 @@ const COMMANDS: Record<string, Command> = {
           ...(out === undefined ? (local ? { bucket: local.bucket } : {}) : { out }),
           ...(releaseId === undefined ? {} : { releaseId }),
           ...(k === undefined ? {} : { k }),
+          ...(times ? { times } : {}),
           secret: pseudonymSecret(DATA_DIR),
           clock: () => new Date(),
           ...(process.stderr.isTTY
@@ -271,6 +277,8 @@ const COMMANDS: Record<string, Command> = {
         for (const problem of result.problems.slice(0, 20)) {
           process.stderr.write(`skipped ${problem.source} line ${problem.line}: ${problem.message}\n`);
         }
+        if (times && timings !== undefined)
+          await writeFile(timings, `${JSON.stringify({ stages: times.stages }, null, 2)}\n`);
         const { manifest } = result;
         const where = result.destination === 'bucket' ? 'the local bucket' : result.destination;
         say(
@@ -335,16 +343,16 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   bench: {
-    usage: 'tandem bench [--quick]',
-    summary: 'run the benchmarks of DESIGN §11 and write bench/results.json',
-    options: { quick: { type: 'boolean' } },
+    usage: 'tandem bench [--quick] [--release]',
+    summary:
+      'run the benchmarks of DESIGN §11 (--release: the release budgets only) and write bench/results.json',
+    options: { quick: { type: 'boolean' }, release: { type: 'boolean' } },
     positionals: [0, 0],
     async run(values) {
-      const { runBench } = await load<{ runBench: (args: { quick: boolean }) => Promise<number> }>(
-        'bench/run.ts',
-        'tandem bench',
-      );
-      return runBench({ quick: values.quick === true });
+      const { runBench } = await load<{
+        runBench: (args: { quick: boolean; releaseOnly: boolean }) => Promise<number>;
+      }>('bench/run.ts', 'tandem bench');
+      return runBench({ quick: values.quick === true, releaseOnly: values.release === true });
     },
   },
 };
