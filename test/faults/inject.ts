@@ -64,33 +64,43 @@ export function faultError(kind: FaultKind, service: Service, command: string): 
 
 let installed = 0;
 
+/** The calls counted, and the count after which every call fails (a crash). */
+interface CallLog {
+  calls: string[];
+  crashAt: number | undefined;
+}
+
 /**
  * Injects faults into one client (a DynamoDB document client, a DynamoDB client or an S3 client).
  * Counts every call (`calls`), fails those the rules or a crash select (`injected`), and is removed
  * with `remove()`. `crashAfter(n)` lets n more calls through and fails every call after them.
  */
 export class FaultInjector {
-  /** Command names of every call that reached the middleware, in order. */
-  readonly calls: string[] = [];
   /** Faults thrown so far (crash failures included). */
   injected = 0;
   private rules: FaultRule[] = [];
   private matched = new Map<FaultRule, number>();
-  private crashAt: number | undefined;
   private readonly name = `tandemFaultInjector${++installed}`;
+  private readonly log: CallLog;
 
+  /**
+   * `options.sharing`: count calls and crash together with another injector (a job that writes to
+   * the store and the bucket dies once, whichever it was calling).
+   */
   constructor(
     private readonly client: StackOwner,
     private readonly service: Service,
+    options: { sharing?: FaultInjector } = {},
   ) {
+    this.log = options.sharing?.log ?? { calls: [], crashAt: undefined };
     const middleware: InitializeMiddleware<object, object> =
       (next: InitializeHandler<object, object>, context) =>
       async (args: InitializeHandlerArguments<object>) => {
         const command = String((context as { commandName?: string }).commandName ?? 'unknown');
-        this.calls.push(command);
-        if (this.crashAt !== undefined && this.calls.length > this.crashAt) {
+        this.log.calls.push(command);
+        if (this.log.crashAt !== undefined && this.log.calls.length > this.log.crashAt) {
           this.injected++;
-          throw new ProcessCrash(this.crashAt);
+          throw new ProcessCrash(this.log.crashAt);
         }
         for (const rule of this.rules) {
           if (rule.commands && !rule.commands.includes(command)) continue;
@@ -114,21 +124,21 @@ export class FaultInjector {
 
   /** Lets `n` more calls through, then fails every call. */
   crashAfter(n: number): this {
-    this.crashAt = this.calls.length + n;
+    this.log.crashAt = this.log.calls.length + n;
     return this;
+  }
+
+  /** Command names of every call counted (with a shared log, the other injector's too), in order. */
+  get calls(): readonly string[] {
+    return this.log.calls;
   }
 
   /** Forgets every rule and crash; keeps counting. */
   heal(): this {
     this.rules = [];
     this.matched.clear();
-    this.crashAt = undefined;
+    this.log.crashAt = undefined;
     return this;
-  }
-
-  /** Calls counted since `mark` (a value of `calls.length` taken earlier). */
-  since(mark: number): string[] {
-    return this.calls.slice(mark);
   }
 
   remove(): void {
