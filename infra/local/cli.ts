@@ -55,6 +55,10 @@ function wholeNumber(values: Values, name: string, min = 1): number | undefined 
   if (!/^\d+$/.test(value) || Number(value) < min) {
     throw new UsageError(`--${name} must be a whole number ≥ ${min} (received ${JSON.stringify(value)})`);
   }
+  // Past 2^53 digits no longer name one number; such a count would also never finish.
+  if (!Number.isSafeInteger(Number(value))) {
+    throw new UsageError(`--${name} is too large (received ${JSON.stringify(value)})`);
+  }
   return Number(value);
 }
 
