@@ -16,9 +16,10 @@ import { type OpenLink, openLink } from '../../shared/participation/open-link.ts
 import { submitResponse } from '../../shared/participation/submit.ts';
 import { answersAll, studyInput } from '../../shared/participation/testing.ts';
 import { withdraw } from '../../shared/participation/withdraw.ts';
-import { type Dyad, ownerKeyOf, type TandemStore } from '../../shared/ports.ts';
+import { ownerKeyOf, type TandemStore } from '../../shared/ports.ts';
 import { addTherapist, type EnrolledDyad, enrolDyad, linkOf } from '../local/enrol.ts';
 import { api, startTestStack } from '../local/harness.ts';
+import { consented, storeChecks } from './checks.ts';
 import { FaultInjector, ProcessCrash } from './inject.ts';
 import { faultTally } from './tally.ts';
 
@@ -32,6 +33,7 @@ vi.setConfig({ testTimeout: 180_000 });
 const SITE = 'berlin';
 let stack: LocalServer;
 let http: ReturnType<typeof api>;
+let checks: ReturnType<typeof storeChecks>;
 let faults: FaultInjector;
 /** The store of the process that crashes; `stack.store` is the healthy one that checks. */
 let crashing: TandemStore;
@@ -40,6 +42,7 @@ let therapistId: string;
 beforeAll(async () => {
   stack = await startTestStack({ study: { ...studyInput, suppressionK: 1 } });
   http = api(stack);
+  checks = storeChecks(stack, SITE);
   const client = dynamoDbClient({ region: config().AWS_REGION, endpoint: stack.emulators.dynamodbEndpoint });
   faults = new FaultInjector(client, 'dynamodb');
   crashing = new DynamoDbTandemStore(client, stack.emulators.tableName);
@@ -98,38 +101,6 @@ async function opened(link: string): Promise<OpenLink> {
   return result;
 }
 
-async function consented(links: string[]): Promise<void> {
-  for (const link of links) expect((await http.post(`${link}/consent`, { version: 1 })).status).toBe(201);
-}
-
-async function dyadOf(enrolled: { siteId: string; dyadId: string }): Promise<Dyad> {
-  const dyad = await stack.store.getDyad(enrolled.siteId, enrolled.dyadId);
-  if (!dyad) throw new Error(`dyad ${enrolled.dyadId} is missing`);
-  return dyad;
-}
-
-/** Dyads a check has seen with all their links; links are never deleted, so they need no second look. */
-const complete = new Set<string>();
-
-/** Every dyad a coordinator can see at the site has a stored link for each of its roles. */
-async function everyVisibleDyadHasLinks(): Promise<void> {
-  for (const dyad of await stack.store.listDyads(SITE)) {
-    if (complete.has(dyad.dyadId)) continue;
-    await dyadHasLinks(dyad);
-    complete.add(dyad.dyadId);
-  }
-}
-
-/** Each hash the dyad holds is a stored link of that dyad and role. */
-async function dyadHasLinks(dyad: Dyad): Promise<void> {
-  for (const [role, hash] of Object.entries(dyad.linkHashes)) {
-    expect((await stack.store.getLink(hash))?.owner, `dyad ${dyad.dyadId} ${role}`).toMatchObject({
-      dyadId: dyad.dyadId,
-      role,
-    });
-  }
-}
-
 const submission = (instrument: string) => ({
   session: 1,
   instrument,
@@ -142,7 +113,7 @@ describe('a crash after every store call', () => {
     const calls = await crashAtEveryCall({
       prepare: async () => {
         const dyad = await enrolDyad(http, SITE, therapistId);
-        await consented([linkOf(dyad, 'client')]);
+        await consented(http, [linkOf(dyad, 'client')]);
         return { dyad, open: await opened(linkOf(dyad, 'client')), body: submission('alliance-client') };
       },
       // The request as sent, submissionId included (DESIGN §5): the use case takes what it knows.
@@ -163,7 +134,7 @@ describe('a crash after every store call', () => {
         expect(stored.map((r) => [r.role, r.session, r.instrument])).toEqual([
           ['client', 1, 'alliance-client'],
         ]);
-        expect((await dyadOf(dyad)).currentSession).toBe(1);
+        expect((await checks.dyadOf(dyad)).currentSession).toBe(1);
       },
     });
     expect(calls).toBeGreaterThanOrEqual(2);
@@ -177,7 +148,7 @@ describe('a crash after every store call', () => {
       },
       run: ({ open }) => recordConsent(participation(), open, { version: 1, language: 'en' }),
       consistent: async ({ dyad }) => {
-        const copy = (await dyadOf(dyad)).consentVersions?.client;
+        const copy = (await checks.dyadOf(dyad)).consentVersions?.client;
         const records = await stack.store.listConsents(ownerKeyOf({ dyadId: dyad.dyadId }));
         if (copy !== undefined) expect(records.map((c) => c.version)).toContain(copy);
       },
@@ -187,7 +158,7 @@ describe('a crash after every store call', () => {
         );
       },
       done: async ({ dyad }) => {
-        expect((await dyadOf(dyad)).consentVersions?.client).toBe(1);
+        expect((await checks.dyadOf(dyad)).consentVersions?.client).toBe(1);
         expect((await http.get(linkOf(dyad, 'client'))).body).toMatchObject({ step: 'choose_session' });
       },
     });
@@ -200,7 +171,11 @@ describe('a crash after every store call', () => {
         prepare: async () => {
           // A therapist of their own, so that a therapist's withdrawal touches only this dyad.
           const dyad = await enrolDyad(http, SITE, await addTherapist(http, SITE), { interpreter: true });
-          await consented([linkOf(dyad, 'client'), linkOf(dyad, 'therapist'), linkOf(dyad, 'interpreter')]);
+          await consented(http, [
+            linkOf(dyad, 'client'),
+            linkOf(dyad, 'therapist'),
+            linkOf(dyad, 'interpreter'),
+          ]);
           for (const [who, instrument] of [
             ['client', 'alliance-client'],
             ['therapist', 'alliance-therapist'],
@@ -217,7 +192,7 @@ describe('a crash after every store call', () => {
           const link = await stack.store.getLink(hashToken(tokenOf(linkOf(dyad, role))));
           const marked =
             role === 'client'
-              ? (await dyadOf(dyad)).status === 'withdrawn'
+              ? (await checks.dyadOf(dyad)).status === 'withdrawn'
               : role === 'therapist'
                 ? (await stack.store.getTherapist(SITE, dyad.therapistId))?.status === 'withdrawn'
                 : link?.withdrawn === true;
@@ -255,11 +230,11 @@ describe('a crash after every store call', () => {
           interpreter: true,
           language: 'en',
         }),
-      consistent: everyVisibleDyadHasLinks,
+      consistent: checks.everyVisibleDyadHasLinks,
       resume: async () => {
         await enrolDyad(http, SITE, therapistId);
       },
-      done: everyVisibleDyadHasLinks,
+      done: checks.everyVisibleDyadHasLinks,
     });
     expect(calls).toBeGreaterThanOrEqual(4);
   });
@@ -283,9 +258,9 @@ describe('a crash after every store call', () => {
         prepare: () => enrolDyad(http, SITE, therapistId),
         run,
         consistent: async (dyad) => {
-          await dyadHasLinks(await dyadOf(dyad));
+          await checks.dyadHasLinks(await checks.dyadOf(dyad));
           // The old link works until the dyad holds a new hash; after that it never opens again.
-          const current = (await dyadOf(dyad)).linkHashes.client;
+          const current = (await checks.dyadOf(dyad)).linkHashes.client;
           const old = hashToken(tokenOf(linkOf(dyad, 'client')));
           expect(
             (
@@ -300,7 +275,7 @@ describe('a crash after every store call', () => {
           expect([200, 201]).toContain((await http.post(route(dyad), {}, { as: 'lead' })).status);
         },
         done: async (dyad) => {
-          await dyadHasLinks(await dyadOf(dyad));
+          await checks.dyadHasLinks(await checks.dyadOf(dyad));
           const result = await openLink(
             { store: stack.store, clock: () => new Date() },
             { token: tokenOf(linkOf(dyad, 'client')) },

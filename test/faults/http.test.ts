@@ -4,9 +4,10 @@ import { documentClient } from '../../functions/runtime/store.ts';
 import type { LocalServer } from '../../infra/local/server.ts';
 import { hashToken } from '../../shared/ids.ts';
 import { answersAll, studyInput } from '../../shared/participation/testing.ts';
-import { type Dyad, ownerKeyOf } from '../../shared/ports.ts';
-import { addTherapist, type EnrolledDyad, enrolDyad, linkOf } from '../local/enrol.ts';
+import { ownerKeyOf } from '../../shared/ports.ts';
+import { addTherapist, enrolDyad, linkOf } from '../local/enrol.ts';
 import { type ApiResponse, api, startTestStack } from '../local/harness.ts';
+import { consented, storeChecks } from './checks.ts';
 import { FaultInjector, type FaultKind, type FaultInjector as Injector } from './inject.ts';
 import { faultTally } from './tally.ts';
 
@@ -23,12 +24,14 @@ const SITE = 'berlin';
 
 let stack: LocalServer;
 let http: ReturnType<typeof api>;
+let checks: ReturnType<typeof storeChecks>;
 let faults: Injector;
 let therapistId: string;
 
 beforeAll(async () => {
   stack = await startTestStack({ study: { ...studyInput, suppressionK: 1 } });
   http = api(stack);
+  checks = storeChecks(stack, SITE);
   // The handlers' own client: the local server runs them in this process.
   faults = new FaultInjector(documentClient(), 'dynamodb');
   therapistId = await addTherapist(http, SITE);
@@ -48,38 +51,6 @@ const submission = (session: number) => ({
   answers: answersAll(12, 4),
   submissionId: randomBytes(16).toString('base64url'),
 });
-
-async function consented(links: string[]): Promise<void> {
-  for (const link of links) expect((await http.post(`${link}/consent`, { version: 1 })).status).toBe(201);
-}
-
-async function dyadOf(enrolled: EnrolledDyad): Promise<Dyad> {
-  const dyad = await stack.store.getDyad(enrolled.siteId, enrolled.dyadId);
-  if (!dyad) throw new Error(`dyad ${enrolled.dyadId} is missing`);
-  return dyad;
-}
-
-/** Dyads a check has seen with all their links; links are never deleted, so they need no second look. */
-const complete = new Set<string>();
-
-/** Every dyad a coordinator can see at the site has a stored link for each of its roles. */
-async function everyVisibleDyadHasLinks(): Promise<void> {
-  for (const dyad of await stack.store.listDyads(SITE)) {
-    if (complete.has(dyad.dyadId)) continue;
-    await dyadHasLinks(dyad);
-    complete.add(dyad.dyadId);
-  }
-}
-
-/** Each hash the dyad holds is a stored link of that dyad and role. */
-async function dyadHasLinks(dyad: Dyad): Promise<void> {
-  for (const [role, hash] of Object.entries(dyad.linkHashes)) {
-    expect((await stack.store.getLink(hash))?.owner, `dyad ${dyad.dyadId} ${role}`).toMatchObject({
-      dyadId: dyad.dyadId,
-      role,
-    });
-  }
-}
 
 function expectUnavailable(response: ApiResponse, what: string): void {
   expect(response.status, `${what}: ${response.text}`).toBe(503);
@@ -144,7 +115,7 @@ describe.each(KINDS.map((kind) => [kind, kind === 'throttle' ? 60 : 2] as const)
         {
           prepare: async () => {
             const dyad = await enrolDyad(http, SITE, therapistId);
-            await consented([linkOf(dyad, 'client')]);
+            await consented(http, [linkOf(dyad, 'client')]);
             body = submission(1);
             return dyad;
           },
@@ -158,7 +129,7 @@ describe.each(KINDS.map((kind) => [kind, kind === 'throttle' ? 60 : 2] as const)
             expect(stored.map((r) => [r.role, r.session, r.instrument])).toEqual([
               ['client', 1, 'alliance-client'],
             ]);
-            expect((await dyadOf(dyad)).currentSession).toBe(1);
+            expect((await checks.dyadOf(dyad)).currentSession).toBe(1);
           },
           succeeded: [200, 201],
         },
@@ -175,7 +146,7 @@ describe.each(KINDS.map((kind) => [kind, kind === 'throttle' ? 60 : 2] as const)
           send: (dyad) => http.post(`${linkOf(dyad, 'client')}/consent`, { version: 1 }),
           consistent: async (dyad) => {
             // A copy on the dyad that claims a consent not on record would let answers in without one.
-            const copy = (await dyadOf(dyad)).consentVersions?.client;
+            const copy = (await checks.dyadOf(dyad)).consentVersions?.client;
             const records = await stack.store.listConsents(ownerKeyOf({ dyadId: dyad.dyadId }));
             if (copy !== undefined) expect(records.map((c) => c.version)).toContain(copy);
           },
@@ -197,7 +168,7 @@ describe.each(KINDS.map((kind) => [kind, kind === 'throttle' ? 60 : 2] as const)
         {
           prepare: async () => {
             const dyad = await enrolDyad(http, SITE, therapistId, { interpreter: true });
-            await consented([linkOf(dyad, 'client'), linkOf(dyad, 'therapist')]);
+            await consented(http, [linkOf(dyad, 'client'), linkOf(dyad, 'therapist')]);
             expect((await http.post(linkOf(dyad, 'client'), submission(1))).status).toBe(201);
             const rating = { ...submission(1), instrument: 'alliance-therapist' };
             expect((await http.post(linkOf(dyad, 'therapist'), rating)).status).toBe(201);
@@ -205,7 +176,7 @@ describe.each(KINDS.map((kind) => [kind, kind === 'throttle' ? 60 : 2] as const)
           },
           send: (dyad) => http.post(`${linkOf(dyad, 'client')}/withdraw`, { confirm: true }),
           consistent: async (dyad) => {
-            const status = (await dyadOf(dyad)).status;
+            const status = (await checks.dyadOf(dyad)).status;
             const stored = await stack.store.listResponses(ownerKeyOf({ dyadId: dyad.dyadId }));
             // Either nothing happened yet, or the dyad is withdrawn (its links answer 410 from now on).
             if (status !== 'withdrawn') expect(stored).toHaveLength(2);
@@ -213,7 +184,7 @@ describe.each(KINDS.map((kind) => [kind, kind === 'throttle' ? 60 : 2] as const)
           },
           done: async (dyad) => {
             const owner = ownerKeyOf({ dyadId: dyad.dyadId });
-            expect((await dyadOf(dyad)).status).toBe('withdrawn');
+            expect((await checks.dyadOf(dyad)).status).toBe('withdrawn');
             expect(await stack.store.listResponses(owner)).toEqual([]);
             expect(await stack.store.listConsents(owner)).toEqual([]);
             for (const link of Object.values(dyad.links)) {
@@ -240,7 +211,7 @@ describe.each(KINDS.map((kind) => [kind, kind === 'throttle' ? 60 : 2] as const)
               { therapistId, modality: 'in_person', interpreter: true, language: 'de' },
               { as: 'lead' },
             ),
-          consistent: everyVisibleDyadHasLinks,
+          consistent: checks.everyVisibleDyadHasLinks,
           done: async (_state, response) => {
             const { dyad, links } = response.body as {
               dyad: { dyadId: string };
@@ -251,7 +222,7 @@ describe.each(KINDS.map((kind) => [kind, kind === 'throttle' ? 60 : 2] as const)
               step: 'consent',
             });
             expect(await stack.store.getDyad(SITE, dyad.dyadId)).toBeDefined();
-            await everyVisibleDyadHasLinks();
+            await checks.everyVisibleDyadHasLinks();
           },
           succeeded: [201],
         },
@@ -267,7 +238,7 @@ describe.each(KINDS.map((kind) => [kind, kind === 'throttle' ? 60 : 2] as const)
           prepare: () => enrolDyad(http, SITE, therapistId),
           send: (dyad) =>
             http.post(`/api/v1/sites/${SITE}/dyads/${dyad.dyadId}/links/client/rotate`, {}, { as: 'lead' }),
-          consistent: async (dyad) => dyadHasLinks(await dyadOf(dyad)),
+          consistent: async (dyad) => checks.dyadHasLinks(await checks.dyadOf(dyad)),
           done: async (dyad, response) => {
             const fresh = new URL((response.body as { link: string }).link).pathname;
             await expectRetired(linkOf(dyad, 'client'));
@@ -291,7 +262,7 @@ describe.each(KINDS.map((kind) => [kind, kind === 'throttle' ? 60 : 2] as const)
               {},
               { as: 'lead', headers: { accept: 'text/html' } },
             ),
-          consistent: async (dyad) => dyadHasLinks(await dyadOf(dyad)),
+          consistent: async (dyad) => checks.dyadHasLinks(await checks.dyadOf(dyad)),
           done: async (dyad, response) => {
             const printed = [...response.text.matchAll(/<p class="url" data-role="(\w+)">([^<]+)<\/p>/g)];
             expect(printed.map((m) => m[1])).toEqual(['client', 'therapist']);
@@ -311,7 +282,7 @@ describe.each(KINDS.map((kind) => [kind, kind === 'throttle' ? 60 : 2] as const)
 describe('what a browser sees when the store is unavailable', () => {
   it('a form submission gets the translated “try again” page with Retry-After, never a 500', async () => {
     const dyad = await enrolDyad(http, SITE, therapistId);
-    await consented([linkOf(dyad, 'client')]);
+    await consented(http, [linkOf(dyad, 'client')]);
     faults.fail({ kind: 'throttle', commands: ['PutItemCommand'] });
     const form = new URLSearchParams({ session: '1', instrument: 'alliance-client', i1: '4', lang: 'de' });
     const response = await http.request('POST', linkOf(dyad, 'client'), form.toString(), {
