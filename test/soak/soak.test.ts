@@ -2,13 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { aggregate } from '../../analysis/publish.ts';
 import type { LocalServer } from '../../infra/local/server.ts';
 import type { Role } from '../../shared/instruments/schema.ts';
 import { answersAll, studyInput } from '../../shared/participation/testing.ts';
 import { addTherapist, type EnrolledDyad, enrolDyad } from '../local/enrol.ts';
-import { api, startTestStack } from '../local/harness.ts';
+import { type ApiResponse, api, startTestStack } from '../local/harness.ts';
 
 // No loss under load (issue 9, DESIGN §11 "none lost or doubled"): N distinct submissions over
 // HTTP at concurrency 32, with the same submission sent twice at once (a double tap), a different
@@ -109,6 +110,8 @@ interface Tally {
   conflicts: number;
   gone: number;
   retired: number;
+  /** 503s answered by sending again. */
+  unavailable: number;
   /** 201s by natural key: a second 201 for a key is a doubled response. */
   accepted: Map<string, { siteId: string; dyadId: string; role: Role; session: number; instrument: string }>;
   withdrawn: Set<string>;
@@ -175,9 +178,19 @@ describe('the local stack under load', () => {
       conflicts: 0,
       gone: 0,
       retired: 0,
+      unavailable: 0,
       accepted: new Map(),
       withdrawn: new Set(),
       unexpected: [],
+    };
+    /** Sends as a client that honours 503 would: again, up to five times, after a short wait. */
+    const retrying = async <T>(send: () => Promise<ApiResponse<T>>): Promise<ApiResponse<T>> => {
+      for (let attempt = 1; ; attempt++) {
+        const response = await send();
+        if (response.status !== 503 || attempt === 5) return response;
+        tally.unavailable++;
+        await setTimeout(250 * attempt);
+      }
     };
     const runScript = async ({ dyad, steps }: Script) => {
       const links = { ...dyad.links };
@@ -186,10 +199,12 @@ describe('the local stack under load', () => {
       for (const step of steps) {
         if (step.kind === 'rotate') {
           tally.requests++;
-          const rotated = await http.post<{ link: string }>(
-            `/api/v1/sites/${dyad.siteId}/dyads/${dyad.dyadId}/links/client/rotate`,
-            {},
-            { as: 'lead' },
+          const rotated = await retrying(() =>
+            http.post<{ link: string }>(
+              `/api/v1/sites/${dyad.siteId}/dyads/${dyad.dyadId}/links/client/rotate`,
+              {},
+              { as: 'lead' },
+            ),
           );
           if (rotated.status === 201) {
             retired.add(links.client ?? '');
@@ -200,8 +215,9 @@ describe('the local stack under load', () => {
         }
         if (step.kind === 'withdraw') {
           tally.requests++;
-          const done = await http.post(`${links.client}/withdraw`, { confirm: true });
-          if (done.status !== 200)
+          const done = await retrying(() => http.post(`${links.client}/withdraw`, { confirm: true }));
+          // 410: a retry after a 503 found the withdrawal under way and finished it.
+          if (done.status !== 200 && done.status !== 410)
             tally.unexpected.push(`withdraw ${dyad.dyadId}: ${done.status} ${done.text}`);
           withdrawn = true;
           tally.withdrawn.add(dyad.dyadId);
@@ -225,7 +241,9 @@ describe('the local stack under load', () => {
           other.answers = answersAll(submission.items, submission.low);
         const sends = [body, ...(step.duplicate ? [body] : []), ...(step.conflict ? [other] : [])];
         tally.requests += sends.length;
-        const responses = await Promise.all(sends.map((sent) => http.post<{ receipt?: string }>(link, sent)));
+        const responses = await Promise.all(
+          sends.map((sent) => retrying(() => http.post<{ receipt?: string }>(link, sent))),
+        );
         const key = `${dyad.dyadId}|${submission.role}|${submission.session}|${submission.instrument}`;
         const receipts = new Set<string>();
         for (const response of responses) {
@@ -236,7 +254,10 @@ describe('the local stack under load', () => {
             tally.accepted.set(key, { siteId: dyad.siteId, dyadId: dyad.dyadId, ...submission });
             receipts.add(response.body.receipt ?? '');
           } else if (response.status === 200) {
+            // Stored: by its double tap, or by this request's own first try before a 503.
             tally.repeated++;
+            if (!tally.accepted.has(key))
+              tally.accepted.set(key, { siteId: dyad.siteId, dyadId: dyad.dyadId, ...submission });
             receipts.add(response.body.receipt ?? '');
           } else if (response.status === 409) tally.conflicts++;
           else if (response.status === 410 && withdrawn) tally.gone++;
@@ -288,7 +309,7 @@ describe('the local stack under load', () => {
     const accepted = [...expected.values()].reduce((a, b) => a + b, 0);
     const seconds = (ms: number) => (ms / 1000).toFixed(1);
     process.stdout.write(
-      `soak N=${N}: ${tally.requests} requests at concurrency ${CONCURRENCY} (${tally.created} created, ${tally.repeated} repeats, ${tally.conflicts} conflicts, ${tally.gone} after withdrawal, ${tally.retired} on retired links); ${tally.withdrawn.size} dyads withdrawn; released ${manifest.inputs.responses} = accepted ${accepted}; lost ${lost}, doubled ${doubled}; setup ${seconds(setup - started)} s, load ${seconds(load - setup)} s, release ${seconds(performance.now() - load)} s\n`,
+      `soak N=${N}: ${tally.requests} requests at concurrency ${CONCURRENCY} (${tally.created} created, ${tally.repeated} repeats, ${tally.conflicts} conflicts, ${tally.gone} after withdrawal, ${tally.retired} on retired links, ${tally.unavailable} 503s sent again); ${tally.withdrawn.size} dyads withdrawn; released ${manifest.inputs.responses} = accepted ${accepted}; lost ${lost}, doubled ${doubled}; setup ${seconds(setup - started)} s, load ${seconds(load - setup)} s, release ${seconds(performance.now() - load)} s\n`,
     );
 
     expect(tally.unexpected).toEqual([]);
