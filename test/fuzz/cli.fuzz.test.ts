@@ -121,7 +121,10 @@ const word = nastyString(6).map((s) => s.split('\u0000').join(''));
 /** An option no command knows (and never a help flag, which exits 0). */
 const unknownOption = word
   .map((s) => `--${s}`)
-  .filter((s) => !/^--(out|from|sites|dyads|responses|seed|release-id|k|quick|help)(=|$)/.test(s));
+  // `--` alone ends the options: valid, and followed by nothing it changes nothing.
+  .filter(
+    (s) => s !== '--' && !/^--(out|from|sites|dyads|responses|seed|release-id|k|quick|help)(=|$)/.test(s),
+  );
 
 /** What a number flag must refuse: not digits, below the minimum, or past exact integers. */
 const badNumber = fc.oneof(
