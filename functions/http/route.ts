@@ -58,7 +58,8 @@ export function httpRoute<P = Params, Q = Params, B = unknown>(
       fn({
         path: validated(options.path, event.pathParameters ?? {}, 'path'),
         query: validated(options.query, event.queryStringParameters ?? {}, 'query'),
-        body: validated(options.body, event.parsedBody ?? {}, 'request body'),
+        // No body reads as `{}`; a JSON `null` is a body, and refused where an object is expected.
+        body: validated(options.body, event.parsedBody === undefined ? {} : event.parsedBody, 'request body'),
         principal: event.principal,
         event,
       }),

@@ -14,6 +14,7 @@ import { type OpenLink, openLink } from '../../shared/participation/open-link.ts
 import { cachedStudy, STUDY_TTL_SECONDS } from '../../shared/participation/study-cache.ts';
 import type { TandemStore } from '../../shared/ports.ts';
 import type { Study } from '../../shared/study/schema.ts';
+import { errorHeaders, unavailableFrom } from '../http/errors.ts';
 import type { HttpEvent, HttpResult } from '../http/event.ts';
 import { html, wantsHtml } from '../http/respond.ts';
 import { httpRoute, type RouteInput } from '../http/route.ts';
@@ -50,7 +51,8 @@ export const TokenPath = z.object({ token: z.string() });
 export const PAGE_HEADERS = { [CSP]: PAGE_CSP };
 
 /** An HTML page response with the participant headers. */
-export const page = (status: number, body: string): HttpResult => html(status, body, PAGE_HEADERS);
+export const page = (status: number, body: string, headers: Record<string, string> = {}): HttpResult =>
+  html(status, body, { ...PAGE_HEADERS, ...headers });
 
 /** Languages of `Accept-Language`, best first. */
 function acceptedLanguages(header: string | undefined): string[] {
@@ -174,9 +176,10 @@ export function participantRoute(
       const context: PageContext = { frame: bareFrame(input.event, input.body) };
       try {
         return await fn(input, context);
-      } catch (error) {
+      } catch (caught) {
+        const error = unavailableFrom(caught) ?? caught;
         if (error instanceof TandemError && error.expose && wantsHtml(input.event.headers ?? {}))
-          return page(error.status, renderError(error, context.frame));
+          return page(error.status, renderError(error, context.frame), errorHeaders(error));
         throw error;
       }
     },

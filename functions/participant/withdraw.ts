@@ -1,5 +1,6 @@
-import { ValidationError } from '../../shared/errors.ts';
-import { withdraw } from '../../shared/participation/withdraw.ts';
+import { GoneError, ValidationError } from '../../shared/errors.ts';
+import { hashToken } from '../../shared/ids.ts';
+import { finishWithdrawal, withdraw } from '../../shared/participation/withdraw.ts';
 import type { HttpResult } from '../http/event.ts';
 import { json, wantsHtml } from '../http/respond.ts';
 import { openOrThrow, page, participantDeps, participantRoute } from './common.ts';
@@ -14,7 +15,11 @@ const confirmed = (body: unknown): boolean => {
 /** POST /s/{token}/withdraw: with `confirm` (`yes` in a form, `true` in JSON) carries out withdrawal. */
 export const handler = participantRoute(async (input, context): Promise<HttpResult> => {
   const deps = participantDeps();
-  const open = await openOrThrow(deps, input, context);
+  const open = await openOrThrow(deps, input, context).catch(async (error: unknown) => {
+    // Sent again after a failure part-way: the link is gone already, but the erasure may not be.
+    if (error instanceof GoneError) await finishWithdrawal(deps, hashToken(input.path.token));
+    throw error;
+  });
   const browser = wantsHtml(input.event.headers ?? {});
   if (!confirmed(input.body)) {
     if (browser) return page(400, withdrawPage(context.frame, withdrawalScope(open), true));

@@ -58,6 +58,10 @@ function wholeNumber(values: Values, name: string, min = 1): number | undefined 
   if (!/^\d+$/.test(value) || Number(value) < min) {
     throw new UsageError(`--${name} must be a whole number ≥ ${min} (received ${JSON.stringify(value)})`);
   }
+  // Past 2^53 digits no longer name one number; such a count would also never finish.
+  if (!Number.isSafeInteger(Number(value))) {
+    throw new UsageError(`--${name} is too large (received ${JSON.stringify(value)})`);
+  }
   return Number(value);
 }
 
@@ -338,7 +342,8 @@ const COMMANDS: Record<string, Command> = {
       }
       const { validateStudyFile } = await import('../../shared/study/validate.ts');
       const { lines, exitCode } = await validateStudyFile(positionals[1] ?? '');
-      for (const line of lines) (exitCode === 0 ? process.stdout : process.stderr).write(`${line}\n`);
+      for (const line of lines)
+        (exitCode === 0 ? process.stdout : process.stderr).write(`${oneLine(line)}\n`);
       return exitCode;
     },
   },
@@ -365,6 +370,12 @@ function help(): string {
     '',
     'tandem <command> --help shows one command.',
   ].join('\n');
+}
+
+/** The text on one line whatever it holds: control characters (line breaks too) appear escaped. */
+function oneLine(text: string): string {
+  const control = (char: string) => char < ' ' || char === '\u007f' || char === '\u2028' || char === '\u2029';
+  return [...text].map((char) => (control(char) ? JSON.stringify(char).slice(1, -1) : char)).join('');
 }
 
 /** parseArgs explains itself in several sentences; keep the first, which names the problem. */
@@ -414,16 +425,19 @@ export async function main(argv: string[]): Promise<number> {
     return await command.run(parsed.values, parsed.positionals);
   } catch (error) {
     const prefix = command ? `tandem ${name}` : 'tandem';
+    // Bad input may hold line breaks (an option, a file name): the error stays one line.
     if (error instanceof UsageError) {
-      process.stderr.write(`${prefix}: ${error.message}\n`);
+      process.stderr.write(`${oneLine(`${prefix}: ${error.message}`)}\n`);
       return 1;
     }
     if (error instanceof TandemError && error.expose) {
       const details = error.details?.map((d) => `${d.path}: ${d.message}`).join('; ');
-      process.stderr.write(`${prefix}: ${error.message}${details ? ` (${details})` : ''}\n`);
+      process.stderr.write(`${oneLine(`${prefix}: ${error.message}${details ? ` (${details})` : ''}`)}\n`);
       return 1;
     }
-    process.stderr.write(`${prefix}: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(
+      `${oneLine(`${prefix}: ${error instanceof Error ? error.message : String(error)}`)}\n`,
+    );
     return 1;
   }
 }
