@@ -60,14 +60,16 @@ export async function withdrawTherapist(
 ): Promise<{ responsesDeleted: number }> {
   const { store } = deps;
   const therapist = await store.getTherapist(siteId, therapistId);
-  if (therapist && therapist.status !== 'withdrawn')
-    await store.putTherapist({ ...therapist, status: 'withdrawn' });
   const dyads = (await store.listDyads(siteId)).filter((dyad) => dyad.therapistId === therapistId);
   // Every mark before any listing: the therapist's ratings in a dyad are checked against the dyad.
+  // The dyads first, the therapist last: once the therapist reads as withdrawn, every one of their
+  // links already answers 410, and a withdrawal stopped part-way is finished from any of them.
   const today = deps.clock().toISOString().slice(0, 10);
   for (const dyad of dyads)
     if (dyad.therapistWithdrawn === undefined)
       await store.updateDyad(siteId, dyad.dyadId, { therapistWithdrawn: today });
+  if (therapist && therapist.status !== 'withdrawn')
+    await store.putTherapist({ ...therapist, status: 'withdrawn' });
   let responsesDeleted = await eraseOwner(store, { siteId, therapistId });
   await tombstone(store, therapist?.linkHash);
   for (const dyad of dyads) {
@@ -134,7 +136,10 @@ export async function finishWithdrawal(deps: ParticipationDeps, tokenHash: strin
   const dyad = await store.getDyad(owner.siteId, owner.dyadId);
   if (!dyad) return;
   if (dyad.status === 'withdrawn') await withdrawDyad(deps, dyad);
-  else if (owner.role === 'therapist' && (await therapistWithdrawn(dyad.siteId, dyad.therapistId)))
+  else if (
+    owner.role === 'therapist' &&
+    (dyad.therapistWithdrawn !== undefined || (await therapistWithdrawn(dyad.siteId, dyad.therapistId)))
+  )
     await withdrawTherapist(deps, dyad.siteId, dyad.therapistId);
   else if (owner.role === 'interpreter' && link.withdrawn) await withdrawInterpreter(deps, dyad);
 }

@@ -457,6 +457,13 @@ const STAFF: StaffRoute[] = [
     as: 'lead',
   },
   {
+    key: 'POST /api/v1/sites/{siteId}/dyads/{dyadId}/follow-ups/{followUpId}/close',
+    method: 'POST',
+    path: '/api/v1/sites/{siteId}/dyads/{dyadId}/follow-ups/{followUpId}/close',
+    params: () => ({ siteId: SITE, dyadId, followUpId: 'client-1' }),
+    as: 'lead',
+  },
+  {
     key: 'POST /api/v1/sites/{siteId}/dyads/{dyadId}/card',
     method: 'POST',
     path: '/api/v1/sites/{siteId}/dyads/{dyadId}/card',
@@ -532,7 +539,9 @@ const STAFF: StaffRoute[] = [
 
 /** Who may not call a route: other roles, and a coordinator of another site where the route names one. */
 function outsiders(route: StaffRoute): string[] {
-  if (route.as === 'researcher') return ['coordinator-berlin', 'lead'];
+  // The lead reads releases and their open tier (DESIGN §5), not analyst-tier files.
+  if (route.as === 'researcher')
+    return route.path.endsWith('{name}') ? ['coordinator-berlin', 'lead'] : ['coordinator-berlin'];
   const coordinatorElsewhere = route.path.includes('{siteId}') || route.key === 'GET /api/v1/audit';
   return ['researcher', 'analyst', ...(coordinatorElsewhere ? [`coordinator-${OTHER_SITE}`] : [])];
 }
