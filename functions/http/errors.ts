@@ -1,5 +1,6 @@
 import type middy from '@middy/core';
 import { TandemError } from '../../shared/errors.ts';
+import { writeLog } from '../runtime/observability.ts';
 import type { HttpEvent, HttpResult } from './event.ts';
 import { html, json, wantsHtml } from './respond.ts';
 
@@ -10,7 +11,7 @@ export interface HttpErrorsOptions {
 }
 
 const defaults: Required<Pick<HttpErrorsOptions, 'log'>> = {
-  log: (entry) => console.error(JSON.stringify(entry)),
+  log: writeLog,
 };
 
 /** The one place errors become responses. Expected errors keep their status; the rest are a plain 500. */

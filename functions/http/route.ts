@@ -1,6 +1,7 @@
 import middy from '@middy/core';
 import type * as z from 'zod/mini';
 import { detailsFromIssues, type TandemError, ValidationError } from '../../shared/errors.ts';
+import { observe } from '../runtime/observability.ts';
 import { type AuthorizedEvent, authorize } from './authorize.ts';
 import { type ParsedBodyEvent, parseBody } from './body.ts';
 import { httpErrors } from './errors.ts';
@@ -46,6 +47,7 @@ export function httpRoute<P = Params, Q = Params, B = unknown>(
   fn: (input: RouteInput<P, Q, B>) => Promise<HttpResult>,
 ) {
   return middy<RouteEvent, HttpResult>()
+    .use(observe())
     .use(httpErrors({ errorPage: options.errorPage }))
     .use(authorize())
     .use(parseBody(options.maxBodyBytes === undefined ? {} : { maxBytes: options.maxBodyBytes }))

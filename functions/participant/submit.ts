@@ -6,6 +6,8 @@ import { type SubmissionInput, submitResponse } from '../../shared/participation
 import { readPlan } from '../../shared/participation/visit.ts';
 import type { HttpEvent, HttpResult } from '../http/event.ts';
 import { json, redirect, wantsHtml } from '../http/respond.ts';
+import { METRIC_NAMES } from '../runtime/metric-names.ts';
+import { countMetric } from '../runtime/observability.ts';
 import { openOrThrow, page, participantDeps, participantRoute } from './common.ts';
 import { crisisText, questionnaireFor } from './page.ts';
 import { dateElement, thankYouPage } from './views.ts';
@@ -87,6 +89,14 @@ export const handler = participantRoute(async (input, context): Promise<HttpResu
     return page(400, body);
   }
 
+  countMetric(
+    result.outcome === 'created'
+      ? METRIC_NAMES.submission
+      : result.outcome === 'duplicate'
+        ? METRIC_NAMES.duplicate
+        : METRIC_NAMES.conflict,
+  );
+  if (result.outcome !== 'conflict' && result.safety) countMetric(METRIC_NAMES.safetyFlag);
   if (result.outcome === 'conflict') {
     throw new ConflictError(
       `Different answers to ${submission.instrument} for session ${submission.session} were sent before; the first are kept.`,
