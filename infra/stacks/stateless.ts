@@ -277,7 +277,8 @@ export class StatelessStack extends Stack {
       ]),
     );
     // Route settings name route keys, which must exist when the stage is created.
-    for (const route of allRoutes) cfnStage.addResourceDependency(route.node.defaultChild as apigwv2.CfnRoute);
+    for (const route of allRoutes)
+      cfnStage.addResourceDependency(route.node.defaultChild as apigwv2.CfnRoute);
     this.routeFunctions = routeFunctions;
     this.publicRoutes = publicRoutes;
     new CfnOutput(this, 'ApiUrl', {
