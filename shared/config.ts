@@ -9,6 +9,8 @@ const LOCAL_DEFAULTS = { TANDEM_TABLE: 'tandem', TANDEM_BUCKET: 'tandem-releases
 const Env = z.object({
   TANDEM_TABLE: z.optional(z.string().check(z.minLength(1))),
   TANDEM_BUCKET: z.optional(z.string().check(z.minLength(1))),
+  /** The staff user pool (`tandem staff` against AWS); absent locally. */
+  TANDEM_USER_POOL_ID: z.optional(z.string().check(z.minLength(1))),
   /** Set by Lambda: the process is a deployed function. */
   AWS_LAMBDA_FUNCTION_NAME: z.optional(z.string()),
   AWS_REGION: z._default(z.string(), 'eu-central-1'),
@@ -26,7 +28,12 @@ const Env = z.object({
   TANDEM_COGNITO_CLIENT_ID: z.optional(z.string()),
   LOG_LEVEL: z._default(z.enum(['debug', 'info', 'warn', 'error', 'silent']), 'info'),
 });
-export type Config = z.infer<typeof Env> & { TANDEM_TABLE: string; TANDEM_BUCKET: string };
+export type Config = z.infer<typeof Env> & {
+  TANDEM_TABLE: string;
+  TANDEM_BUCKET: string;
+  /** TANDEM_TABLE was set (a deployed table for the CLI), rather than the local default. */
+  tableGiven: boolean;
+};
 
 let cached: Config | undefined;
 
@@ -50,6 +57,7 @@ export function config(): Config {
   }
   cached = {
     ...env,
+    tableGiven: env.TANDEM_TABLE !== undefined,
     TANDEM_TABLE: env.TANDEM_TABLE ?? LOCAL_DEFAULTS.TANDEM_TABLE,
     TANDEM_BUCKET: env.TANDEM_BUCKET ?? LOCAL_DEFAULTS.TANDEM_BUCKET,
   };
