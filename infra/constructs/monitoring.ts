@@ -51,6 +51,18 @@ export function tandemMetric(
   });
 }
 
+/** The sum over 5 minutes of some metrics, a missing data point counting as 0. */
+function sumOf(label: string, metrics: Record<string, cloudwatch.IMetric>): cloudwatch.MathExpression {
+  return new cloudwatch.MathExpression({
+    label,
+    expression: Object.keys(metrics)
+      .map((name) => `FILL(${name}, 0)`)
+      .join(' + '),
+    usingMetrics: metrics,
+    period: Duration.minutes(5),
+  });
+}
+
 /**
  * Eyes on a deployment: an SNS topic that every alarm notifies (so no alarm goes unheard), alarms on
  * the API's 5xx rate, each function's errors and throttles, DynamoDB throttling, a failed nightly
@@ -120,22 +132,15 @@ export class Monitoring extends Construct {
         statistic: 'Sum',
         period: Duration.minutes(5),
       });
-    const tableThrottles = new cloudwatch.MathExpression({
-      label: 'DynamoDB throttle events',
-      expression: 'FILL(reads, 0) + FILL(writes, 0)',
-      usingMetrics: { reads: tableMetric('ReadThrottleEvents'), writes: tableMetric('WriteThrottleEvents') },
-      period: Duration.minutes(5),
+    const tableThrottles = sumOf('DynamoDB throttle events', {
+      reads: tableMetric('ReadThrottleEvents'),
+      writes: tableMetric('WriteThrottleEvents'),
     });
     alarm('TableThrottlesAlarm', tableThrottles, 'The study table throttled reads or writes.');
 
-    const nightlyFailures = new cloudwatch.MathExpression({
-      label: 'nightly runs failed or timed out',
-      expression: 'FILL(failed, 0) + FILL(timedOut, 0)',
-      usingMetrics: {
-        failed: props.nightly.metricFailed({ statistic: 'Sum' }),
-        timedOut: props.nightly.metricTimedOut({ statistic: 'Sum' }),
-      },
-      period: Duration.minutes(5),
+    const nightlyFailures = sumOf('nightly runs failed or timed out', {
+      failed: props.nightly.metricFailed({ statistic: 'Sum' }),
+      timedOut: props.nightly.metricTimedOut({ statistic: 'Sum' }),
     });
     alarm(
       'NightlyFailedAlarm',

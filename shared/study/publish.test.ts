@@ -1,20 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryTandemStore } from '../adapters/memory/store.ts';
+import { MINIMAL_STUDY } from './example.ts';
 import { publishStudy } from './publish.ts';
 import { validateStudy } from './validate.ts';
 
-const definition = {
-  studyId: 'alliance-2027',
-  version: 1,
-  title: { en: 'Alliance' },
-  languages: ['en'],
-  defaultLanguage: 'en',
-  timezone: 'Europe/Berlin',
-  sites: [{ siteId: 'berlin-mitte', name: 'Berlin Mitte', timezone: 'Europe/Berlin', targetDyads: 40 }],
-  instruments: ['alliance-client'],
-  schedule: [{ instrument: 'alliance-client', role: 'client', sessions: '1-5' }],
-  consent: [{ version: 1, text: { en: 'I agree.' } }],
-};
+const definition = MINIMAL_STUDY;
 
 function study(changes: Record<string, unknown> = {}) {
   const result = validateStudy({ ...definition, ...changes });

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { MINIMAL_STUDY } from '../../shared/study/example.ts';
 
 // `tandem study publish` and `tandem staff` against the local store and the dev identity provider,
 // in a fresh folder (its own .tandem/). The deployed variants use the same code through the SDK
@@ -30,18 +31,7 @@ function tandem(...args: string[]) {
   return { status: run.status, stdout: run.stdout, stderrLines: run.stderr.split('\n').filter(Boolean) };
 }
 
-const study = {
-  studyId: 'alliance-2027',
-  version: 1,
-  title: { en: 'Alliance' },
-  languages: ['en'],
-  defaultLanguage: 'en',
-  timezone: 'Europe/Berlin',
-  sites: [{ siteId: 'berlin-mitte', name: 'Berlin Mitte', timezone: 'Europe/Berlin', targetDyads: 40 }],
-  instruments: ['alliance-client'],
-  schedule: [{ instrument: 'alliance-client', role: 'client', sessions: '1-5' }],
-  consent: [{ version: 1, text: { en: 'I agree.' } }],
-};
+const study = MINIMAL_STUDY;
 
 describe('tandem study publish', () => {
   it('publishes a study to the local store, then only a changed one as the next version', () => {
