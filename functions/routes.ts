@@ -19,7 +19,8 @@ export interface RouteSpec {
 }
 
 const site: readonly StaffRole[] = ['lead', 'coordinator'];
-const readers: readonly StaffRole[] = ['researcher', 'analyst'];
+// The lead reads releases too: the open tier (functions/researcher/releases.ts decides by tier).
+const readers: readonly StaffRole[] = ['researcher', 'analyst', 'lead'];
 
 /**
  * Every HTTP route of Tandem. The CDK stack makes one function and one API route of each entry; the
@@ -37,7 +38,7 @@ export const ROUTES: readonly RouteSpec[] = [
     handler: 'functions/participant/page.ts',
     access: 'public',
     participant: true,
-    uses: { table: ['GetItem', 'PutItem', 'Query'] },
+    uses: { table: ['GetItem', 'UpdateItem', 'Query'], attemptSecret: true },
   },
   {
     method: 'POST',
@@ -45,7 +46,8 @@ export const ROUTES: readonly RouteSpec[] = [
     handler: 'functions/participant/submit.ts',
     access: 'public',
     participant: true,
-    uses: { table: ['GetItem', 'PutItem', 'UpdateItem', 'Query'] },
+    // The compensating delete of DESIGN §4: a response whose owner withdrew meanwhile is removed.
+    uses: { table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query'], attemptSecret: true },
   },
   {
     method: 'POST',
@@ -53,7 +55,7 @@ export const ROUTES: readonly RouteSpec[] = [
     handler: 'functions/participant/consent.ts',
     access: 'public',
     participant: true,
-    uses: { table: ['GetItem', 'PutItem', 'UpdateItem', 'Query'] },
+    uses: { table: ['GetItem', 'PutItem', 'UpdateItem', 'Query'], attemptSecret: true },
   },
   {
     method: 'POST',
@@ -61,7 +63,7 @@ export const ROUTES: readonly RouteSpec[] = [
     handler: 'functions/participant/withdraw.ts',
     access: 'public',
     participant: true,
-    uses: { table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query'] },
+    uses: { table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query'], attemptSecret: true },
   },
 
   {
@@ -110,6 +112,13 @@ export const ROUTES: readonly RouteSpec[] = [
     method: 'POST',
     path: '/api/v1/sites/{siteId}/dyads/{dyadId}/links/{role}/rotate',
     handler: 'functions/coordinator/rotate-link.ts',
+    access: site,
+    uses: { table: ['GetItem', 'PutItem', 'UpdateItem'] },
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/sites/{siteId}/dyads/{dyadId}/follow-ups/{followUpId}/close',
+    handler: 'functions/coordinator/close-follow-up.ts',
     access: site,
     uses: { table: ['GetItem', 'PutItem', 'UpdateItem'] },
   },

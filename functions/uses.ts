@@ -29,6 +29,8 @@ export interface Uses {
   readonly listBucket?: true;
   /** Reads the pseudonym key from Secrets Manager. */
   readonly pseudonymSecret?: true;
+  /** Reads the unknown-token limiter's key (the attempt key) from Secrets Manager. */
+  readonly attemptSecret?: true;
   /** Looks up a staff member's groups in the user pool (the sign-in audit event's roles). */
   readonly userGroups?: true;
 }
@@ -46,9 +48,10 @@ export const NIGHTLY_STEPS = {
     handler: 'functions/nightly/list-sites.ts',
     uses: { table: ['Query', 'QuerySiteIndex'] },
   },
+  // ScoreSite also sweeps: it deletes the responses of withdrawn owners it finds (readSiteForRelease).
   scoreSite: {
     handler: 'functions/nightly/score-site.ts',
-    uses: { table: ['Query', 'QuerySiteIndex'], objects: { 'staging/': ['PutObject'] } },
+    uses: { table: ['Query', 'QuerySiteIndex', 'DeleteItem'], objects: { 'staging/': ['PutObject'] } },
   },
   // Combine reads the staged partials and deletes them (they copy raw answers), writes the release.
   combine: {

@@ -99,7 +99,7 @@ export function permissionsTable(templates: Readonly<Record<string, Template>>):
     'operations come from the `uses` of each entry of `functions/routes.ts` and of the nightly steps and',
     'the sign-in trigger in `functions/uses.ts`; a second test holds them against the calls in the code.',
     'Every function also writes its own log group. Resources are shown by the name of the resource they',
-    'belong to: `Table`, `ReleaseBucket/{prefix}*`, `DataKey` (the customer-managed key), `PseudonymSecret`.',
+    'belong to: `Table`, `ReleaseBucket/{prefix}*`, `DataKey` (the customer-managed key), `PseudonymSecret`, `AttemptSecret`.',
     '',
     '| function | construct | may |',
     '| --- | --- | --- |',

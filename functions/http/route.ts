@@ -6,6 +6,7 @@ import { type AuthorizedEvent, authorize } from './authorize.ts';
 import { type ParsedBodyEvent, parseBody } from './body.ts';
 import { httpErrors } from './errors.ts';
 import type { HttpEvent, HttpResult, Principal } from './event.ts';
+import { securityHeaders } from './security-headers.ts';
 
 type Schema<T> = z.ZodMiniType<T, unknown>;
 type Params = Record<string, string | undefined>;
@@ -18,6 +19,8 @@ export interface RouteOptions<P, Q, B> {
   maxBodyBytes?: number;
   /** A readable page for browsers (participant routes); JSON otherwise. */
   errorPage?: (error: TandemError, event: HttpEvent) => string | undefined;
+  /** Headers of those pages (their Content-Security-Policy). */
+  errorPageHeaders?: Record<string, string>;
 }
 
 export interface RouteInput<P, Q, B> {
@@ -40,7 +43,9 @@ function validated<T>(schema: Schema<T> | undefined, value: unknown, what: strin
 
 /**
  * One HTTP route as a Lambda handler: body parsing, authorization from the route table, validation
- * of path, query and body, then `fn`; every error becomes a response in one middleware.
+ * of path, query and body, then `fn`; every error becomes a response in one middleware, and every
+ * response gets the security headers in another; logs carry the request's context and metrics are
+ * flushed once per invocation (`observe`).
  */
 export function httpRoute<P = Params, Q = Params, B = unknown>(
   options: RouteOptions<P, Q, B>,
@@ -48,7 +53,8 @@ export function httpRoute<P = Params, Q = Params, B = unknown>(
 ) {
   return middy<RouteEvent, HttpResult>()
     .use(observe())
-    .use(httpErrors({ errorPage: options.errorPage }))
+    .use(securityHeaders())
+    .use(httpErrors({ errorPage: options.errorPage, pageHeaders: options.errorPageHeaders }))
     .use(authorize())
     .use(parseBody(options.maxBodyBytes === undefined ? {} : { maxBytes: options.maxBodyBytes }))
     .handler(async (event) =>

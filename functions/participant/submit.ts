@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
-import { ConflictError, detailsFromIssues, ValidationError } from '../../shared/errors.ts';
+import { detailsFromIssues, GoneError, TooManyRequestsError, ValidationError } from '../../shared/errors.ts';
 import { participantStrings } from '../../shared/i18n/participant.ts';
+import { AlreadyAnsweredError } from '../../shared/participation/deps.ts';
 import { timezoneOfSite } from '../../shared/participation/due.ts';
 import { type SubmissionInput, submitResponse } from '../../shared/participation/submit.ts';
 import { readPlan } from '../../shared/participation/visit.ts';
@@ -8,7 +9,7 @@ import type { HttpEvent, HttpResult } from '../http/event.ts';
 import { json, redirect, wantsHtml } from '../http/respond.ts';
 import { METRIC_NAMES } from '../runtime/metric-names.ts';
 import { countMetric } from '../runtime/observability.ts';
-import { openOrThrow, page, participantDeps, participantRoute } from './common.ts';
+import { GONE_MESSAGE, openOrThrow, page, participantDeps, participantRoute } from './common.ts';
 import { crisisText, questionnaireFor } from './page.ts';
 import { dateElement, thankYouPage } from './views.ts';
 
@@ -17,6 +18,7 @@ const JsonSubmission = z.object({
   session: z.int(),
   instrument: z.string(),
   answers: z.record(z.string(), z.unknown()),
+  submissionId: z.optional(z.string()),
   lang: z.optional(z.string()),
 });
 
@@ -26,7 +28,7 @@ const WHOLE = /^-?[0-9]+$/;
 const isForm = (event: HttpEvent): boolean =>
   (event.headers?.['content-type'] ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded');
 
-/** The submission in a body: JSON as it is, or a form's fields `session`, `instrument`, `i1` … `iN`. */
+/** The submission in a body: JSON as it is, or a form's fields `session`, `instrument`, `submissionId`, `i1` … `iN`. */
 function submissionOf(
   event: HttpEvent,
   body: unknown,
@@ -45,7 +47,15 @@ function submissionOf(
         details: [{ path: 'session', message: 'expected a whole number', received: session }],
       });
     }
-    return { session: Number(session), instrument: fields.instrument ?? '', answers, form: fields };
+    // An empty field is no id: such a submission is a first submit, never a repeat.
+    const submissionId = fields.submissionId === '' ? undefined : fields.submissionId;
+    return {
+      session: Number(session),
+      instrument: fields.instrument ?? '',
+      answers,
+      submissionId,
+      form: fields,
+    };
   }
   const parsed = JsonSubmission.safeParse(body, { reportInput: true });
   if (!parsed.success) {
@@ -56,7 +66,11 @@ function submissionOf(
   return { ...parsed.data, form: {} };
 }
 
-/** POST /s/{token}: one instrument's answers; 201 with a receipt, 200 the same again, 409 different. */
+/**
+ * POST /s/{token}: one instrument's answers (DESIGN §5); 201 with a receipt, 200 with the same
+ * receipt for a repeat of the same submissionId, 409 for any other once answered (one body,
+ * whatever the answers), 429 after too many of those, 410 when the owner withdrew meanwhile.
+ */
 export const handler = participantRoute(async (input, context): Promise<HttpResult> => {
   const deps = participantDeps();
   const open = await openOrThrow(deps, input, context);
@@ -89,19 +103,22 @@ export const handler = participantRoute(async (input, context): Promise<HttpResu
     return page(400, body);
   }
 
-  countMetric(
-    result.outcome === 'created'
-      ? METRIC_NAMES.submission
-      : result.outcome === 'duplicate'
-        ? METRIC_NAMES.duplicate
-        : METRIC_NAMES.conflict,
-  );
-  if (result.outcome !== 'conflict' && result.safety) countMetric(METRIC_NAMES.safetyFlag);
-  if (result.outcome === 'conflict') {
-    throw new ConflictError(
-      `Different answers to ${submission.instrument} for session ${submission.session} were sent before; the first are kept.`,
+  // Submissions, repeats (the same submission again) and 409s; a safety flag once, when its answers
+  // are stored. A limited link or a withdrawn owner counts as none of these.
+  if (result.outcome === 'created') {
+    countMetric(METRIC_NAMES.submission);
+    if (result.safety) countMetric(METRIC_NAMES.safetyFlag);
+  } else if (result.outcome === 'repeat') countMetric(METRIC_NAMES.duplicate);
+  else if (result.outcome === 'already_answered') countMetric(METRIC_NAMES.conflict);
+  if (result.outcome === 'already_answered') {
+    // One fixed message: the body must not depend on the answers sent (nor on the request).
+    throw new AlreadyAnsweredError(
+      'This questionnaire was already answered for this session; the first answers are kept.',
     );
   }
+  if (result.outcome === 'too_many_attempts')
+    throw new TooManyRequestsError('Too many answers of 409 for this link; try again in an hour.');
+  if (result.outcome === 'withdrawn') throw new GoneError(GONE_MESSAGE);
   const status = result.outcome === 'created' ? 201 : 200;
   if (!browser) return json(status, { receipt: result.receipt });
   // Only a browser needs what else is due: it is shown the next page of the session.

@@ -10,13 +10,13 @@ export const METRICS_SERVICE = 'tandem';
 export const METRIC_NAMES = {
   /** A first submission stored (201). */
   submission: 'Submissions',
-  /** A repeat of a stored submission (200, same receipt). */
+  /** A repeat of a stored submission, same submissionId (200, same receipt). */
   duplicate: 'DuplicateSubmissions',
-  /** A submission for an instrument and session already answered (409). */
+  /** Another submission for an instrument and session already answered (409 `already_answered`). */
   conflict: 'SubmissionConflicts',
   /** A participant's or a coordinator's withdrawal carried out. */
   withdrawal: 'Withdrawals',
-  /** A safety flag fired in submitted answers (PHQ-9 item 9). */
+  /** A safety flag fired in newly stored answers (PHQ-9 item 9); a repeat does not count again. */
   safetyFlag: 'SafetyFlags',
   /** A release published (the "no release in 26 h" alarm counts these). */
   releasePublished: 'ReleasesPublished',

@@ -1,4 +1,5 @@
-import { DOM_SCRIPT, staffPage } from './staff-page.ts';
+import { CARD_INLINE } from '../../shared/enrolment/card.ts';
+import { DOM_SCRIPT, type StaticPage, staffPage } from './staff-page.ts';
 
 // The dashboard is one static page: it holds no data and calls the coordinator API with the
 // signed-in user's token. It builds the DOM with createElement and textContent only (never
@@ -49,6 +50,12 @@ const SCRIPT = `
   'use strict';
   var SVGNS = 'http://www.w3.org/2000/svg';
   var ROLE_COLOURS = { client: '#1f5fbf', therapist: '#b35900', interpreter: '#2e7d32' };
+  // A colour key, coloured through the style object: the page's CSP allows no style attributes.
+  function swatch(colour) {
+    var el = h('span', { 'aria-hidden': 'true' });
+    el.style.background = colour;
+    return el;
+  }
   var MODALITIES = [['in_person', 'In person'], ['online', 'Online'], ['mixed', 'Mixed']];
   var state = { study: null, sites: [], selected: null, figures: {} };
 ${DOM_SCRIPT}
@@ -171,7 +178,7 @@ ${DOM_SCRIPT}
     });
     append(svg, s('text', { x: (left + width) / 2, y: height - 1, 'text-anchor': 'middle', 'font-size': 11, fill: '#333', text: 'session' }));
     var legend = h('ul', { class: 'legend' }, roles.map(function (role) {
-      return h('li', {}, [h('span', { style: 'background:' + ROLE_COLOURS[role], 'aria-hidden': 'true' }), role]);
+      return h('li', {}, [swatch(ROLE_COLOURS[role]), role]);
     }));
     var details = h('table', {}, [
       h('caption', { class: 'visually-hidden', text: 'Response rate by session and role' }),
@@ -504,7 +511,7 @@ ${DOM_SCRIPT}
 `;
 
 /** The coordinator dashboard at /coordinator/: a static page whose script reads the coordinator API. */
-export function coordinatorPage(): string {
+export function coordinatorPage(): StaticPage {
   return staffPage({
     title: 'Coordinator dashboard · Tandem',
     heading:
@@ -523,5 +530,7 @@ export function coordinatorPage(): string {
 <div id="site-detail"></div>
 </section>`,
     script: SCRIPT,
+    // The card opens as a blob: document, which inherits this page's policy.
+    also: CARD_INLINE,
   });
 }

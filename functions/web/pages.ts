@@ -1,11 +1,14 @@
 import { config } from '../../shared/config.ts';
 import { NotFoundError } from '../../shared/errors.ts';
 import { routeOf } from '../http/authorize.ts';
-import { html } from '../http/respond.ts';
+import { html, redirect } from '../http/respond.ts';
 import { httpRoute } from '../http/route.ts';
+import { CSP } from '../http/security-headers.ts';
 import { coordinatorPage } from './coordinator-page.ts';
 import { researcherPage } from './researcher-page.ts';
+import { safeNext } from './safe-next.ts';
 import { type SigninConfig, signinPage } from './signin-page.ts';
+import type { StaticPage } from './staff-page.ts';
 
 /** Cognito's hosted UI when the stack configured it; the local dev identity provider otherwise. */
 function signinConfig(): SigninConfig {
@@ -15,10 +18,13 @@ function signinConfig(): SigninConfig {
     : { mode: 'dev', usersUrl: '/dev-idp/users', tokenUrl: '/dev-idp/token' };
 }
 
-const pages: Record<string, () => string> = {
+// The dashboards are the same on every request: built, and their script hashes taken, once.
+const coordinator = coordinatorPage();
+const researcher = researcherPage();
+const pages: Record<string, () => StaticPage> = {
   'GET /signin': () => signinPage(signinConfig()),
-  'GET /coordinator/': coordinatorPage,
-  'GET /researcher/': researcherPage,
+  'GET /coordinator/': () => coordinator,
+  'GET /researcher/': () => researcher,
 };
 
 /** The static pages: sign-in, coordinator dashboard, researcher page. They hold no data; their scripts call the API. */
@@ -27,5 +33,10 @@ export const handler = httpRoute({}, async ({ event }) => {
   const route = routeOf(event);
   const page = pages[`${route.method} ${route.path}`];
   if (!page) throw new NotFoundError(`No page at ${event.rawPath}.`);
-  return html(200, page());
+  // A `next` that would leave the site never reaches the page (whose script checks it again).
+  const next = event.queryStringParameters?.next;
+  if (route.path === '/signin' && next !== undefined && safeNext(next) === null)
+    return redirect('/signin', 302);
+  const { html: body, csp } = page();
+  return html(200, body, { [CSP]: csp });
 });

@@ -1,4 +1,4 @@
-import { DOM_SCRIPT, staffPage } from './staff-page.ts';
+import { DOM_SCRIPT, type StaticPage, staffPage } from './staff-page.ts';
 
 // The researcher page is static: it holds no data and calls the release API with the signed-in
 // user's token (sessionStorage `tandem.idToken`, sent as Bearer). It builds the DOM with
@@ -120,7 +120,7 @@ ${DOM_SCRIPT}
 `;
 
 /** The researcher page: releases, their manifests, the report and tier-aware downloads. */
-export function researcherPage(): string {
+export function researcherPage(): StaticPage {
   return staffPage({
     title: 'Releases · Tandem',
     heading: 'Tandem releases',

@@ -1,4 +1,7 @@
+import { contentSecurityPolicy } from '../http/security-headers.ts';
 import { authClientScript, ID_TOKEN_KEY } from './auth-client.ts';
+import { safeNext } from './safe-next.ts';
+import type { StaticPage } from './staff-page.ts';
 
 /** Where the sign-in page gets its token from. */
 export type SigninConfig =
@@ -10,19 +13,8 @@ export type SigninConfig =
 // JSON inside a <script> must not be able to close the tag.
 const scriptJson = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c');
 
-/**
- * The `/signin` page: with the dev identity provider it lists the demo users as buttons; with Cognito
- * it runs the hosted-UI code flow with PKCE. Either way it keeps the ID token in sessionStorage and
- * goes on to `?next=` (a same-site path), or to the dashboard that suits the user's roles.
- */
-export function signinPage(signin: SigninConfig): string {
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Sign in · Tandem</title>
-<style>
+/** The sign-in page's stylesheet. */
+const STYLE = `
   body { font: 16px/1.5 system-ui, sans-serif; margin: 0; background: #f4f5f7; color: #1d232b; }
   main { max-width: 34rem; margin: 3rem auto; padding: 0 1rem; }
   h1 { font-size: 1.6rem; margin-bottom: .25rem; }
@@ -34,18 +26,16 @@ export function signinPage(signin: SigninConfig): string {
   button strong { display: block; font-size: 1.1rem; }
   button span { color: #4a5563; font-size: .9rem; }
   #status[data-error] { color: #a4161a; }
-</style>
-</head>
-<body>
-<main>
-<h1>Sign in to Tandem</h1>
-<p class="hint" id="hint">${signin.mode === 'dev' ? 'Local development: choose a demo user.' : 'Redirecting to the sign-in page…'}</p>
-<ul id="users"></ul>
-<p id="status" role="status" aria-live="polite"></p>
-<noscript><p>Signing in needs JavaScript.</p></noscript>
-</main>
-<script id="tandem-signin" type="application/json">${scriptJson(signin)}</script>
-<script>
+`;
+
+/**
+ * The `/signin` page: with the dev identity provider it lists the demo users as buttons; with Cognito
+ * it runs the hosted-UI code flow with PKCE. Either way it keeps the ID token in sessionStorage and
+ * goes on to `?next=` (a same-site path, `safeNext`), or to the dashboard that suits the user's roles.
+ * Its policy allows its inline script and styles, and `fetch` to this site and Cognito.
+ */
+export function signinPage(signin: SigninConfig): StaticPage {
+  const script = `
 ${authClientScript}
 (function () {
   var config = JSON.parse(document.getElementById('tandem-signin').textContent);
@@ -56,11 +46,8 @@ ${authClientScript}
     status.textContent = message;
     status.setAttribute('data-error', '');
   }
-  // Only a path on this site: never an open redirect.
-  function safeNext(next) {
-    return typeof next === 'string' && next.charAt(0) === '/' && next.charAt(1) !== '/' && next.charAt(1) !== '\\\\'
-      ? next : null;
-  }
+  // Only a path on this site: never an open redirect (functions/web/safe-next.ts).
+  var safeNext = ${safeNext.toString()};
   function home(groups) {
     return groups.indexOf('lead') >= 0 || groups.indexOf('coordinator') >= 0 ? '/coordinator/' : '/researcher/';
   }
@@ -150,8 +137,34 @@ ${authClientScript}
     location.assign('https://' + config.domain + '/oauth2/authorize?' + query);
   });
 })();
-</script>
+`;
+  const html = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Sign in · Tandem</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<main>
+<h1>Sign in to Tandem</h1>
+<p class="hint" id="hint">${signin.mode === 'dev' ? 'Local development: choose a demo user.' : 'Redirecting to the sign-in page…'}</p>
+<ul id="users"></ul>
+<p id="status" role="status" aria-live="polite"></p>
+<noscript><p>Signing in needs JavaScript.</p></noscript>
+</main>
+<script id="tandem-signin" type="application/json">${scriptJson(signin)}</script>
+<script>${script}</script>
 </body>
 </html>
 `;
+  return {
+    html,
+    csp: contentSecurityPolicy({
+      scripts: [script],
+      styles: [STYLE],
+      connect: signin.mode === 'cognito' ? ["'self'", `https://${signin.domain}`] : ["'self'"],
+    }),
+  };
 }

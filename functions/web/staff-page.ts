@@ -1,3 +1,4 @@
+import { contentSecurityPolicy, mergePolicies, type PagePolicy } from '../http/security-headers.ts';
 import { authClientScript } from './auth-client.ts';
 
 // What the signed-in staff pages (coordinator dashboard, researcher releases) have in common: the
@@ -53,21 +54,37 @@ export const DOM_SCRIPT = `
   }
 `;
 
-/** A whole staff page: head, header with `heading` and a sign-out button, `main`, then the auth client and `script`. */
+/** A static page and the Content-Security-Policy that lets exactly its inline script and styles run. */
+export interface StaticPage {
+  html: string;
+  csp: string;
+}
+
+/**
+ * A whole staff page: head, header with `heading` and a sign-out button, `main`, then the auth
+ * client and `script`; its policy allows those two inline texts, `fetch` to this site, and `also`.
+ */
 export function staffPage(page: {
   title: string;
   heading: string;
   css: string;
   main: string;
   script: string;
-}): string {
-  return `<!doctype html>
+  also?: PagePolicy;
+}): StaticPage {
+  const style = `${STAFF_CSS}${page.css}`;
+  const script = `
+${authClientScript}
+${page.script}
+`;
+  const own: PagePolicy = { scripts: [script], styles: [style], connect: ["'self'"] };
+  const html = `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${page.title}</title>
-<style>${STAFF_CSS}${page.css}</style>
+<style>${style}</style>
 </head>
 <body>
 <header>
@@ -79,11 +96,9 @@ export function staffPage(page: {
 <p id="status" role="status" aria-live="polite"></p>
 ${page.main}
 </main>
-<script>
-${authClientScript}
-${page.script}
-</script>
+<script>${script}</script>
 </body>
 </html>
 `;
+  return { html, csp: contentSecurityPolicy(page.also ? mergePolicies(own, page.also) : own) };
 }

@@ -30,7 +30,9 @@ export interface TandemResources {
   readonly siteIndex: string;
   readonly bucket: s3.IBucket;
   readonly pseudonymSecret: secretsmanager.ISecret;
-  /** The customer-managed key of the table, the bucket and the secret. */
+  /** The key of the unknown-token limiter's address hashes (for `attemptSecret`). */
+  readonly attemptSecret: secretsmanager.ISecret;
+  /** The customer-managed key of the table, the bucket and the secrets. */
   readonly key: kms.IKey;
   /** ARN of the staff user pool (for `userGroups`). */
   readonly userPoolArn?: string;
@@ -61,7 +63,7 @@ export interface TandemFunctionProps extends Omit<NodejsFunctionProps, 'entry' |
 /**
  * A Tandem Lambda: Node 24 (or `runtime`) on arm64, one minified ESM bundle with the AWS SDK inside (the bundle
  * budget of DESIGN §11 counts it, and a pinned SDK behaves the same here and in AWS), its own log
- * group, and `bind…` methods that grant access and set the variable `shared/config.ts` reads, in one call.
+ * group, and `grantUses`, which grants what the function declares and sets the variables `shared/config.ts` reads.
  */
 export class TandemFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: TandemFunctionProps) {
@@ -116,8 +118,8 @@ export class TandemFunction extends NodejsFunction {
 
   /**
    * Grants exactly the operations `uses` names, on the narrowest resources (the table or its site
-   * index, limited to `leadingKeys`; one key prefix per object operation; the pseudonym secret; the
-   * user pool), the key use they imply, and sets the variables `shared/config.ts` reads.
+   * index, limited to `leadingKeys`; one key prefix per object operation; the pseudonym or attempt
+   * secret; the user pool), the key use they imply, and sets the variables `shared/config.ts` reads.
    */
   grantUses(uses: Uses, resources: TandemResources): this {
     const { table, bucket, key } = resources;
@@ -170,16 +172,21 @@ export class TandemFunction extends NodejsFunction {
       );
     }
     if (objects.length > 0 || uses.listBucket) this.addEnvironment('TANDEM_BUCKET', bucket.bucketName);
-    if (uses.pseudonymSecret) {
+    const secrets = [
+      [uses.pseudonymSecret, resources.pseudonymSecret, 'TANDEM_PSEUDONYM_SECRET_ARN'],
+      [uses.attemptSecret, resources.attemptSecret, 'TANDEM_ATTEMPT_SECRET_ARN'],
+    ] as const;
+    for (const [used, secret, variable] of secrets) {
+      if (!used) continue;
       this.addToRolePolicy(
         new iam.PolicyStatement({
           actions: ['secretsmanager:GetSecretValue'],
-          resources: [resources.pseudonymSecret.secretArn],
+          resources: [secret.secretArn],
         }),
       );
       keyServices.add('secretsmanager');
       keyActions.add('kms:Decrypt');
-      this.addEnvironment('TANDEM_PSEUDONYM_SECRET_ARN', resources.pseudonymSecret.secretArn);
+      this.addEnvironment(variable, secret.secretArn);
     }
     if (keyActions.size > 0) {
       this.addToRolePolicy(

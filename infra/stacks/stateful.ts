@@ -58,10 +58,10 @@ export const STAGING_PREFIX = 'staging/';
 
 /**
  * Everything that holds data or identity and must survive a redeploy: the study table, the release
- * bucket, the pseudonym key and the staff user pool.
+ * bucket, the pseudonym and attempt keys and the staff user pool.
  */
 export class StatefulStack extends Stack {
-  /** The customer-managed key (rotated yearly) of the table, the bucket, the secret and the log groups. */
+  /** The customer-managed key (rotated yearly) of the table, the bucket, the secrets and the log groups. */
   public readonly key: kms.IKey;
   /** One table for the whole study (DESIGN §4), keys `pk`/`sk`, GSI `gsi1` for per-site reads. */
   public readonly table: dynamodb.ITableV2;
@@ -71,6 +71,8 @@ export class StatefulStack extends Stack {
   public readonly stagingPrefix = STAGING_PREFIX;
   /** HMAC key for the per-release pseudonyms of analyst-tier files. */
   public readonly pseudonymSecret: secretsmanager.ISecret;
+  /** HMAC key under which the participant functions count unknown tokens per address. */
+  public readonly attemptSecret: secretsmanager.ISecret;
   /** Staff identities; groups are the roles, `custom:sites` a coordinator's sites. */
   public readonly userPool: cognito.UserPool;
   /** The public client used by the static dashboard pages (authorization code with PKCE). */
@@ -205,6 +207,13 @@ export class StatefulStack extends Stack {
       removalPolicy,
     }) as secretsmanager.ISecret;
 
+    this.attemptSecret = new secretsmanager.Secret(this, 'AttemptSecret', {
+      description: 'Tandem: HMAC key of the address hashes the unknown-token limiter stores',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      encryptionKey: this.key,
+      removalPolicy,
+    }) as secretsmanager.ISecret;
+
     this.userPool = new cognito.UserPool(this, 'UserPool', {
       selfSignUpEnabled: false,
       signInAliases: { email: true },
@@ -241,6 +250,7 @@ export class StatefulStack extends Stack {
       siteIndex: SITE_INDEX,
       bucket: this.releaseBucket,
       pseudonymSecret: this.pseudonymSecret,
+      attemptSecret: this.attemptSecret,
       key: this.key,
       userPoolArn: this.userPool.userPoolArn,
     });

@@ -52,7 +52,9 @@ export interface StatelessStackProps extends StackProps {
   /** Prefix (with its trailing slash) where the nightly job keeps per-site partials. */
   readonly stagingPrefix: string;
   readonly pseudonymSecret: secretsmanager.ISecret;
-  /** The customer-managed key of the table, bucket and secret; it also encrypts the log groups. */
+  /** Key of the address hashes the participant functions' unknown-token limiter stores. */
+  readonly attemptSecret: secretsmanager.ISecret;
+  /** The customer-managed key of the table, bucket and secrets; it also encrypts the log groups. */
   readonly key: kms.IKey;
   /** The user pool's sign-in trigger (the stateful stack's one function), watched by the alarms here. */
   readonly postAuthenticationFunction: lambda.IFunction;
@@ -173,6 +175,7 @@ export class StatelessStack extends Stack {
       siteIndex: SITE_INDEX,
       bucket: props.releaseBucket,
       pseudonymSecret: props.pseudonymSecret,
+      attemptSecret: props.attemptSecret,
       key: props.key,
     };
     // Every function knows the names of its table and bucket (config() refuses to start without

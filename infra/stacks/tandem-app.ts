@@ -97,6 +97,7 @@ export function buildApp(app: App, options: { readonly sourceRoot?: string } = {
     pseudonymSecret: stateful.pseudonymSecret,
     key: stateful.key,
     postAuthenticationFunction: stateful.postAuthenticationFunction,
+    attemptSecret: stateful.attemptSecret,
     userPool: stateful.userPool,
     userPoolClient: stateful.userPoolClient,
     signInDomain: stateful.signInDomain,

@@ -106,6 +106,14 @@ main{width:180mm;margin:0 auto;padding:4mm 0}
 @media print{.actions{display:none}main{padding:0}}
 `;
 
+const PRINT_HANDLER = 'window.print()';
+
+/**
+ * What the card holds inline (its stylesheet and the print button's handler), for the
+ * Content-Security-Policy of whatever serves or shows it; QR codes are inline SVG.
+ */
+export const CARD_INLINE = { styles: [CARD_CSS], handlers: [PRINT_HANDLER] } as const;
+
 /** The printable card: one cut-out panel per role with its QR code, link and instructions. */
 export async function renderCard(
   study: Study,
@@ -143,7 +151,7 @@ export async function renderCard(
 <style>${CARD_CSS}</style></head>
 <body><main>
 <div class="sheet-head"><h1>${escapeHtml(title)}</h1><span>${escapeHtml(text.code)}: ${escapeHtml(dyad.dyadId)} · ${escapeHtml(dyad.siteId)} · ${escapeHtml(printedAt.toISOString().slice(0, 10))}</span></div>
-<div class="actions" dir="ltr"><button type="button" onclick="window.print()">Print</button> <span class="small">Cut along the dashed lines. A reprint issues new links and this card’s links stop working.</span></div>
+<div class="actions" dir="ltr"><button type="button" onclick="${PRINT_HANDLER}">Print</button> <span class="small">Cut along the dashed lines. A reprint issues new links and this card’s links stop working.</span></div>
 ${panels.join('\n')}
 </main></body></html>`;
 }

@@ -225,7 +225,11 @@ function reachedDeclarations(file: ts.SourceFile, checker: ts.TypeChecker, root:
     seen.add(node);
     const visit = (n: ts.Node): void => {
       if (ts.isIdentifier(n)) {
-        let symbol = checker.getSymbolAtLocation(n);
+        // `{ attemptSecret }` names the variable too, not only the property it makes.
+        let symbol =
+          ts.isShorthandPropertyAssignment(n.parent) && n.parent.name === n
+            ? checker.getShorthandAssignmentValueSymbol(n.parent)
+            : checker.getSymbolAtLocation(n);
         if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
         for (const declaration of symbol?.declarations ?? [])
           if (!seen.has(declaration) && own(declaration) && !ts.isMethodSignature(declaration))

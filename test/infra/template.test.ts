@@ -187,14 +187,16 @@ describe('StatelessStack functions', () => {
     }
   });
 
-  it('lets participant functions use the table and nothing in the bucket', () => {
+  it('lets participant functions use the table and the attempt key, nothing in the bucket nor the pseudonym key', () => {
     const policies = Object.entries(resourcesOf(stateless, 'AWS::IAM::Policy')).filter(([id]) =>
       id.startsWith('ParticipantSubmit'),
     );
     expect(policies).toHaveLength(1);
     const actions = JSON.stringify(policies[0]?.[1].Properties.PolicyDocument);
     expect(actions).toContain('dynamodb:PutItem');
-    expect(actions).not.toMatch(/s3:|secretsmanager:|dynamodb:\*/);
+    expect(actions).toContain('secretsmanager:GetSecretValue');
+    expect(actions).toMatch(/AttemptSecret/);
+    expect(actions).not.toMatch(/s3:|PseudonymSecret|dynamodb:\*/);
   });
 
   it('lets researcher functions read released files but not the staging area', () => {
@@ -424,6 +426,7 @@ describe('stack props validation', () => {
         pseudonymSecret: data.pseudonymSecret,
         key: data.key,
         postAuthenticationFunction: data.postAuthenticationFunction,
+        attemptSecret: data.attemptSecret,
         userPool: data.userPool,
         userPoolClient: data.userPoolClient,
         signInDomain: 'tandem-test.auth.eu-central-1.amazoncognito.com',
@@ -475,7 +478,7 @@ function declaredActions(uses: import('../../functions/uses.ts').Uses): string[]
     actions.add(op === 'QuerySiteIndex' ? 'dynamodb:Query@index' : `dynamodb:${op}`);
   for (const ops of Object.values(uses.objects ?? {})) for (const op of ops) actions.add(`s3:${op}`);
   if (uses.listBucket) actions.add('s3:ListBucket');
-  if (uses.pseudonymSecret) actions.add('secretsmanager:GetSecretValue');
+  if (uses.pseudonymSecret || uses.attemptSecret) actions.add('secretsmanager:GetSecretValue');
   if (uses.userGroups) actions.add('cognito-idp:AdminListGroupsForUser');
   return [...actions].sort();
 }
@@ -561,7 +564,7 @@ describe('least privilege', () => {
 });
 
 describe('encryption', () => {
-  it('keeps one customer-managed key with rotation for the table, the bucket and the secret', () => {
+  it('keeps one customer-managed key with rotation for the table, the bucket and both secrets', () => {
     const keys = Object.keys(resourcesOf(stateful, 'AWS::KMS::Key'));
     expect(keys).toHaveLength(1);
     stateful.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
@@ -579,7 +582,12 @@ describe('encryption', () => {
         ],
       },
     });
-    stateful.hasResourceProperties('AWS::SecretsManager::Secret', { KmsKeyId: key });
+    const secrets = Object.entries(resourcesOf(stateful, 'AWS::SecretsManager::Secret'));
+    expect(secrets.map(([id]) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual([
+      'AttemptSecret',
+      'PseudonymSecret',
+    ]);
+    for (const [id, secret] of secrets) expect(secret.Properties.KmsKeyId, id).toEqual(key);
   });
 
   it('encrypts every log group with that key and keeps it a year', () => {

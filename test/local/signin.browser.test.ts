@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CSP } from '../../functions/http/security-headers.ts';
 import { authClientScript } from '../../functions/web/auth-client.ts';
-import { signinPage } from '../../functions/web/signin-page.ts';
+import { type SigninConfig, signinPage } from '../../functions/web/signin-page.ts';
 import { createIdentity, loadOrCreateKey } from '../../infra/local/identity.ts';
 import { launchChromium } from '../browser.ts';
+import { startTestStack } from './harness.ts';
 
 // The AWS branch of /signin in real Chromium. Cognito cannot run here, so its two endpoints are
 // played by routes the test intercepts (the one mock in this file): /oauth2/authorize is only
@@ -16,6 +18,12 @@ const identity = createIdentity({
   issuer: 'https://cognito.test/pool',
   privateKey: loadOrCreateKey(undefined),
 });
+
+/** The sign-in page as the server sends it: with its Content-Security-Policy. */
+function signinResponse(config: SigninConfig) {
+  const page = signinPage(config);
+  return { contentType: 'text/html', headers: { [CSP]: page.csp }, body: page.html };
+}
 
 let browser: Browser;
 beforeAll(async () => {
@@ -34,8 +42,7 @@ describe('/signin with Cognito', () => {
       const url = new URL(route.request().url());
       if (url.origin === origin && url.pathname === '/signin') {
         return route.fulfill({
-          contentType: 'text/html',
-          body: signinPage({ mode: 'cognito', domain, clientId: 'client-123' }),
+          ...signinResponse({ mode: 'cognito', domain, clientId: 'client-123' }),
         });
       }
       if (url.origin === origin && url.pathname === '/researcher/') {
@@ -91,8 +98,7 @@ describe('/signin with Cognito', () => {
       (url) => url.origin === origin && url.pathname === '/signin',
       (route) =>
         route.fulfill({
-          contentType: 'text/html',
-          body: signinPage({ mode: 'cognito', domain, clientId: 'c' }),
+          ...signinResponse({ mode: 'cognito', domain, clientId: 'c' }),
         }),
     );
     await context.route(
@@ -143,5 +149,97 @@ describe('tandemFetch', () => {
     ]);
     expect(seen).toEqual([`Bearer ${token}`]);
     await context.close();
+  });
+});
+
+/** `?next=` values that leave the site in a naive check, as they would be put in a link (encoded). */
+const HOSTILE_NEXT = [
+  '/\t/evil.example',
+  '/\n/evil.example',
+  '//evil.example',
+  '/\\evil.example',
+  '/.//evil.example',
+  '/%2e//evil.example',
+  'javascript:alert(1)',
+  'https://evil.example/',
+];
+
+describe('/signin ?next= never leaves the site', () => {
+  it('signs in through the local server and ends on its origin for ?next=%2F%09%2Fevil.example', async () => {
+    const stack = await startTestStack();
+    const context = await browser.newContext();
+    try {
+      const offsite: string[] = [];
+      await context.route(
+        (url) => url.origin !== new URL(stack.url).origin,
+        (route) => {
+          offsite.push(route.request().url());
+          return route.fulfill({ contentType: 'text/html', body: '<h1>evil</h1>' });
+        },
+      );
+      const page = await context.newPage();
+      page.setDefaultTimeout(10_000);
+      await page.goto(`${stack.url}/signin?next=%2F%09%2Fevil.example`);
+      // The server sends the hostile next away before the page sees it.
+      expect(page.url()).toBe(`${stack.url}/signin`);
+      await page.click('button[data-username="researcher"]');
+      await page.waitForURL((url) => url.pathname !== '/signin');
+      await page.waitForLoadState('networkidle');
+      expect(new URL(page.url()).origin).toBe(new URL(stack.url).origin);
+      expect(offsite).toEqual([]);
+    } finally {
+      await context.close();
+      await stack.stop();
+    }
+  });
+
+  it('the page script itself goes to the dashboard, not off the site, for every hostile ?next=', async () => {
+    const context = await browser.newContext();
+    const offsite: string[] = [];
+    await context.route('**/*', (route) => {
+      const url = new URL(route.request().url());
+      if (url.origin !== origin) {
+        offsite.push(url.href);
+        return route.fulfill({ contentType: 'text/html', body: '<h1>evil</h1>' });
+      }
+      if (url.pathname === '/signin')
+        return route.fulfill({
+          ...signinResponse({ mode: 'dev', usersUrl: '/dev-idp/users', tokenUrl: '/dev-idp/token' }),
+        });
+      if (url.pathname === '/dev-idp/users')
+        return route.fulfill({
+          contentType: 'application/json',
+          body: JSON.stringify([{ username: 'ana', label: 'Analyst', roles: ['analyst'], sites: [] }]),
+        });
+      if (url.pathname === '/dev-idp/token')
+        return route.fulfill({
+          contentType: 'application/json',
+          body: JSON.stringify({
+            id_token: identity.issue({ username: 'ana', roles: ['analyst'], sites: [] }),
+          }),
+        });
+      return route.fulfill({ contentType: 'text/html', body: '<h1>Tandem page</h1>' });
+    });
+    try {
+      for (const next of HOSTILE_NEXT) {
+        const page = await context.newPage();
+        page.setDefaultTimeout(10_000);
+        await page.goto(`${origin}/signin?next=${encodeURIComponent(next)}`);
+        await page.click('button[data-username="ana"]');
+        await page.waitForURL((url) => url.pathname !== '/signin');
+        expect(page.url(), JSON.stringify(next)).toBe(`${origin}/researcher/`);
+        await page.close();
+      }
+      // A hostile value already in sessionStorage (as a Cognito round trip keeps it) is refused too.
+      const page = await context.newPage();
+      await page.goto(`${origin}/signin`);
+      await page.evaluate("sessionStorage.setItem('tandem.next', '/\\t/evil.example')");
+      await page.click('button[data-username="ana"]');
+      await page.waitForURL((url) => url.pathname !== '/signin');
+      expect(page.url()).toBe(`${origin}/researcher/`);
+      expect(offsite).toEqual([]);
+    } finally {
+      await context.close();
+    }
   });
 });

@@ -2,7 +2,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { fetchSecretString } from '../../functions/nightly/secret.ts';
+import { fetchSecretString } from '../../functions/runtime/secrets-manager.ts';
 
 // The combine step reads the pseudonym key from Secrets Manager through the SDK's client. AWS cannot
 // be reached here, so a local server stands in for Secrets Manager and checks the signature by
