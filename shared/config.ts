@@ -1,10 +1,18 @@
 import * as z from 'zod/mini';
 
 // The one place that reads process.env: once, at first use, through a schema. The local runtime
-// sets these variables before the first handler runs; in AWS the CDK constructs set them.
+// sets these variables before the first handler runs; in AWS the CDK constructs set them, and a
+// function whose table or bucket binding is missing fails when it starts (Lambda sets
+// AWS_LAMBDA_FUNCTION_NAME) rather than reaching for the local defaults.
+const LOCAL_DEFAULTS = { TANDEM_TABLE: 'tandem', TANDEM_BUCKET: 'tandem-releases' } as const;
+
 const Env = z.object({
-  TANDEM_TABLE: z._default(z.string().check(z.minLength(1)), 'tandem'),
-  TANDEM_BUCKET: z._default(z.string().check(z.minLength(1)), 'tandem-releases'),
+  TANDEM_TABLE: z.optional(z.string().check(z.minLength(1))),
+  TANDEM_BUCKET: z.optional(z.string().check(z.minLength(1))),
+  /** The staff user pool (`tandem staff` against AWS); absent locally. */
+  TANDEM_USER_POOL_ID: z.optional(z.string().check(z.minLength(1))),
+  /** Set by Lambda: the process is a deployed function. */
+  AWS_LAMBDA_FUNCTION_NAME: z.optional(z.string()),
   AWS_REGION: z._default(z.string(), 'eu-central-1'),
   /** Emulator endpoints, set only by the local runtime. */
   TANDEM_DYNAMODB_ENDPOINT: z.optional(z.string()),
@@ -24,7 +32,12 @@ const Env = z.object({
   TANDEM_COGNITO_CLIENT_ID: z.optional(z.string()),
   LOG_LEVEL: z._default(z.enum(['debug', 'info', 'warn', 'error', 'silent']), 'info'),
 });
-export type Config = z.infer<typeof Env>;
+export type Config = z.infer<typeof Env> & {
+  TANDEM_TABLE: string;
+  TANDEM_BUCKET: string;
+  /** TANDEM_TABLE was set (a deployed table for the CLI), rather than the local default. */
+  tableGiven: boolean;
+};
 
 let cached: Config | undefined;
 
@@ -38,7 +51,20 @@ export function config(): Config {
       .join('; ');
     throw new Error(`invalid environment: ${problems}`);
   }
-  cached = parsed.data;
+  const env = parsed.data;
+  const bindings = Object.keys(LOCAL_DEFAULTS) as (keyof typeof LOCAL_DEFAULTS)[];
+  const missing = bindings.filter((name) => env[name] === undefined);
+  if (env.AWS_LAMBDA_FUNCTION_NAME !== undefined && missing.length > 0) {
+    throw new Error(
+      `invalid environment: ${missing.join(', ')} not set; a deployed function gets every binding from its stack`,
+    );
+  }
+  cached = {
+    ...env,
+    tableGiven: env.TANDEM_TABLE !== undefined,
+    TANDEM_TABLE: env.TANDEM_TABLE ?? LOCAL_DEFAULTS.TANDEM_TABLE,
+    TANDEM_BUCKET: env.TANDEM_BUCKET ?? LOCAL_DEFAULTS.TANDEM_BUCKET,
+  };
   return cached;
 }
 

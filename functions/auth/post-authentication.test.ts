@@ -61,6 +61,23 @@ describe('postAuthentication', () => {
     expect(JSON.stringify(events)).not.toContain('berlin');
   });
 
+  it('looks the user’s groups up in the user pool and records them as roles', async () => {
+    const store = new MemoryTandemStore();
+    const asked: string[] = [];
+    const handler = postAuthentication(() => ({
+      store,
+      clock: () => at,
+      groupsOf: async (pool, user) => {
+        asked.push(`${pool}/${user}`);
+        return ['lead', 'coordinator'];
+      },
+    }));
+    await handler(cognitoEvent());
+    const events = await store.listAudit('2027-03-01', '2027-03-01');
+    expect(asked).toEqual(['eu-central-1_EXAMPLE12/d4a8f2c1-5b7e-4c3a-9f1d-2e6b8a0c7d35']);
+    expect(events.map((e: AuditEvent) => e.detail)).toEqual([{ roles: 'coordinator,lead' }]);
+  });
+
   it('lets the sign-in through and logs when the store fails', async () => {
     const store = new MemoryTandemStore();
     store.putAudit = async () => {

@@ -4,6 +4,8 @@ import { getDyad } from '../../shared/enrolment/list-dyads.ts';
 import { withdrawDyad } from '../../shared/enrolment/withdraw-dyad.ts';
 import { json } from '../http/respond.ts';
 import { httpRoute } from '../http/route.ts';
+import { METRIC_NAMES } from '../runtime/metric-names.ts';
+import { countMetric } from '../runtime/observability.ts';
 import { actorOf, DyadPath, enrolmentDeps } from './deps.ts';
 
 const Body = z.discriminatedUnion('status', [
@@ -16,6 +18,9 @@ export const handler = httpRoute({ path: DyadPath, body: Body }, async ({ path, 
   const deps = enrolmentDeps();
   const input = { actor: actorOf(principal), siteId: path.siteId, dyadId: path.dyadId };
   if (body.status === 'ended') await endDyad(deps, { ...input, lastSession: body.lastSession });
-  else await withdrawDyad(deps, input);
+  else {
+    await withdrawDyad(deps, input);
+    countMetric(METRIC_NAMES.withdrawal);
+  }
   return json(200, { dyad: await getDyad(deps, path) });
 });

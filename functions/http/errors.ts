@@ -1,6 +1,7 @@
 import type middy from '@middy/core';
 import { isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
 import { TandemError, UnavailableError } from '../../shared/errors.ts';
+import { writeLog } from '../runtime/observability.ts';
 import type { HttpEvent, HttpResult } from './event.ts';
 import { html, json, wantsHtml } from './respond.ts';
 
@@ -13,7 +14,7 @@ export interface HttpErrorsOptions {
 }
 
 const defaults: Required<Pick<HttpErrorsOptions, 'log'>> = {
-  log: (entry) => console.error(JSON.stringify(entry)),
+  log: writeLog,
 };
 
 /**

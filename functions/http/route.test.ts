@@ -106,17 +106,34 @@ describe('httpRoute', () => {
     const conflictResult = await conflict(apiEvent(health), context);
     expect(conflictResult.statusCode).toBe(409);
     expect(JSON.parse(conflictResult.body ?? '').error.code).toBe('conflict');
-    const logged: unknown[] = [];
-    const original = console.error;
-    console.error = (line: unknown) => logged.push(line);
+    // The log line is Powertools' JSON on the process's output streams.
+    const logged: string[] = [];
+    const capture = (stream: NodeJS.WriteStream) => {
+      const original = stream.write.bind(stream);
+      stream.write = ((chunk: string | Uint8Array) => {
+        logged.push(String(chunk));
+        return true;
+      }) as typeof stream.write;
+      return () => {
+        stream.write = original;
+      };
+    };
+    const restore = [capture(process.stdout), capture(process.stderr)];
+    let crashResult: Awaited<ReturnType<typeof crash>>;
     try {
-      const crashResult = await crash(apiEvent(health), context);
-      expect(crashResult.statusCode).toBe(500);
-      expect(crashResult.body).not.toContain('secret internals');
-      expect(String(logged[0])).toContain('secret internals');
+      crashResult = await crash(apiEvent(health), context);
     } finally {
-      console.error = original;
+      for (const undo of restore) undo();
     }
+    expect(crashResult.statusCode).toBe(500);
+    expect(crashResult.body).not.toContain('secret internals');
+    const line = logged.find((l) => l.includes('secret internals'));
+    expect(JSON.parse(line ?? '{}')).toMatchObject({
+      level: 'ERROR',
+      message: 'unhandled error',
+      routeKey: 'GET /healthz',
+      function_request_id: 'test',
+    });
   });
 
   it('parses a form post into fields', async () => {

@@ -1,6 +1,7 @@
 import middy from '@middy/core';
 import type * as z from 'zod/mini';
 import { detailsFromIssues, type TandemError, ValidationError } from '../../shared/errors.ts';
+import { observe } from '../runtime/observability.ts';
 import { type AuthorizedEvent, authorize } from './authorize.ts';
 import { type ParsedBodyEvent, parseBody } from './body.ts';
 import { httpErrors } from './errors.ts';
@@ -43,13 +44,15 @@ function validated<T>(schema: Schema<T> | undefined, value: unknown, what: strin
 /**
  * One HTTP route as a Lambda handler: body parsing, authorization from the route table, validation
  * of path, query and body, then `fn`; every error becomes a response in one middleware, and every
- * response gets the security headers in another.
+ * response gets the security headers in another; logs carry the request's context and metrics are
+ * flushed once per invocation (`observe`).
  */
 export function httpRoute<P = Params, Q = Params, B = unknown>(
   options: RouteOptions<P, Q, B>,
   fn: (input: RouteInput<P, Q, B>) => Promise<HttpResult>,
 ) {
   return middy<RouteEvent, HttpResult>()
+    .use(observe())
     .use(securityHeaders())
     .use(httpErrors({ errorPage: options.errorPage, pageHeaders: options.errorPageHeaders }))
     .use(authorize())

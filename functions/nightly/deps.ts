@@ -3,7 +3,12 @@ import { store } from '../runtime/store.ts';
 import { pseudonymSecret } from './secret.ts';
 import type { NightlyDeps } from './steps.ts';
 
-/** The nightly steps' dependencies in a Lambda or the local runtime: the real store and bucket, the wall clock. */
+/** What the reading steps (list sites, score a site) use: the real store and bucket, the wall clock. */
+export function stepDeps(): Omit<NightlyDeps, 'secret'> {
+  return { store: store(), bucket: bucket(), clock: () => new Date() };
+}
+
+/** The combine step's dependencies: those of the other steps and the pseudonym key. */
 export function nightlyDeps(): NightlyDeps {
-  return { store: store(), bucket: bucket(), clock: () => new Date(), secret: pseudonymSecret };
+  return { ...stepDeps(), secret: pseudonymSecret };
 }

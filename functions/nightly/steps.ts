@@ -7,6 +7,7 @@ import { computeRelease, type Manifest } from '../../analysis/release.ts';
 import { ValidationError } from '../../shared/errors.ts';
 import type { Dyad, ReleaseBucket, StoredResponse, TandemStore } from '../../shared/ports.ts';
 import type { Site, Study } from '../../shared/study/schema.ts';
+import { writeLog } from '../runtime/observability.ts';
 
 // The nightly job as three Step Functions steps (DESIGN §2): list the sites, read each site in
 // parallel (a Map state) and stage what it holds, then combine the staged sites into one release
@@ -69,6 +70,8 @@ export type CombineInput = z.infer<typeof CombineInput>;
 export interface CombineResult {
   releaseId: string;
   files: number;
+  /** Bytes of the release's files. */
+  bytes: number;
   inputs: Manifest['inputs'];
 }
 
@@ -245,25 +248,29 @@ export async function combine(deps: NightlyDeps, input: CombineInput): Promise<C
     inputs: manifest.inputs,
   });
   await removeStaged(deps.bucket, input.partials);
-  return { releaseId: manifest.releaseId, files: manifest.files.length, inputs: manifest.inputs };
+  return {
+    releaseId: manifest.releaseId,
+    files: manifest.files.length,
+    bytes: manifest.files.reduce((sum, file) => sum + file.bytes, 0),
+    inputs: manifest.inputs,
+  };
 }
 
 /**
- * Deletes a published run's partials: they copy participants' answers, and a withdrawal must not
- * live on in staging. Best effort: the release is already published, and the bucket's lifecycle
- * rule expires whatever is left. A failed run keeps its partials so a retry of combine can use them.
+ * Deletes a published run's partials, which this step alone reads (and may delete): they copy
+ * participants' answers, and a withdrawal must not live on in staging. The release is already
+ * published, so a failure here is logged as an error (the bucket's lifecycle rule expires what is
+ * left) rather than failing the run. A failed run keeps its partials so a retry of combine can use them.
  */
 async function removeStaged(bucket: ReleaseBucket, partials: readonly StagedSite[]): Promise<void> {
   try {
     await bucket.delete(partials.map((partial) => partial.key));
   } catch (error) {
-    console.warn(
-      JSON.stringify({
-        level: 'warn',
-        message: 'could not delete the staged partials; the staging lifecycle rule will',
-        error: error instanceof Error ? error.message : String(error),
-      }),
-    );
+    writeLog({
+      level: 'error',
+      message: 'could not delete the staged partials; the staging lifecycle rule will',
+      error: error instanceof Error ? error.message : String(error),
+    });
   }
 }
 

@@ -7,6 +7,8 @@ import { type SubmissionInput, submitResponse } from '../../shared/participation
 import { readPlan } from '../../shared/participation/visit.ts';
 import type { HttpEvent, HttpResult } from '../http/event.ts';
 import { json, redirect, wantsHtml } from '../http/respond.ts';
+import { METRIC_NAMES } from '../runtime/metric-names.ts';
+import { countMetric } from '../runtime/observability.ts';
 import { GONE_MESSAGE, openOrThrow, page, participantDeps, participantRoute } from './common.ts';
 import { crisisText, questionnaireFor } from './page.ts';
 import { dateElement, thankYouPage } from './views.ts';
@@ -101,6 +103,13 @@ export const handler = participantRoute(async (input, context): Promise<HttpResu
     return page(400, body);
   }
 
+  // Submissions, repeats (the same submission again) and 409s; a safety flag once, when its answers
+  // are stored. A limited link or a withdrawn owner counts as none of these.
+  if (result.outcome === 'created') {
+    countMetric(METRIC_NAMES.submission);
+    if (result.safety) countMetric(METRIC_NAMES.safetyFlag);
+  } else if (result.outcome === 'repeat') countMetric(METRIC_NAMES.duplicate);
+  else if (result.outcome === 'already_answered') countMetric(METRIC_NAMES.conflict);
   if (result.outcome === 'already_answered') {
     // One fixed message: the body must not depend on the answers sent (nor on the request).
     throw new AlreadyAnsweredError(

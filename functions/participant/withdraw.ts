@@ -3,6 +3,8 @@ import { hashToken } from '../../shared/ids.ts';
 import { finishWithdrawal, withdraw } from '../../shared/participation/withdraw.ts';
 import type { HttpResult } from '../http/event.ts';
 import { json, wantsHtml } from '../http/respond.ts';
+import { METRIC_NAMES } from '../runtime/metric-names.ts';
+import { countMetric } from '../runtime/observability.ts';
 import { openOrThrow, page, participantDeps, participantRoute } from './common.ts';
 import { withdrawalScope } from './page.ts';
 import { withdrawnPage, withdrawPage } from './views.ts';
@@ -28,6 +30,7 @@ export const handler = participantRoute(async (input, context): Promise<HttpResu
     });
   }
   const result = await withdraw(deps, open);
+  countMetric(METRIC_NAMES.withdrawal);
   if (browser)
     return page(200, withdrawnPage({ ...context.frame, withdraw: false, base: undefined } as never));
   return json(200, { withdrawn: result.scope });

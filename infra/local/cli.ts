@@ -196,6 +196,56 @@ async function nightly(deps: { store: TandemStore }): Promise<string> {
   return manifest.releaseId;
 }
 
+/** Stores a validated study in the deployed table (TANDEM_TABLE set) or the local store. */
+async function publish(study: import('../../shared/study/schema.ts').Study): Promise<number> {
+  const { publishStudy } = await import('../../shared/study/publish.ts');
+  const { config } = await import('../../shared/config.ts');
+  const env = config();
+  const target = env.tableGiven
+    ? await import('../../functions/runtime/store.ts').then(({ store }) => ({
+        store: store(),
+        where: `table ${env.TANDEM_TABLE}`,
+        close: async () => {},
+      }))
+    : await import('./access.ts').then(async ({ openLocalData }) => {
+        const local = await openLocalData(DATA_DIR);
+        return { store: local.store, where: 'the local store', close: local.close };
+      });
+  try {
+    const result = await publishStudy(target.store, study);
+    say(
+      result.outcome === 'published'
+        ? `Published ${study.studyId} version ${result.version} to ${target.where}.`
+        : `${study.studyId} is unchanged (version ${result.version} in ${target.where}); nothing written.`,
+    );
+    return 0;
+  } finally {
+    await target.close();
+  }
+}
+
+/** The deployed user pool (TANDEM_USER_POOL_ID) or the dev identity provider's users. */
+async function staffDirectory(): Promise<{
+  directory: import('./staff.ts').StaffDirectory;
+  close: () => Promise<void>;
+}> {
+  const { CognitoStaffDirectory, LocalStaffDirectory } = await import('./staff.ts');
+  const { config } = await import('../../shared/config.ts');
+  const env = config();
+  if (env.TANDEM_USER_POOL_ID) {
+    const { CognitoIdentityProviderClient } = await import('@aws-sdk/client-cognito-identity-provider');
+    const client = new CognitoIdentityProviderClient({ region: env.AWS_REGION });
+    return {
+      directory: new CognitoStaffDirectory(client, env.TANDEM_USER_POOL_ID),
+      close: async () => client.destroy(),
+    };
+  }
+  const { openLocalData } = await import('./access.ts');
+  const local = await openLocalData(DATA_DIR);
+  const sites = (await local.store.listSites()).map((site) => site.siteId);
+  return { directory: new LocalStaffDirectory(DATA_DIR, sites), close: local.close };
+}
+
 const COMMANDS: Record<string, Command> = {
   dev: {
     usage: 'tandem dev [--host ADDR]',
@@ -316,35 +366,85 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   study: {
-    usage: 'tandem study validate FILE | tandem study import-redcap DICTIONARY.csv [--out FILE]',
+    usage: 'tandem study validate|publish FILE | tandem study import-redcap DICTIONARY.csv [--out FILE]',
     summary:
-      'check a study definition and print every problem with its path; or turn a REDCap data dictionary into instrument definitions',
+      'check a study definition (every problem with its path), publish it as a new version when it changed (TANDEM_TABLE: the deployed table, else the local store), or turn a REDCap data dictionary into instrument definitions',
     options: { out: { type: 'string' } },
     positionals: [2, 2],
     async run(values, positionals) {
-      if (positionals[0] === 'import-redcap') {
+      const [action, file = ''] = positionals;
+      if (action === 'import-redcap') {
         const { importRedcapFile } = await import('../../shared/study/redcap.ts');
-        const { lines, json } = await importRedcapFile(positionals[1] ?? '');
+        const { lines, json } = await importRedcapFile(file);
         for (const line of lines) process.stderr.write(`${line}\n`);
         const out = text(values, 'out');
         if (out === undefined) process.stdout.write(json);
         else {
-          const { writeFile } = await import('node:fs/promises');
           await writeFile(out, json);
           say(`Wrote ${out}.`);
         }
         return 0;
       }
-      if (positionals[0] !== 'validate') {
+      if (action !== 'validate' && action !== 'publish') {
         throw new UsageError(
-          `unknown study command ${JSON.stringify(positionals[0])}; try: tandem study validate FILE, or tandem study import-redcap DICTIONARY.csv`,
+          `unknown study command ${JSON.stringify(action)}; try: tandem study validate FILE, tandem study publish FILE or tandem study import-redcap DICTIONARY.csv`,
         );
       }
       const { validateStudyFile } = await import('../../shared/study/validate.ts');
-      const { lines, exitCode } = await validateStudyFile(positionals[1] ?? '');
-      for (const line of lines)
-        (exitCode === 0 ? process.stdout : process.stderr).write(`${oneLine(line)}\n`);
-      return exitCode;
+      const { lines, exitCode, study } = await validateStudyFile(file);
+      const out = exitCode === 0 && action === 'validate' ? process.stdout : process.stderr;
+      for (const line of lines) out.write(`${oneLine(line)}\n`);
+      if (action === 'validate' || !study) return exitCode;
+      return publish(study);
+    },
+  },
+  staff: {
+    usage: 'tandem staff invite --email E --role R [--sites a,b] | tandem staff list',
+    summary:
+      'invite a staff member or list staff: the deployed user pool (TANDEM_USER_POOL_ID, AWS credentials), else the dev identity provider',
+    options: { email: { type: 'string' }, role: { type: 'string' }, sites: { type: 'string' } },
+    positionals: [1, 1],
+    async run(values, positionals) {
+      const [action] = positionals;
+      if (action !== 'invite' && action !== 'list')
+        throw new UsageError(`unknown staff command ${JSON.stringify(action)}; try: tandem staff list`);
+      const { STAFF_ROLES } = await import('../../functions/routes.ts');
+      const invite =
+        action === 'invite'
+          ? (() => {
+              const email = required(values, 'email');
+              if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email))
+                throw new UsageError(`--email must be an e-mail address, received ${JSON.stringify(email)}`);
+              const role = required(values, 'role');
+              const known = STAFF_ROLES.find((r) => r === role);
+              if (!known)
+                throw new UsageError(
+                  `--role must be one of ${STAFF_ROLES.join(', ')}, received ${JSON.stringify(role)}`,
+                );
+              const sites = (text(values, 'sites') ?? '')
+                .split(',')
+                .map((site) => site.trim())
+                .filter(Boolean);
+              if (known === 'coordinator' && sites.length === 0)
+                throw new UsageError('a coordinator needs --sites (comma-separated site ids)');
+              return { email, role: known, sites };
+            })()
+          : undefined;
+      const { directory, close } = await staffDirectory();
+      try {
+        if (invite) {
+          await directory.invite(invite.email, invite.role, invite.sites);
+          say(
+            `Invited ${invite.email} as ${invite.role}${invite.sites.length ? ` for ${invite.sites.join(', ')}` : ''}.`,
+          );
+        } else {
+          for (const member of await directory.list())
+            say(`${member.username}\t${member.roles.join(',')}\t${member.sites.join(',')}`);
+        }
+        return 0;
+      } finally {
+        await close();
+      }
     },
   },
   bench: {

@@ -24,6 +24,7 @@ import {
   subjectOf,
   unauthorized,
 } from './identity.ts';
+import { invitedUsers } from './staff.ts';
 
 /** The repository root: handler paths in ROUTES are relative to it. */
 export const REPO_ROOT = new URL('../../', import.meta.url);
@@ -239,7 +240,10 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     issuer: `${url}/dev-idp`,
     privateKey: loadOrCreateKey(dataDir === undefined ? undefined : join(dataDir, 'identity')),
   });
-  const users = async () => demoUsers((await tandemStore.listSites()).map((site) => site.siteId));
+  const users = async () => [
+    ...demoUsers((await tandemStore.listSites()).map((site) => site.siteId)),
+    ...(dataDir === undefined ? [] : invitedUsers(dataDir)),
+  ];
 
   const modules = new Map<string, Promise<Handler>>();
   const handlerOf = (route: RouteSpec): Promise<Handler> => {

@@ -2,10 +2,13 @@ import { fileURLToPath } from 'node:url';
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { STAFF_ROLES } from '../../functions/routes.ts';
+import { POST_AUTHENTICATION } from '../../functions/uses.ts';
 import { TandemFunction } from '../constructs/tandem-function.ts';
 import { validate } from '../constructs/validate.ts';
 
@@ -45,7 +48,7 @@ export interface StatefulStackProps extends StackProps {
 }
 
 /** The module of the user pool's post-authentication trigger, relative to the repository root. */
-export const POST_AUTHENTICATION_HANDLER = 'functions/auth/post-authentication.ts';
+export const POST_AUTHENTICATION_HANDLER = POST_AUTHENTICATION.handler;
 
 /** The table's one GSI: per-site reads (DESIGN §4). */
 export const SITE_INDEX = 'gsi1';
@@ -55,9 +58,11 @@ export const STAGING_PREFIX = 'staging/';
 
 /**
  * Everything that holds data or identity and must survive a redeploy: the study table, the release
- * bucket, the pseudonym key and the staff user pool.
+ * bucket, the pseudonym and attempt keys and the staff user pool.
  */
 export class StatefulStack extends Stack {
+  /** The customer-managed key (rotated yearly) of the table, the bucket, the secrets and the log groups. */
+  public readonly key: kms.IKey;
   /** One table for the whole study (DESIGN §4), keys `pk`/`sk`, GSI `gsi1` for per-site reads. */
   public readonly table: dynamodb.ITableV2;
   /** Releases under `releases/`, nightly partials under {@link STAGING_PREFIX}. */
@@ -81,6 +86,8 @@ export class StatefulStack extends Stack {
 
   constructor(scope: Construct, id: string, props: StatefulStackProps = {}) {
     super(scope, id, props);
+    // S3 server access logs through a bucket policy, not an ACL, so the log bucket can refuse ACLs.
+    this.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const stagingExpiryDays = props.stagingExpiryDays ?? 7;
     const callbackUrls = [...(props.callbackUrls ?? ['http://localhost:3000/signin'])];
@@ -95,12 +102,53 @@ export class StatefulStack extends Stack {
       },
     ]);
 
+    this.key = new kms.Key(this, 'DataKey', {
+      description: 'Tandem: study table, release bucket, pseudonym secret, log groups',
+      enableKeyRotation: true,
+      removalPolicy,
+    });
+    // CloudWatch Logs encrypts the log groups of both stacks with it, each only its own account's.
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal(`logs.${this.region}.amazonaws.com`)],
+        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        resources: ['*'],
+        conditions: {
+          ArnLike: {
+            'kms:EncryptionContext:aws:logs:arn': `arn:${this.partition}:logs:${this.region}:${this.account}:log-group:*`,
+          },
+        },
+      }),
+    );
+    // Grants on the key only for AWS services acting for a caller (DynamoDB, S3, Secrets Manager).
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['kms:CreateGrant'],
+        resources: ['*'],
+        conditions: {
+          BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' },
+        },
+      }),
+    );
+    // CloudWatch may use it for the alarm topic (SNS encrypts with it).
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    );
+
     // `as` only widens a class to its interface: CDK classes declare some optional members as
     // `T | undefined`, which exactOptionalPropertyTypes will not match against `T?` otherwise.
     this.table = new dynamodb.TableV2(this, 'Table', {
       partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
       sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
       billing: dynamodb.Billing.onDemand(),
+      encryption: dynamodb.TableEncryptionV2.customerManagedKey(this.key),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       // Rate-limit counters of unknown link tokens expire on their own (shared/participation/attempts.ts).
       timeToLiveAttribute: 'expiresAt',
@@ -118,17 +166,22 @@ export class StatefulStack extends Stack {
     const autoDeleteObjects = removalPolicy === RemovalPolicy.DESTROY;
     // S3 server access logs: a second trail of who fetched which release file, besides the audit
     // events the download route writes when it hands out a presigned URL.
+    // S3 delivers server access logs only to a bucket with SSE-S3 (not SSE-KMS).
     const accessLogBucket = new s3.Bucket(this, 'AccessLogBucket', {
       encryption: s3.BucketEncryption.S3_MANAGED,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
-      lifecycleRules: [{ expiration: Duration.days(365) }],
+      versioned: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      lifecycleRules: [{ expiration: Duration.days(365), noncurrentVersionExpiration: Duration.days(1) }],
       removalPolicy,
       autoDeleteObjects,
     });
     this.releaseBucket = new s3.Bucket(this, 'ReleaseBucket', {
-      encryption: s3.BucketEncryption.S3_MANAGED,
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: this.key,
+      // One data key per bucket and period instead of a KMS call per object.
+      bucketKeyEnabled: true,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
       versioned: true,
@@ -150,12 +203,14 @@ export class StatefulStack extends Stack {
     this.pseudonymSecret = new secretsmanager.Secret(this, 'PseudonymSecret', {
       description: 'Tandem: HMAC key for the per-release pseudonyms of analyst-tier files',
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      encryptionKey: this.key,
       removalPolicy,
     }) as secretsmanager.ISecret;
 
     this.attemptSecret = new secretsmanager.Secret(this, 'AttemptSecret', {
       description: 'Tandem: HMAC key of the address hashes the unknown-token limiter stores',
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      encryptionKey: this.key,
       removalPolicy,
     }) as secretsmanager.ISecret;
 
@@ -189,7 +244,16 @@ export class StatefulStack extends Stack {
       projectRoot: root,
       description: `Tandem ${POST_AUTHENTICATION_HANDLER}`,
       timeout: Duration.seconds(5),
-    }).bindTableReadWrite(this.table, []);
+      logKey: this.key,
+    }).grantUses(POST_AUTHENTICATION.uses, {
+      table: this.table,
+      siteIndex: SITE_INDEX,
+      bucket: this.releaseBucket,
+      pseudonymSecret: this.pseudonymSecret,
+      attemptSecret: this.attemptSecret,
+      key: this.key,
+      userPoolArn: this.userPool.userPoolArn,
+    });
     this.userPool.addTrigger(cognito.UserPoolOperation.POST_AUTHENTICATION, this.postAuthenticationFunction);
     for (const role of STAFF_ROLES) {
       new cognito.CfnUserPoolGroup(this, `Group-${role}`, {
@@ -222,6 +286,11 @@ export class StatefulStack extends Stack {
         .withCustomAttributes('sites'),
       writeAttributes: new cognito.ClientAttributes(),
     });
+    // Hosted sign-in (authorization code with PKCE) needs no SDK sign-in flow of the client; only
+    // refresh, which Cognito requires to be listed.
+    (this.userPoolClient.node.defaultChild as cognito.CfnUserPoolClient).explicitAuthFlows = [
+      'ALLOW_REFRESH_TOKEN_AUTH',
+    ];
 
     // What an operator needs after a deploy (docs/deploy.md): where to create users, which table
     // and bucket the CLI should point at.

@@ -4,22 +4,27 @@ import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import * as sns from 'aws-cdk-lib/aws-sns';
-import * as snsSubscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import { ROUTES, type RouteSpec } from '../../functions/routes.ts';
-import { TandemFunction, type TandemFunctionProps } from '../constructs/tandem-function.ts';
+import { NIGHTLY_STEPS, type Uses } from '../../functions/uses.ts';
+import { Monitoring } from '../constructs/monitoring.ts';
+import {
+  TandemFunction,
+  type TandemFunctionProps,
+  type TandemResources,
+} from '../constructs/tandem-function.ts';
 import { validate } from '../constructs/validate.ts';
 import { SITE_INDEX } from './stateful.ts';
 
@@ -28,9 +33,9 @@ export const REPOSITORY_ROOT = fileURLToPath(new URL('../../', import.meta.url))
 
 /** The modules of the nightly job's three steps, relative to the repository root. */
 export const NIGHTLY_HANDLERS = {
-  listSites: 'functions/nightly/list-sites.ts',
-  scoreSite: 'functions/nightly/score-site.ts',
-  combine: 'functions/nightly/combine.ts',
+  listSites: NIGHTLY_STEPS.listSites.handler,
+  scoreSite: NIGHTLY_STEPS.scoreSite.handler,
+  combine: NIGHTLY_STEPS.combine.handler,
 } as const;
 
 /** Errors of the Lambda service itself (throttling, outages), retried patiently with backoff. */
@@ -49,6 +54,10 @@ export interface StatelessStackProps extends StackProps {
   readonly pseudonymSecret: secretsmanager.ISecret;
   /** Key of the address hashes the participant functions' unknown-token limiter stores. */
   readonly attemptSecret: secretsmanager.ISecret;
+  /** The customer-managed key of the table, bucket and secrets; it also encrypts the log groups. */
+  readonly key: kms.IKey;
+  /** The user pool's sign-in trigger (the stateful stack's one function), watched by the alarms here. */
+  readonly postAuthenticationFunction: lambda.IFunction;
   /** Issuer of the staff JWTs. */
   readonly userPool: cognito.IUserPool;
   /** The dashboard pages' client: the authorizer accepts only tokens issued to it. */
@@ -71,13 +80,19 @@ export interface StatelessStackProps extends StackProps {
    */
   readonly publicUrl?: string;
   /**
-   * Steady-state requests per second the API accepts before answering 429.
+   * Steady-state requests per second each participant route (`/s/…`) accepts before answering 429.
    * @default 50
    */
-  readonly throttleRatePerSecond?: number;
+  readonly participantThrottleRatePerSecond?: number;
   /**
-   * Address that is told when a nightly run fails.
-   * @default - no notification; the alarm still changes state
+   * Steady-state requests per second each staff route and static page accepts before answering 429;
+   * a flood on the participant routes cannot use it up.
+   * @default 20
+   */
+  readonly staffThrottleRatePerSecond?: number;
+  /**
+   * Address the alarm topic mails.
+   * @default - no subscription; the topic and the alarms still exist
    */
   readonly alarmEmail?: string;
   /**
@@ -86,32 +101,6 @@ export interface StatelessStackProps extends StackProps {
    * @default REPOSITORY_ROOT
    */
   readonly sourceRoot?: string;
-}
-
-/** What a function may touch, derived from where its module lives and how its routes are used. */
-interface FunctionAccess {
-  readonly table?: 'read' | 'readWrite';
-  /** Reads of released files (`releases/*`). */
-  readonly releases?: true;
-  /** Sets TANDEM_PUBLIC_URL, for functions that print participant links. */
-  readonly printsLinks?: true;
-  /** Sets the hosted sign-in variables, for the static pages. */
-  readonly signsIn?: true;
-  /** Reads the attempt secret (participant links: the unknown-token limiter). */
-  readonly countsAttempts?: true;
-}
-
-// GET routes that still write: a release download is an audit event (DESIGN §5).
-const AUDITED_READS = new Set(['functions/researcher/download.ts']);
-
-function accessOf(handler: string, routes: readonly RouteSpec[]): FunctionAccess {
-  const writes = routes.some((r) => r.method !== 'GET') || AUDITED_READS.has(handler);
-  const table = writes ? 'readWrite' : 'read';
-  if (handler.startsWith('functions/participant/')) return { table: 'readWrite', countsAttempts: true };
-  if (handler.startsWith('functions/coordinator/')) return { table, printsLinks: true };
-  if (handler.startsWith('functions/researcher/')) return { table, releases: true };
-  if (handler.startsWith('functions/web/')) return { signsIn: true };
-  throw new Error(`no access rule for handler module ${handler}; add one to accessOf`);
 }
 
 /** `functions/coordinator/list-sites.ts` → `CoordinatorListSites`: a stable construct id. */
@@ -146,14 +135,17 @@ export class StatelessStack extends Stack {
   public readonly nightlyFunctions: readonly TandemFunction[];
   public readonly nightlyStateMachine: sfn.StateMachine;
   public readonly nightlySchedule: scheduler.Schedule;
-  /** In alarm when a nightly run failed or timed out. */
-  public readonly nightlyFailedAlarm: cloudwatch.Alarm;
+  /** CloudFront with the WAF in front of the API, when the app has an edge. */
+  public distribution?: cloudfront.Distribution;
+  /** The alarm topic, the alarms and the dashboard. */
+  public readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
     const studyTimezone = props.studyTimezone ?? 'Europe/Berlin';
     const maxConcurrency = props.nightlyMaxConcurrency ?? 10;
-    const throttleRatePerSecond = props.throttleRatePerSecond ?? 50;
+    const participantRate = props.participantThrottleRatePerSecond ?? 50;
+    const staffRate = props.staffThrottleRatePerSecond ?? 20;
     const sourceRoot = props.sourceRoot ?? REPOSITORY_ROOT;
     validate([
       {
@@ -165,8 +157,12 @@ export class StatelessStack extends Stack {
         message: `nightlyMaxConcurrency must be a whole number from 1 to 1000, received ${maxConcurrency}`,
       },
       {
-        condition: throttleRatePerSecond > 0,
-        message: `throttleRatePerSecond must be positive, received ${throttleRatePerSecond}`,
+        condition: participantRate > 0,
+        message: `participantThrottleRatePerSecond must be positive, received ${participantRate}`,
+      },
+      {
+        condition: staffRate > 0,
+        message: `staffThrottleRatePerSecond must be positive, received ${staffRate}`,
       },
       {
         condition: props.stagingPrefix.endsWith('/') && !props.stagingPrefix.startsWith('/'),
@@ -174,14 +170,26 @@ export class StatelessStack extends Stack {
       },
     ]);
     const root = sourceRoot.replace(/\/$/, '');
-    const fn = (fid: string, module: string, extra: Partial<TandemFunctionProps> = {}) =>
+    const resources: TandemResources = {
+      table: props.table,
+      siteIndex: SITE_INDEX,
+      bucket: props.releaseBucket,
+      pseudonymSecret: props.pseudonymSecret,
+      attemptSecret: props.attemptSecret,
+      key: props.key,
+    };
+    // Every function knows the names of its table and bucket (config() refuses to start without
+    // them in AWS); what it may do with them is only what its `uses` grant.
+    const fn = (fid: string, module: string, uses: Uses, extra: Partial<TandemFunctionProps> = {}) =>
       new TandemFunction(this, fid, {
         entry: `${root}/${module}`,
         depsLockFilePath: `${root}/package-lock.json`,
         projectRoot: root,
         description: `Tandem ${module}`,
+        logKey: props.key,
+        environment: { TANDEM_TABLE: props.table.tableName, TANDEM_BUCKET: props.releaseBucket.bucketName },
         ...extra,
-      });
+      }).grantUses(uses, resources);
 
     // HTTP API -------------------------------------------------------------------------------
     this.httpApi = new apigwv2.HttpApi(this, 'HttpApi', {
@@ -189,12 +197,14 @@ export class StatelessStack extends Stack {
       createDefaultStage: false,
     });
     const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', {
-      retention: logs.RetentionDays.THREE_MONTHS,
+      retention: logs.RetentionDays.ONE_YEAR,
+      encryptionKey: props.key,
     });
-    this.httpApi.addStage('DefaultStage', {
+    const stage = this.httpApi.addStage('DefaultStage', {
       stageName: '$default',
       autoDeploy: true,
-      throttle: { rateLimit: throttleRatePerSecond, burstLimit: throttleRatePerSecond * 2 },
+      // Each route gets its own limits below; this caps the API as a whole.
+      throttle: { rateLimit: participantRate + staffRate, burstLimit: 2 * (participantRate + staffRate) },
       accessLogSettings: {
         destination: new apigwv2.LogGroupLogDestination(accessLogs),
         // The route key, never the path: a participant's path holds their link token, which is
@@ -228,16 +238,19 @@ export class StatelessStack extends Stack {
       routesByHandler.set(route.handler, [...(routesByHandler.get(route.handler) ?? []), route]);
     const routeFunctions = new Map<string, TandemFunction>();
     const publicRoutes: apigwv2.HttpRoute[] = [];
+    const allRoutes: apigwv2.HttpRoute[] = [];
     for (const [handler, routes] of routesByHandler) {
-      const access = accessOf(handler, routes);
-      const f = fn(constructIdOf(handler), handler);
-      if (access.table === 'readWrite') f.bindTableReadWrite(props.table, [SITE_INDEX]);
-      if (access.table === 'read') f.bindTableRead(props.table, [SITE_INDEX]);
-      if (access.releases) f.bindBucketRead(props.releaseBucket, 'releases/');
-      if (access.countsAttempts) f.bindAttemptSecret(props.attemptSecret);
-      if (access.printsLinks)
+      const uses = routes[0]?.uses ?? {};
+      validate(
+        routes.map((route) => ({
+          condition: JSON.stringify(route.uses) === JSON.stringify(uses),
+          message: `routes of one handler must declare the same uses: ${route.method} ${route.path} (${handler}) declares ${JSON.stringify(route.uses)}, another ${JSON.stringify(uses)}`,
+        })),
+      );
+      const f = fn(constructIdOf(handler), handler, uses);
+      if (handler.startsWith('functions/coordinator/'))
         f.addEnvironment('TANDEM_PUBLIC_URL', props.publicUrl ?? this.httpApi.apiEndpoint);
-      if (access.signsIn) {
+      if (handler.startsWith('functions/web/')) {
         f.addEnvironment('TANDEM_COGNITO_DOMAIN', props.signInDomain);
         f.addEnvironment('TANDEM_COGNITO_CLIENT_ID', props.userPoolClient.userPoolClientId);
       }
@@ -253,8 +266,22 @@ export class StatelessStack extends Stack {
           ...(route.access === 'public' ? {} : { authorizer }),
         });
         if (route.access === 'public') publicRoutes.push(...added);
+        allRoutes.push(...added);
       }
     }
+    // Separate limits per route: participants' and staff's requests never draw on one budget.
+    // RouteSettings is a JSON map in CloudFormation: its keys are written as CloudFormation spells them.
+    const limits = (rate: number) => ({ ThrottlingRateLimit: rate, ThrottlingBurstLimit: 2 * rate });
+    const cfnStage = stage.node.defaultChild as apigwv2.CfnStage;
+    cfnStage.routeSettings = Object.fromEntries(
+      ROUTES.map((route) => [
+        `${route.method} ${apiPathOf(route)}`,
+        limits(route.participant ? participantRate : staffRate),
+      ]),
+    );
+    // Route settings name route keys, which must exist when the stage is created.
+    for (const route of allRoutes)
+      cfnStage.addResourceDependency(route.node.defaultChild as apigwv2.CfnRoute);
     this.routeFunctions = routeFunctions;
     this.publicRoutes = publicRoutes;
     new CfnOutput(this, 'ApiUrl', {
@@ -263,24 +290,17 @@ export class StatelessStack extends Stack {
     });
 
     // Nightly release pipeline ----------------------------------------------------------------
-    const listSites = fn('NightlyListSites', NIGHTLY_HANDLERS.listSites, {
+    const listSites = fn('NightlyListSites', NIGHTLY_STEPS.listSites.handler, NIGHTLY_STEPS.listSites.uses, {
       timeout: Duration.seconds(30),
-    }).bindTableRead(props.table, [SITE_INDEX]);
-    const scoreSite = fn('NightlyScoreSite', NIGHTLY_HANDLERS.scoreSite, {
+    });
+    const scoreSite = fn('NightlyScoreSite', NIGHTLY_STEPS.scoreSite.handler, NIGHTLY_STEPS.scoreSite.uses, {
       timeout: Duration.minutes(5),
       memorySize: 1024,
-    })
-      .bindTableRead(props.table, [SITE_INDEX])
-      .bindBucketPut(props.releaseBucket, props.stagingPrefix);
-    const combine = fn('NightlyCombine', NIGHTLY_HANDLERS.combine, {
+    });
+    const combine = fn('NightlyCombine', NIGHTLY_STEPS.combine.handler, NIGHTLY_STEPS.combine.uses, {
       timeout: Duration.minutes(15),
       memorySize: 2048,
-    })
-      .bindTableReadWrite(props.table, [SITE_INDEX])
-      .bindBucketRead(props.releaseBucket, props.stagingPrefix)
-      .bindBucketRead(props.releaseBucket, 'releases/')
-      .bindBucketPut(props.releaseBucket, 'releases/')
-      .bindPseudonymSecret(props.pseudonymSecret);
+    });
 
     this.nightlyFunctions = [listSites, scoreSite, combine];
 
@@ -304,7 +324,8 @@ export class StatelessStack extends Stack {
       .next(step('Combine', combine, 'statistics across sites, files, manifest, latest.json'));
 
     const stateMachineLogs = new logs.LogGroup(this, 'NightlyLogs', {
-      retention: logs.RetentionDays.THREE_MONTHS,
+      retention: logs.RetentionDays.ONE_YEAR,
+      encryptionKey: props.key,
     });
     this.nightlyStateMachine = new sfn.StateMachine(this, 'Nightly', {
       comment: 'Tandem nightly release: list sites, score each site, combine and publish',
@@ -329,29 +350,36 @@ export class StatelessStack extends Stack {
       }),
     });
 
-    const failures = new cloudwatch.MathExpression({
-      label: 'nightly runs failed or timed out',
-      expression: 'FILL(failed, 0) + FILL(timedOut, 0)',
-      usingMetrics: {
-        failed: this.nightlyStateMachine.metricFailed({ statistic: 'Sum' }),
-        timedOut: this.nightlyStateMachine.metricTimedOut({ statistic: 'Sum' }),
-      },
-      period: Duration.minutes(5),
-    });
-    this.nightlyFailedAlarm = failures.createAlarm(this, 'NightlyFailedAlarm', {
-      alarmDescription:
-        'A nightly release run failed; the previous release is still the latest. See the execution.',
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
     new CfnOutput(this, 'NightlyStateMachineArn', { value: this.nightlyStateMachine.stateMachineArn });
-    if (props.alarmEmail) {
-      const topic = new sns.Topic(this, 'AlarmTopic', { displayName: 'Tandem alarms', enforceSSL: true });
-      topic.addSubscription(new snsSubscriptions.EmailSubscription(props.alarmEmail));
-      this.nightlyFailedAlarm.addAlarmAction(new cloudwatchActions.SnsAction(topic));
-    }
+    const functions = new Map<string, lambda.IFunction>();
+    for (const [handler, f] of routeFunctions) functions.set(constructIdOf(handler), f);
+    functions.set('NightlyListSites', listSites);
+    functions.set('NightlyScoreSite', scoreSite);
+    functions.set('NightlyCombine', combine);
+    functions.set('PostAuthentication', props.postAuthenticationFunction);
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      httpApi: this.httpApi,
+      functions,
+      table: props.table,
+      nightly: this.nightlyStateMachine,
+      key: props.key,
+      ...(props.alarmEmail ? { alarmEmail: props.alarmEmail } : {}),
+    });
+  }
+
+  /**
+   * Serves the API through `distribution` (the edge): participant links printed from now on point
+   * at it, unless the deployment names its own public URL.
+   */
+  useDistribution(distribution: cloudfront.Distribution, publicUrl: string | undefined): void {
+    this.distribution = distribution;
+    const origin = publicUrl ?? `https://${distribution.distributionDomainName}`;
+    for (const [handler, f] of this.routeFunctions)
+      if (handler.startsWith('functions/coordinator/')) f.addEnvironment('TANDEM_PUBLIC_URL', origin);
+    new CfnOutput(this, 'DistributionUrl', {
+      value: `https://${distribution.distributionDomainName}`,
+      description: 'The edge (CloudFront and WAF) in front of the API; its /signin goes into callbackUrls',
+    });
   }
 }
 

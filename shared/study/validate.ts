@@ -332,8 +332,10 @@ export function formatProblem(p: StudyProblem): string {
     : `${p.path}: ${p.message} (received: ${JSON.stringify(p.received)})`;
 }
 
-/** `tandem study validate FILE`: the lines to print and the exit code (0 valid, 1 not). */
-export async function validateStudyFile(path: string): Promise<{ lines: string[]; exitCode: number }> {
+/** `tandem study validate FILE`: the lines to print and the exit code (0 valid, 1 not), and the study when valid. */
+export async function validateStudyFile(
+  path: string,
+): Promise<{ lines: string[]; exitCode: number; study?: Study }> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -358,7 +360,7 @@ export async function validateStudyFile(path: string): Promise<{ lines: string[]
     lines.push(
       `${path}: valid — ${study.studyId} v${study.version}, ${study.sites.length} site(s), ${study.schedule.length} schedule entr${study.schedule.length === 1 ? 'y' : 'ies'}; ${counts}`,
     );
-    return { lines, exitCode: 0 };
+    return { lines, exitCode: 0, study };
   }
   lines.push(`${path}: not valid; ${counts}`);
   return { lines, exitCode: 1 };

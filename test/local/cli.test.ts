@@ -53,7 +53,7 @@ describe('tandem command line', () => {
     const run = tandem('study', 'validate');
     expect(run.status).toBe(1);
     expect(run.stderrLines).toEqual([
-      'tandem study: wrong number of arguments (usage: tandem study validate FILE | tandem study import-redcap DICTIONARY.csv [--out FILE])',
+      'tandem study: wrong number of arguments (usage: tandem study validate|publish FILE | tandem study import-redcap DICTIONARY.csv [--out FILE])',
     ]);
   });
 
@@ -65,8 +65,9 @@ describe('tandem command line', () => {
       'demo-data',
       'aggregate',
       'export',
-      'study validate',
+      'study validate|publish',
       'study import-redcap',
+      'staff invite',
       'bench',
     ]) {
       expect(run.stdout).toContain(`tandem ${command}`);

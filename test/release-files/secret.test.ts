@@ -2,11 +2,11 @@ import { createHash, createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { fetchSecretString, NodeSha256 } from '../../functions/runtime/secrets-manager.ts';
+import { fetchSecretString } from '../../functions/runtime/secrets-manager.ts';
 
-// The combine step reads the pseudonym key from Secrets Manager with one SigV4-signed request. AWS
-// cannot be reached here, so a local server stands in for Secrets Manager and checks the signature
-// by recomputing it from the request it received (AWS Signature Version 4, as documented).
+// The combine step reads the pseudonym key from Secrets Manager through the SDK's client. AWS cannot
+// be reached here, so a local server stands in for Secrets Manager and checks the signature by
+// recomputing it from the request it received (AWS Signature Version 4, as documented).
 
 const credentials = {
   accessKeyId: 'AKIDEXAMPLE',
@@ -34,24 +34,6 @@ function expectedSignature(request: IncomingMessage, body: string): { signature:
   for (const part of [region, service, 'aws4_request']) key = hmac(key, part);
   return { signature: createHmac('sha256', key).update(stringToSign).digest('hex'), received };
 }
-
-describe('NodeSha256', () => {
-  it('gives the SHA-256 and HMAC-SHA-256 of strings and bytes, and starts over after reset', async () => {
-    const plain = new NodeSha256();
-    plain.update('tan');
-    plain.update(new TextEncoder().encode('dem'));
-    expect(Buffer.from(await plain.digest()).toString('hex')).toBe(hex('tandem'));
-    const keyed = new NodeSha256(new Uint8Array([1, 2, 3]));
-    keyed.update('x');
-    keyed.reset();
-    keyed.update('tandem');
-    expect(Buffer.from(await keyed.digest())).toEqual(
-      createHmac('sha256', Buffer.from([1, 2, 3]))
-        .update('tandem')
-        .digest(),
-    );
-  });
-});
 
 describe('fetchSecretString', () => {
   it('sends a correctly signed GetSecretValue and returns the SecretString', async () => {
@@ -90,17 +72,25 @@ describe('fetchSecretString', () => {
     }
   });
 
-  it('fails with the status when Secrets Manager refuses', async () => {
+  it('fails with the service’s error when Secrets Manager refuses', async () => {
     const server = createServer((_request, response) => {
       response.statusCode = 400;
-      response.end('{"__type":"AccessDeniedException"}');
+      response.setHeader('content-type', 'application/x-amz-json-1.1');
+      response.setHeader(
+        'x-amzn-errortype',
+        'AccessDeniedException:http://internal.amazon.com/coral/com.amazon.coral.service/',
+      );
+      response.end(
+        '{"__type":"AccessDeniedException","message":"not authorized to perform secretsmanager:GetSecretValue"}',
+      );
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      await expect(fetchSecretString('x', 'eu-central-1', { endpoint, credentials })).rejects.toThrow(
-        /GetSecretValue failed with 400: .*AccessDenied/,
-      );
+      await expect(fetchSecretString('x', 'eu-central-1', { endpoint, credentials })).rejects.toMatchObject({
+        name: 'AccessDeniedException',
+        message: expect.stringContaining('secretsmanager:GetSecretValue'),
+      });
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }
