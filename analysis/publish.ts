@@ -1,6 +1,8 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { isoDateIn } from '../shared/dates.ts';
 import { ValidationError } from '../shared/errors.ts';
+import { RELEASE_ID_PATTERN } from '../shared/ids.ts';
 import type { ReleaseBucket, ReleaseRecord, TandemStore } from '../shared/ports.ts';
 import { loadRawExport, type Progress } from './load/raw-export.ts';
 import { loadStore } from './load/store.ts';
@@ -48,19 +50,8 @@ export class FolderSink implements ReleaseSink {
   }
 }
 
-const RELEASE_ID = /^\d{4}-\d{2}-\d{2}(\.[1-9][0-9]*)?$/;
 /** More same-day releases than this means something is re-publishing in a loop. */
 const MAX_SAME_DAY = 99;
-
-/** The date of `now` in the time zone, as YYYY-MM-DD. */
-export function dateIn(timeZone: string, now: Date): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(now);
-}
 
 /** The manifest at releases/{id}/manifest.json, or undefined when there is none. */
 export async function readManifest(sink: ReleaseSink, releaseId: string): Promise<Manifest | undefined> {
@@ -158,7 +149,7 @@ export interface AggregateResult {
  * bucket. Returns the manifest and the malformed records that were skipped.
  */
 export async function aggregate(options: AggregateOptions): Promise<AggregateResult> {
-  if (options.releaseId !== undefined && !RELEASE_ID.test(options.releaseId)) {
+  if (options.releaseId !== undefined && !RELEASE_ID_PATTERN.test(options.releaseId)) {
     throw new ValidationError('release id must be YYYY-MM-DD or YYYY-MM-DD.N', {
       details: [
         { path: 'releaseId', message: 'expected YYYY-MM-DD or YYYY-MM-DD.N', received: options.releaseId },
@@ -189,7 +180,7 @@ export async function aggregate(options: AggregateOptions): Promise<AggregateRes
   const computed = computeRelease(data, options.k ?? data.study.suppressionK);
   const now = options.clock();
   const manifest = await publishRelease(sink, computed, {
-    releaseId: options.releaseId ?? dateIn(data.study.timezone, now),
+    releaseId: options.releaseId ?? isoDateIn(data.study.timezone, now),
     secret: options.secret,
     createdAt: now.toISOString(),
     ...(options.progress ? { progress: options.progress } : {}),

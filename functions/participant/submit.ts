@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
+import { siteTimeZone } from '../../shared/dates.ts';
 import { ConflictError, detailsFromIssues, ValidationError } from '../../shared/errors.ts';
 import { participantStrings } from '../../shared/i18n/participant.ts';
-import { timezoneOfSite } from '../../shared/participation/due.ts';
 import { type SubmissionInput, submitResponse } from '../../shared/participation/submit.ts';
 import { readPlan } from '../../shared/participation/visit.ts';
 import type { HttpEvent, HttpResult } from '../http/event.ts';
@@ -102,6 +102,6 @@ export const handler = participantRoute(async (input, context): Promise<HttpResu
       `${frame.base}?${new URLSearchParams({ session: String(plan.session), lang: frame.language })}`,
     );
   }
-  const day = dateElement(frame.language, timezoneOfSite(open.study, open.participant.siteId), deps.clock());
+  const day = dateElement(frame.language, siteTimeZone(open.study, open.participant.siteId), deps.clock());
   return page(status, thankYouPage(frame, result.receipt, day, crisisText(frame, open, plan)));
 });

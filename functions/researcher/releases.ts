@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { type AuditDeps, audit } from '../../shared/audit.ts';
 import { ForbiddenError, NotFoundError } from '../../shared/errors.ts';
+import { RELEASE_ID_PATTERN } from '../../shared/ids.ts';
 import type { ReleaseBucket, ReleaseRecord, TandemStore } from '../../shared/ports.ts';
 import type { StaffRole } from '../routes.ts';
 
@@ -19,10 +20,10 @@ export interface ReleaseDeps {
 
 export type DownloadDeps = ReleaseDeps & AuditDeps;
 
-/** Release ids are dates (`2027-03-01`, `2027-03-01.2`) or ids an operator gave; never a path. */
+/** Release ids are dates (`2027-03-01`, `2027-03-01.2`), never a path. */
 export const ReleaseId = z
   .string()
-  .check(z.regex(/^[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}$/, 'expected a release id such as 2027-03-01'));
+  .check(z.regex(RELEASE_ID_PATTERN, 'expected a release id such as 2027-03-01'));
 export const FileName = z
   .string()
   .check(z.regex(/^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/, 'expected a file name such as agreement.csv'));

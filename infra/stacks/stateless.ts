@@ -19,6 +19,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import { ROUTES, type RouteSpec } from '../../functions/routes.ts';
+import { isTimeZone } from '../../shared/dates.ts';
 import { TandemFunction, type TandemFunctionProps } from '../constructs/tandem-function.ts';
 import { validate } from '../constructs/validate.ts';
 import { SITE_INDEX } from './stateful.ts';
@@ -373,11 +374,7 @@ function withRetries<T extends sfn.TaskStateBase>(task: T): T {
   return task;
 }
 
+/** An IANA zone with a region (or UTC): EventBridge Scheduler refuses bare abbreviations. */
 function supportedTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return zone.includes('/') || zone === 'UTC';
-  } catch {
-    return false;
-  }
+  return isTimeZone(zone) && (zone.includes('/') || zone === 'UTC');
 }
