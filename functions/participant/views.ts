@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { isoDateIn } from '../../shared/dates.ts';
+import { html, type Markup, trusted } from '../../shared/html.ts';
 import { isRtl, LANGUAGE_NAMES } from '../../shared/i18n/languages.ts';
 import { type ParticipantStrings, participantStrings } from '../../shared/i18n/participant.ts';
 import type { InstrumentDefinition, LocalizedText } from '../../shared/instruments/schema.ts';
@@ -38,14 +40,6 @@ const CSS = [
 /** Content-Security-Policy of every participant page: nothing but this inline stylesheet. */
 export const PAGE_CSP = `default-src 'none'; style-src 'sha256-${createHash('sha256').update(CSS).digest('base64')}'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`;
 
-/** Escapes text for HTML content and attribute values. */
-export function esc(text: string | number): string {
-  return String(text).replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
-  );
-}
-
 /** The text of a localised field in the language, else the study's default, else English, else any. */
 export function textIn(text: LocalizedText, language: string, fallback: string): string {
   return text[language] ?? text[fallback] ?? text.en ?? Object.values(text)[0] ?? '';
@@ -74,36 +68,29 @@ function href(frame: PageFrame, params: Record<string, string>): string {
 }
 
 /** A whole page: header with the language switcher, main content, footer with the withdrawal link. */
-export function layout(frame: PageFrame, title: string, main: string): string {
+export function layout(frame: PageFrame, title: string, main: Markup): string {
   const t = participantStrings(frame.language);
   const switcher =
     frame.base !== undefined && frame.languages.length > 1
-      ? `<nav aria-label="${esc(t.languageNav)}"><ul>${frame.languages
-          .map((language) => {
-            const name = esc(LANGUAGE_NAMES[language as keyof typeof LANGUAGE_NAMES] ?? language);
-            return language === frame.language
-              ? `<li><a href="${esc(href(frame, { lang: language }))}" aria-current="page" lang="${esc(language)}"><b>${name}</b></a></li>`
-              : `<li><a href="${esc(href(frame, { lang: language }))}" lang="${esc(language)}" hreflang="${esc(language)}">${name}</a></li>`;
-          })
-          .join('')}</ul></nav>`
+      ? html`<nav aria-label="${t.languageNav}"><ul>${frame.languages.map((language) => {
+          const name = LANGUAGE_NAMES[language as keyof typeof LANGUAGE_NAMES] ?? language;
+          return language === frame.language
+            ? html`<li><a href="${href(frame, { lang: language })}" aria-current="page" lang="${language}"><b>${name}</b></a></li>`
+            : html`<li><a href="${href(frame, { lang: language })}" lang="${language}" hreflang="${language}">${name}</a></li>`;
+        })}</ul></nav>`
       : '';
   const footer =
     frame.withdraw && frame.base !== undefined
-      ? `<footer><a href="${esc(href(frame, { step: 'withdraw', lang: frame.language }))}">${esc(t.withdrawLink)}</a></footer>`
+      ? html`<footer><a href="${href(frame, { step: 'withdraw', lang: frame.language })}">${t.withdrawLink}</a></footer>`
       : '';
-  return `<!doctype html><html lang="${esc(frame.language)}" dir="${isRtl(frame.language) ? 'rtl' : 'ltr'}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex"><title>${esc(title)}</title><style>${CSS}</style></head><body><header><span>${esc(frame.studyTitle ?? '')}</span>${switcher}</header><main>${main}</main>${footer}</body></html>`;
+  return html`<!doctype html><html lang="${frame.language}" dir="${isRtl(frame.language) ? 'rtl' : 'ltr'}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex"><title>${title}</title><style>${trusted(CSS)}</style></head><body><header><span>${frame.studyTitle ?? ''}</span>${switcher}</header><main>${main}</main>${footer}</body></html>`.toString();
 }
 
-const paragraphs = (text: string): string =>
-  text
-    .split(/\n\s*\n/)
-    .map((part) => `<p>${esc(part.trim())}</p>`)
-    .join('');
+const paragraphs = (text: string): Markup[] =>
+  text.split(/\n\s*\n/).map((part) => html`<p>${part.trim()}</p>`);
 
-const hidden = (fields: Record<string, string | number>): string =>
-  Object.entries(fields)
-    .map(([name, value]) => `<input type="hidden" name="${esc(name)}" value="${esc(value)}">`)
-    .join('');
+const hidden = (fields: Record<string, string | number>): Markup[] =>
+  Object.entries(fields).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`);
 
 /** The consent page: the study's text and one button. */
 export function consentPage(frame: PageFrame, text: string, version: number): string {
@@ -111,7 +98,7 @@ export function consentPage(frame: PageFrame, text: string, version: number): st
   return layout(
     frame,
     t.consentTitle,
-    `<h1>${esc(t.consentTitle)}</h1><p class="sub">${esc(t.consentIntro)}</p>${paragraphs(text)}<form method="post" action="${esc(frame.base ?? '')}/consent">${hidden({ version, lang: frame.language })}<button>${esc(t.agree)}</button></form>`,
+    html`<h1>${t.consentTitle}</h1><p class="sub">${t.consentIntro}</p>${paragraphs(text)}<form method="post" action="${frame.base ?? ''}/consent">${hidden({ version, lang: frame.language })}<button>${t.agree}</button></form>`,
   );
 }
 
@@ -124,7 +111,7 @@ export function sessionPage(frame: PageFrame, value: string, max: number, invali
   return layout(
     frame,
     t.sessionTitle,
-    `<h1>${esc(t.sessionTitle)}</h1><form method="get" action="${esc(frame.base ?? '')}"${invalid ? ' class="bad"' : ''}>${hidden({ lang: frame.language })}<label for="session">${esc(t.sessionLabel)}</label><br><input type="number" id="session" name="session" inputmode="numeric" min="1" max="${max}" value="${esc(value)}" required aria-describedby="session-hint"${invalid ? ' aria-invalid="true"' : ''}><p id="session-hint" class="${invalid ? 'err' : 'sub'}">${esc(hint)}</p><button>${esc(t.next)}</button></form>`,
+    html`<h1>${t.sessionTitle}</h1><form method="get" action="${frame.base ?? ''}"${invalid && html` class="bad"`}>${hidden({ lang: frame.language })}<label for="session">${t.sessionLabel}</label><br><input type="number" id="session" name="session" inputmode="numeric" min="1" max="${max}" value="${value}" required aria-describedby="session-hint"${invalid && html` aria-invalid="true"`}><p id="session-hint" class="${invalid ? 'err' : 'sub'}">${hint}</p><button>${t.next}</button></form>`,
   );
 }
 
@@ -162,47 +149,42 @@ export function questionnairePage(frame: PageFrame, view: QuestionnaireView): st
     ? t.monthN(num(language, view.session))
     : t.sessionN(num(language, view.session));
   const progress = t.questionnaireOf(num(language, view.index), num(language, view.count));
-  const items = def.items
-    .map((item, n) => {
-      const bad = view.invalid.includes(item.id);
-      const described = [bad ? `e-${item.id}` : '', ends ? 'ends' : ''].filter(Boolean).join(' ');
-      const options = points
-        .map((point, p) => {
-          const checked = view.values[item.id] === String(point) ? ' checked' : '';
-          const text = named ? (labels?.[p] ?? '') : num(language, point);
-          return `<label class="o"><input type="radio" name="${item.id}" value="${point}"${checked}><span>${esc(text)}</span></label>`;
-        })
-        .join('');
-      return `<fieldset id="f-${item.id}"${bad ? ' class="bad"' : ''}${described ? ` aria-describedby="${described}"` : ''}><legend>${num(language, n + 1)}. ${esc(textIn(item.text, language, view.defaultLanguage))}</legend>${bad ? `<p class="err" id="e-${item.id}">${esc(t.itemInvalid)}</p>` : ''}${named ? options : `<div class="pts">${options}</div>`}</fieldset>`;
-    })
-    .join('');
+  const items = def.items.map((item, n) => {
+    const bad = view.invalid.includes(item.id);
+    const described = [bad ? `e-${item.id}` : '', ends ? 'ends' : ''].filter(Boolean).join(' ');
+    const options = points.map((point, p) => {
+      const checked = view.values[item.id] === String(point) && html` checked`;
+      const text = named ? (labels?.[p] ?? '') : num(language, point);
+      return html`<label class="o"><input type="radio" name="${item.id}" value="${point}"${checked}><span>${text}</span></label>`;
+    });
+    return html`<fieldset id="f-${item.id}"${bad && html` class="bad"`}${described && html` aria-describedby="${described}"`}><legend>${num(language, n + 1)}. ${textIn(item.text, language, view.defaultLanguage)}</legend>${bad && html`<p class="err" id="e-${item.id}">${t.itemInvalid}</p>`}${named ? options : html`<div class="pts">${options}</div>`}</fieldset>`;
+  });
   const first = view.invalid[0];
   const summary =
     view.problem !== undefined
-      ? esc(view.problem)
+      ? view.problem
       : first !== undefined
-        ? `<a href="#f-${esc(first)}">${esc(t.errorSummary)}</a>`
-        : '';
-  const problems = summary === '' ? '' : `<div class="box" role="alert"><p class="err">${summary}</p></div>`;
+        ? html`<a href="#f-${first}">${t.errorSummary}</a>`
+        : undefined;
+  const problems = summary && html`<div class="box" role="alert"><p class="err">${summary}</p></div>`;
   return layout(
     frame,
     `${title} – ${progress}`,
-    `<p class="sub">${esc(where)} · ${esc(progress)}</p><progress value="${view.index}" max="${view.count}" aria-label="${esc(progress)}"></progress><h1>${esc(title)}</h1>${problems}<p class="sub">${esc(t.skipHint)}</p>${ends ? `<p id="ends">${esc(ends)}</p>` : ''}<form method="post" action="${esc(frame.base ?? '')}">${hidden({ session: view.session, instrument: def.id, lang: language })}${items}<button>${esc(t.send)}</button></form>`,
+    html`<p class="sub">${where} · ${progress}</p><progress value="${view.index}" max="${view.count}" aria-label="${progress}"></progress><h1>${title}</h1>${problems}<p class="sub">${t.skipHint}</p>${ends && html`<p id="ends">${ends}</p>`}<form method="post" action="${frame.base ?? ''}">${hidden({ session: view.session, instrument: def.id, lang: language })}${items}<button>${t.send}</button></form>`,
   );
 }
 
 /** The crisis box shown when a safety flag fired. */
-function crisis(t: ParticipantStrings, text: string | undefined): string {
+function crisis(t: ParticipantStrings, text: string | undefined): Markup | undefined {
   return text === undefined
-    ? ''
-    : `<section class="box" aria-labelledby="crisis"><h2 id="crisis">${esc(t.crisisTitle)}</h2>${paragraphs(text)}</section>`;
+    ? undefined
+    : html`<section class="box" aria-labelledby="crisis"><h2 id="crisis">${t.crisisTitle}</h2>${paragraphs(text)}</section>`;
 }
 
 /** A day shown in the page language (`25 November 2026`, `25. November 2026`), in a `<time>` element. */
-export function dateElement(language: string, timezone: string, at: Date): string {
-  const iso = new Intl.DateTimeFormat('en-CA', { timeZone: timezone }).format(at);
+export function dateElement(language: string, timezone: string, at: Date): Markup {
   const text = new Intl.DateTimeFormat(language, { dateStyle: 'long', timeZone: timezone }).format(at);
-  return `<time datetime="${esc(iso)}">${esc(text)}</time>`;
+  return html`<time datetime="${isoDateIn(timezone, at)}">${text}</time>`;
 }
 
 /**
@@ -212,14 +194,14 @@ export function dateElement(language: string, timezone: string, at: Date): strin
 export function thankYouPage(
   frame: PageFrame,
   receipt: string,
-  day: string,
+  day: Markup,
   crisisText: string | undefined,
 ): string {
   const t = participantStrings(frame.language);
   return layout(
     frame,
     t.thanksTitle,
-    `<h1>${esc(t.thanksTitle)}</h1>${crisis(t, crisisText)}<p>${esc(t.thanksBody)}</p><p class="sub">${esc(t.receipt(receipt))} · ${day}</p>`,
+    html`<h1>${t.thanksTitle}</h1>${crisis(t, crisisText)}<p>${t.thanksBody}</p><p class="sub">${t.receipt(receipt)} · ${day}</p>`,
   );
 }
 
@@ -235,9 +217,9 @@ export function sessionStatusPage(
   const title = kind === 'done' ? t.doneTitle : t.nothingTitle;
   const body = kind === 'done' ? t.doneBody(where) : t.nothingBody(where);
   const another = chooseAnother
-    ? `<p><a href="${esc(`${frame.base ?? ''}?${new URLSearchParams({ lang: frame.language })}`)}">${esc(t.otherSession)}</a></p>`
-    : '';
-  return layout(frame, title, `<h1>${esc(title)}</h1>${crisis(t, crisisText)}<p>${esc(body)}</p>${another}`);
+    ? html`<p><a href="${`${frame.base ?? ''}?${new URLSearchParams({ lang: frame.language })}`}">${t.otherSession}</a></p>`
+    : undefined;
+  return layout(frame, title, html`<h1>${title}</h1>${crisis(t, crisisText)}<p>${body}</p>${another}`);
 }
 
 /** The withdrawal confirmation: what is deleted, what backups and releases keep, and two buttons. */
@@ -250,14 +232,14 @@ export function withdrawPage(
   return layout(
     frame,
     t.withdrawTitle,
-    `<h1>${esc(t.withdrawTitle)}</h1>${missing ? `<p class="err" role="alert">${esc(t.confirmMissing)}</p>` : ''}<p>${esc(t.withdrawWhat[scope])}</p><p class="sub">${esc(t.withdrawKept)}</p><form method="post" action="${esc(frame.base ?? '')}/withdraw">${hidden({ confirm: 'yes', lang: frame.language })}<button>${esc(t.withdrawConfirm)}</button></form><p><a href="${esc(`${frame.base ?? ''}?${new URLSearchParams({ lang: frame.language })}`)}">${esc(t.withdrawCancel)}</a></p>`,
+    html`<h1>${t.withdrawTitle}</h1>${missing && html`<p class="err" role="alert">${t.confirmMissing}</p>`}<p>${t.withdrawWhat[scope]}</p><p class="sub">${t.withdrawKept}</p><form method="post" action="${frame.base ?? ''}/withdraw">${hidden({ confirm: 'yes', lang: frame.language })}<button>${t.withdrawConfirm}</button></form><p><a href="${`${frame.base ?? ''}?${new URLSearchParams({ lang: frame.language })}`}">${t.withdrawCancel}</a></p>`,
   );
 }
 
 /** After withdrawal. */
 export function withdrawnPage(frame: PageFrame): string {
   const t = participantStrings(frame.language);
-  return layout(frame, t.withdrawnTitle, `<h1>${esc(t.withdrawnTitle)}</h1><p>${esc(t.withdrawnBody)}</p>`);
+  return layout(frame, t.withdrawnTitle, html`<h1>${t.withdrawnTitle}</h1><p>${t.withdrawnBody}</p>`);
 }
 
 /** A readable, translated error page; `back` links to the link's start when it still works. */
@@ -265,7 +247,7 @@ export function errorPage(frame: PageFrame, title: string, body: string, back: b
   const t = participantStrings(frame.language);
   const link =
     back && frame.base !== undefined
-      ? `<p><a href="${esc(`${frame.base}?${new URLSearchParams({ lang: frame.language })}`)}">${esc(t.back)}</a></p>`
-      : '';
-  return layout(frame, title, `<h1>${esc(title)}</h1><div role="alert"><p>${esc(body)}</p></div>${link}`);
+      ? html`<p><a href="${`${frame.base}?${new URLSearchParams({ lang: frame.language })}`}">${t.back}</a></p>`
+      : undefined;
+  return layout(frame, title, html`<h1>${title}</h1><div role="alert"><p>${body}</p></div>${link}`);
 }

@@ -7,6 +7,7 @@ import {
   sessionPage,
   thankYouPage,
 } from '../../functions/participant/views.ts';
+import { html } from '../../shared/html.ts';
 import { phq9, sessionRating } from '../../shared/instruments/builtins.ts';
 
 const frame = {
@@ -38,10 +39,10 @@ describe('participant views', () => {
   });
 
   it('set lang and dir on <html>, right to left for Arabic', () => {
-    expect(thankYouPage({ ...frame, language: 'ar' }, 'R-X', '', undefined)).toMatch(
+    expect(thankYouPage({ ...frame, language: 'ar' }, 'R-X', html``, undefined)).toMatch(
       /^<!doctype html><html lang="ar" dir="rtl">/,
     );
-    expect(thankYouPage({ ...frame, language: 'de' }, 'R-X', '', undefined)).toMatch(
+    expect(thankYouPage({ ...frame, language: 'de' }, 'R-X', html``, undefined)).toMatch(
       /^<!doctype html><html lang="de" dir="ltr">/,
     );
   });
@@ -84,9 +85,11 @@ describe('participant views', () => {
   it('show days in the page language and the site’s time zone', () => {
     // 23:30 UTC on 31 March is 1 April in Berlin.
     const at = new Date('2027-03-31T23:30:00Z');
-    expect(dateElement('de', 'Europe/Berlin', at)).toBe('<time datetime="2027-04-01">1. April 2027</time>');
-    expect(dateElement('en', 'UTC', at)).toBe('<time datetime="2027-03-31">March 31, 2027</time>');
-    expect(dateElement('ar', 'Europe/Berlin', at)).toMatch(
+    expect(String(dateElement('de', 'Europe/Berlin', at))).toBe(
+      '<time datetime="2027-04-01">1. April 2027</time>',
+    );
+    expect(String(dateElement('en', 'UTC', at))).toBe('<time datetime="2027-03-31">March 31, 2027</time>');
+    expect(String(dateElement('ar', 'Europe/Berlin', at))).toMatch(
       /^<time datetime="2027-04-01">1 أبريل 2027<\/time>$/,
     );
   });
