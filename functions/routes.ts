@@ -26,6 +26,9 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/signin', handler: 'functions/web/pages.ts', access: 'public' },
   { method: 'GET', path: '/coordinator/', handler: 'functions/web/pages.ts', access: 'public' },
   { method: 'GET', path: '/researcher/', handler: 'functions/web/pages.ts', access: 'public' },
+  { method: 'GET', path: '/audit/', handler: 'functions/web/pages.ts', access: 'public' },
+  { method: 'GET', path: '/assets/{name}', handler: 'functions/web/pages.ts', access: 'public' },
+  { method: 'GET', path: '/favicon.ico', handler: 'functions/web/pages.ts', access: 'public' },
 
   {
     method: 'GET',
