@@ -96,6 +96,23 @@ interface FunctionAccess {
   readonly printsLinks?: true;
   /** Sets the hosted sign-in variables, for the static pages. */
   readonly signsIn?: true;
+  /** Carries the staff pages' built scripts and styles in its bundle (functions/web/assets.ts). */
+  readonly servesWebAssets?: true;
+}
+
+/** Builds the staff pages' assets into `web/` beside the function's bundle, where functions/web/assets.ts reads them. */
+function webAssetsBundling(root: string): Partial<TandemFunctionProps> {
+  return {
+    bundling: {
+      commandHooks: {
+        beforeBundling: () => [],
+        beforeInstall: () => [],
+        afterBundling: (_inputDir: string, outputDir: string) => [
+          `node "${root}/bin/tandem.js" build-web --out "${outputDir}/web"`,
+        ],
+      },
+    },
+  };
 }
 
 // GET routes that still write: a release download is an audit event (DESIGN §5).
@@ -107,6 +124,7 @@ function accessOf(handler: string, routes: readonly RouteSpec[]): FunctionAccess
   if (handler.startsWith('functions/participant/')) return { table: 'readWrite' };
   if (handler.startsWith('functions/coordinator/')) return { table, printsLinks: true };
   if (handler.startsWith('functions/researcher/')) return { table, releases: true };
+  if (handler === 'functions/web/pages.ts') return { signsIn: true, servesWebAssets: true };
   if (handler.startsWith('functions/web/')) return { signsIn: true };
   throw new Error(`no access rule for handler module ${handler}; add one to accessOf`);
 }
@@ -227,7 +245,7 @@ export class StatelessStack extends Stack {
     const publicRoutes: apigwv2.HttpRoute[] = [];
     for (const [handler, routes] of routesByHandler) {
       const access = accessOf(handler, routes);
-      const f = fn(constructIdOf(handler), handler);
+      const f = fn(constructIdOf(handler), handler, access.servesWebAssets ? webAssetsBundling(root) : {});
       if (access.table === 'readWrite') f.bindTableReadWrite(props.table, [SITE_INDEX]);
       if (access.table === 'read') f.bindTableRead(props.table, [SITE_INDEX]);
       if (access.releases) f.bindBucketRead(props.releaseBucket, 'releases/');
