@@ -25,8 +25,10 @@ const CSS = [
   '.o{display:flex;gap:.75rem;width:100%;padding:.4rem .75rem;margin:.3rem 0;border:2px solid #555;border-radius:.5rem;cursor:pointer;background:#fff}',
   '.o:has(:checked){background:#dce7fb;border-color:#0b3d91;font-weight:600}',
   '.o input{width:1.4rem;height:1.4rem;margin:0;flex:none;accent-color:#0b3d91}',
-  '.pts{display:flex;flex-wrap:wrap;gap:.4rem}',
-  '.pts .o{width:auto;min-width:3.1rem;flex-direction:column;gap:.1rem;justify-content:center;padding:.3rem;margin:0}',
+  // A numeric scale (0–10) stays on one row at 360 px: equal columns instead of wrapping.
+  '.pts{display:flex;gap:.15rem}',
+  '.pts .o{width:auto;min-width:0;flex:1 1 0;flex-direction:column;gap:.1rem;justify-content:center;align-items:center;padding:.3rem 0;margin:0}',
+  '.pts .o input{width:1.2rem;height:1.2rem}',
   'button{font:inherit;font-weight:600;width:100%;justify-content:center;margin:1rem 0;border:0;border-radius:.5rem;background:#0b3d91;color:#fff;cursor:pointer}',
   'button.s{background:#fff;color:#0b3d91;border:2px solid #0b3d91}',
   'input[type=number]{font:inherit;width:7rem;min-height:3rem;padding:.25rem .5rem;border:2px solid #555;border-radius:.5rem}',
