@@ -6,6 +6,8 @@ import { html, json, wantsHtml } from './respond.ts';
 export interface HttpErrorsOptions {
   /** Renders a readable page for browsers; undefined falls back to JSON. */
   errorPage?: ((error: TandemError, event: HttpEvent) => string | undefined) | undefined;
+  /** Headers of a rendered error page, such as its Content-Security-Policy. */
+  pageHeaders?: Record<string, string> | undefined;
   log?: (entry: Record<string, unknown>) => void;
 }
 
@@ -41,7 +43,7 @@ export function httpErrors(opts: HttpErrorsOptions = {}): middy.MiddlewareObj<Ht
         : undefined;
       request.response =
         page !== undefined
-          ? html(error.status, page)
+          ? html(error.status, page, options.pageHeaders)
           : json(error.status, {
               error: {
                 code: error.code,

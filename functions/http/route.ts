@@ -12,11 +12,14 @@ type Params = Record<string, string | undefined>;
 export interface RouteOptions<P, Q, B> {
   path?: Schema<P>;
   query?: Schema<Q>;
-  body?: Schema<B>;
+  /** The body's schema, or one chosen by the request (a form post and a JSON body differ in shape). */
+  body?: Schema<B> | ((event: HttpEvent) => Schema<B>);
   /** Default 16 KB (DESIGN §5). */
   maxBodyBytes?: number;
   /** A readable page for browsers (participant routes); JSON otherwise. */
   errorPage?: (error: TandemError, event: HttpEvent) => string | undefined;
+  /** Headers of those error pages (the participant pages' CSP). */
+  errorPageHeaders?: Record<string, string>;
 }
 
 export interface RouteInput<P, Q, B> {
@@ -46,14 +49,18 @@ export function httpRoute<P = Params, Q = Params, B = unknown>(
   fn: (input: RouteInput<P, Q, B>) => Promise<HttpResult>,
 ) {
   return middy<RouteEvent, HttpResult>()
-    .use(httpErrors({ errorPage: options.errorPage }))
+    .use(httpErrors({ errorPage: options.errorPage, pageHeaders: options.errorPageHeaders }))
     .use(authorize())
     .use(parseBody(options.maxBodyBytes === undefined ? {} : { maxBytes: options.maxBodyBytes }))
     .handler(async (event) =>
       fn({
         path: validated(options.path, event.pathParameters ?? {}, 'path'),
         query: validated(options.query, event.queryStringParameters ?? {}, 'query'),
-        body: validated(options.body, event.parsedBody ?? {}, 'request body'),
+        body: validated(
+          typeof options.body === 'function' ? options.body(event) : options.body,
+          event.parsedBody ?? {},
+          'request body',
+        ),
         principal: event.principal,
         event,
       }),
