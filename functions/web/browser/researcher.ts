@@ -58,7 +58,7 @@ function loadersView(manifest: Manifest): Element | null {
   const zip = manifest.files.find((f) => f.name === OPEN_FILES_ZIP);
   if (!present.length && !zip) return null;
   return h('section', { class: 'loaders', 'aria-label': `Loading release ${manifest.releaseId}` }, [
-    h('h3', { text: 'Load the release' }),
+    h('h2', { text: 'Load the release' }),
     zip
       ? h('p', {}, [
           downloadButton(manifest.releaseId, zip, 'All open files'),
