@@ -1,5 +1,7 @@
-// The JSON the staff pages read, as DESIGN §5 and §6 give it (the browser bundle cannot import the
-// server's modules, which need Node).
+// The JSON the staff pages read, as DESIGN §5 and §6 give it. Types of Node-free shared modules are
+// imported as they are; the enrolment use cases' own types cannot be (their modules need Node).
+
+export type { AuditEvent, ReleaseRecord } from '../../../shared/ports.ts';
 
 export type Role = 'client' | 'therapist' | 'interpreter';
 
@@ -71,11 +73,6 @@ export interface EnrolResult {
   links: { client: string; therapist: string; interpreter?: string };
 }
 
-export interface ReleaseRecord {
-  releaseId: string;
-  createdAt: string;
-}
-
 export interface ManifestFile {
   name: string;
   tier: 'open' | 'analyst';
@@ -90,14 +87,4 @@ export interface Manifest {
   suppressionK: number;
   inputs: { dyads: number; responses: number; skipped: number };
   files: ManifestFile[];
-}
-
-export interface AuditEvent {
-  at: string;
-  id: string;
-  actor: string;
-  action: string;
-  siteId?: string;
-  target?: string;
-  detail?: Record<string, string | number | boolean>;
 }
