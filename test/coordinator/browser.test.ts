@@ -157,6 +157,26 @@ describe('coordinator dashboard in Chromium', { timeout: 120_000 }, () => {
     const bodies = await Promise.all(apiBodies);
     expect(bodies.length).toBeGreaterThan(3);
     for (const body of bodies) expect(body).not.toMatch(/"answers"|"i9"/);
+
+    // The lead's audit log: linked from the header, the last 7 days by default, newest first.
+    await Promise.all([
+      page.waitForURL(`${stack.url}/audit/`),
+      page.getByRole('link', { name: 'Audit log' }).click(),
+    ]);
+    await page.locator('#audit tbody tr').first().waitFor();
+    const today = new Date().toISOString().slice(0, 10);
+    expect(await page.inputValue('#audit-to')).toBe(today);
+    expect(await page.inputValue('#audit-from')).toBe(
+      new Date(Date.now() - 6 * 86_400_000).toISOString().slice(0, 10),
+    );
+    expect(await page.locator('#audit tbody').textContent()).toContain(enrolled.body.dyad.dyadId);
+    expect(await page.locator('#audit tbody').textContent()).toContain('dyad.enrol');
+    expect(await axeViolations(page)).toEqual([]);
+    // A range without events says so.
+    await page.fill('#audit-from', '2020-01-01');
+    await page.fill('#audit-to', '2020-01-07');
+    await page.getByRole('button', { name: 'Show' }).click();
+    await page.getByText('No event in these days.').waitFor();
     await context.close();
   });
 });
