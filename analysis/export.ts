@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { ValidationError } from '../shared/errors.ts';
 import type { Dyad, StoredResponse, TandemStore } from '../shared/ports.ts';
 import type { Site } from '../shared/study/schema.ts';
+import { readSiteForRelease } from './load/withdrawn.ts';
 
 // `tandem export`: the store as a raw export folder (DESIGN §8), the same format `tandem aggregate
 // --from` reads, so aggregating an export gives the same release as aggregating the store.
@@ -12,7 +13,12 @@ import type { Site } from '../shared/study/schema.ts';
 /** A dyad as a raw export holds it (DESIGN §8 dyads.jsonl): the stored dyad without its working state. */
 export type ExportDyad = Omit<
   Dyad,
-  'currentSession' | 'sessionDates' | 'linkHashes' | 'safetyFollowUp' | 'consentVersions'
+  | 'currentSession'
+  | 'sessionDates'
+  | 'linkHashes'
+  | 'safetyFollowUps'
+  | 'consentVersions'
+  | 'therapistWithdrawn'
 >;
 
 /** A response as a raw export holds it (DESIGN §8 responses.jsonl): no receipt, no storage keys. */
@@ -64,7 +70,10 @@ async function close(stream: WriteStream): Promise<void> {
   await once(stream, 'finish');
 }
 
-/** Writes study.json (with every site the store knows), dyads.jsonl and responses.jsonl to `dir`, site by site. */
+/**
+ * Writes study.json (with every site the store knows), dyads.jsonl and responses.jsonl to `dir`,
+ * site by site; responses of withdrawn participants are never written.
+ */
 export async function exportStore(store: TandemStore, dir: string): Promise<ExportCounts> {
   const study = await store.getStudy();
   if (!study) throw new ValidationError('the store holds no study definition');
@@ -82,11 +91,12 @@ export async function exportStore(store: TandemStore, dir: string): Promise<Expo
   const counts: ExportCounts = { sites: siteIds.length, dyads: 0, responses: 0 };
   try {
     for (const siteId of siteIds) {
-      for (const dyad of await store.listDyads(siteId)) {
+      const site = await readSiteForRelease(store, siteId, { sweep: false });
+      for (const dyad of site.dyads) {
         await writeLine(dyadsOut, exportDyad(dyad));
         counts.dyads++;
       }
-      for (const response of await store.listSiteResponses(siteId)) {
+      for (const response of site.responses) {
         await writeLine(responsesOut, exportResponse(response));
         counts.responses++;
       }

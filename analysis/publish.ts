@@ -127,7 +127,7 @@ export interface AggregateOptions {
   /** A folder to publish to instead of the bucket: `{out}/releases/{id}/`. */
   out?: string;
   releaseId?: string;
-  /** Suppression threshold; the study's suppressionK when omitted. */
+  /** Suppression threshold; the study's suppressionK when omitted; below it only with `out`. */
   k?: number;
   /** Pseudonym key for the analyst-tier files. */
   secret: string;
@@ -166,6 +166,14 @@ export async function aggregate(options: AggregateOptions): Promise<AggregateRes
   else if (options.store) data = await loadStore(options.store, options.progress);
   else throw new ValidationError('nothing to aggregate: give a raw export folder or a store');
 
+  // Below the study's k a release may only go to a folder, never where researchers read it.
+  const k = options.k ?? data.study.suppressionK;
+  if (options.out === undefined && k < data.study.suppressionK) {
+    throw new ValidationError(
+      `--k ${k} is below the study's suppressionK ${data.study.suppressionK}: publish to a folder with --out, or leave out --k`,
+    );
+  }
+
   let sink: ReleaseSink;
   let destination: string;
   if (options.out !== undefined) {
@@ -177,7 +185,7 @@ export async function aggregate(options: AggregateOptions): Promise<AggregateRes
   } else throw new ValidationError('nowhere to publish: give an output folder or a bucket');
 
   options.progress?.(`scoring ${data.responses.count} responses of ${data.dyads.count} dyads`);
-  const computed = computeRelease(data, options.k ?? data.study.suppressionK);
+  const computed = computeRelease(data, k);
   const now = options.clock();
   const manifest = await publishRelease(sink, computed, {
     releaseId: options.releaseId ?? isoDateIn(data.study.timezone, now),

@@ -24,7 +24,7 @@ describe('suppressRows', () => {
     expect(large).toEqual({ site: 'b', n_pairs: 10, r: 0.5, mean_diff: 1, sd_diff: 2, suppressed: false });
   });
 
-  it('also suppresses the site with the next fewest dyads when exactly one site is suppressed', () => {
+  it('also suppresses the site with the next fewest dyads when one suppressed site holds fewer than k', () => {
     const rows = suppressRows(agreement, [site('a', 2), site('b', 9), site('c', 7), site('ALL', 18)], {
       k: 5,
       complementary: true,
@@ -45,7 +45,33 @@ describe('suppressRows', () => {
     expect(rows.filter((row) => row.suppressed).map((row) => row.site)).toEqual(['a', 'c']);
   });
 
-  it('adds nothing when two or more sites are suppressed already', () => {
+  it('suppresses more sites while the suppressed ones together hold fewer than k dyads', () => {
+    // a + b hold 3 dyads: ALL minus c and d would describe them, so c (the smaller) goes too.
+    const rows = suppressRows(agreement, [site('a', 2), site('b', 1), site('c', 7), site('d', 9)], {
+      k: 5,
+      complementary: true,
+    });
+    expect(rows.filter((row) => row.suppressed).map((row) => row.site)).toEqual(['a', 'b', 'c']);
+  });
+
+  it('keeps suppressing until the suppressed sites hold at least k dyads', () => {
+    // a, b, c hold 3 dyads; d (1 more, 4 in all) is still too few, so e follows it.
+    const rows = suppressRows(
+      agreement,
+      [site('a', 1), site('b', 1), site('c', 1), site('d', 6), site('e', 6), site('f', 9)],
+      { k: 10, complementary: true },
+    );
+    // a, b, c are under 10 by themselves; d, e, f are under 10 too: every site is suppressed.
+    expect(rows.every((row) => row.suppressed)).toBe(true);
+    const looser = suppressRows(
+      agreement,
+      [site('a', 1), site('b', 1), site('c', 1), site('d', 6), site('e', 6), site('f', 9)],
+      { k: 5, complementary: true },
+    );
+    expect(looser.filter((row) => row.suppressed).map((row) => row.site)).toEqual(['a', 'b', 'c', 'd']);
+  });
+
+  it('adds nothing when the suppressed sites together hold k or more dyads', () => {
     const rows = suppressRows(agreement, [site('a', 2), site('b', 3), site('c', 7)], {
       k: 5,
       complementary: true,

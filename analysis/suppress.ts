@@ -14,7 +14,7 @@ export interface CountedRow {
 
 export interface SuppressionOptions {
   k: number;
-  /** Also suppress a second site when exactly one site of a group is suppressed. */
+  /** Also suppress sites until the suppressed sites of a group hold none or at least k units (DESIGN §8). */
   complementary: boolean;
   /** Columns kept on suppressed rows besides the key columns (e.g. `items`). */
   keep?: readonly string[];
@@ -30,7 +30,7 @@ export function suppressRows(
   options: SuppressionOptions,
 ): Row[] {
   const suppressed = counted.map(({ units }) => units >= 1 && units < options.k);
-  if (options.complementary) complementary(file, counted, suppressed);
+  if (options.complementary) complementary(file, counted, suppressed, options.k);
   const kept = new Set([...file.keyColumns, ...(options.keep ?? []), 'suppressed']);
   return counted.map(({ row }, index) => {
     const out: Row = { ...row, suppressed: suppressed[index]! };
@@ -41,10 +41,17 @@ export function suppressRows(
 }
 
 /**
- * Among site rows sharing every key column but `site`: when exactly one is suppressed, the site
- * with the next fewest units (ties by site id) is suppressed too, so the ALL row cannot reveal it.
+ * Among site rows sharing every key column but `site`: while the suppressed rows together hold more
+ * than 0 and fewer than k units, the unsuppressed site row with the fewest units (ties by site id)
+ * is suppressed too, so ALL minus the visible sites never describes fewer than k units. Sites are
+ * disjoint, so their units add up.
  */
-function complementary(file: FileDef, counted: readonly CountedRow[], suppressed: boolean[]): void {
+function complementary(
+  file: FileDef,
+  counted: readonly CountedRow[],
+  suppressed: boolean[],
+  k: number,
+): void {
   const others = file.keyColumns.filter((column) => column !== 'site');
   const groups = new Map<string, number[]>();
   counted.forEach(({ row }, index) => {
@@ -55,13 +62,18 @@ function complementary(file: FileDef, counted: readonly CountedRow[], suppressed
     else groups.set(key, [index]);
   });
   for (const members of groups.values()) {
-    if (members.filter((index) => suppressed[index]).length !== 1) continue;
-    let next: number | undefined;
-    for (const index of members) {
-      if (suppressed[index]) continue;
-      if (next === undefined || fewer(counted[index]!, counted[next]!)) next = index;
+    let hidden = 0;
+    for (const index of members) if (suppressed[index]) hidden += counted[index]!.units;
+    while (hidden > 0 && hidden < k) {
+      let next: number | undefined;
+      for (const index of members) {
+        if (suppressed[index]) continue;
+        if (next === undefined || fewer(counted[index]!, counted[next]!)) next = index;
+      }
+      if (next === undefined) break;
+      suppressed[next] = true;
+      hidden += counted[next]!.units;
     }
-    if (next !== undefined) suppressed[next] = true;
   }
 }
 

@@ -15,7 +15,8 @@ export interface RouteSpec {
 }
 
 const site: readonly StaffRole[] = ['lead', 'coordinator'];
-const readers: readonly StaffRole[] = ['researcher', 'analyst'];
+// The lead reads releases too: the open tier (shared/releases.ts decides by tier).
+const readers: readonly StaffRole[] = ['researcher', 'analyst', 'lead'];
 
 /**
  * Every HTTP route of Tandem. The CDK stack makes one function and one API route of each entry; the
@@ -94,6 +95,12 @@ export const ROUTES: readonly RouteSpec[] = [
     method: 'POST',
     path: '/api/v1/sites/{siteId}/dyads/{dyadId}/links/{role}/rotate',
     handler: 'functions/coordinator/rotate-link.ts',
+    access: site,
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/sites/{siteId}/dyads/{dyadId}/follow-ups/{followUpId}/close',
+    handler: 'functions/coordinator/close-follow-up.ts',
     access: site,
   },
   {

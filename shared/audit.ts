@@ -10,6 +10,7 @@ export const AUDIT_ACTIONS = [
   'dyad.withdraw',
   'dyad.link.rotate',
   'dyad.card',
+  'dyad.follow-up.close',
   'signin',
   'release.download',
 ] as const;

@@ -15,6 +15,10 @@ const Env = z.object({
   TANDEM_PSEUDONYM_SECRET_ARN: z.optional(z.string()),
   /** … or the key itself (local runtime, tests). */
   TANDEM_PSEUDONYM_SECRET: z.optional(z.string()),
+  /** Name of the Secrets Manager secret holding the key of the unknown-token limiter's address hashes (AWS) … */
+  TANDEM_ATTEMPT_SECRET_ARN: z.optional(z.string()),
+  /** … or the key itself (local runtime, tests). */
+  TANDEM_ATTEMPT_SECRET: z.optional(z.string()),
   /** Cognito hosted sign-in for the static pages (AWS); absent locally, where the dev identity provider signs in. */
   TANDEM_COGNITO_DOMAIN: z.optional(z.string()),
   TANDEM_COGNITO_CLIENT_ID: z.optional(z.string()),

@@ -55,7 +55,12 @@ export class ConflictError extends TandemError {
 
 export class GoneError extends TandemError {
   readonly status = 410;
-  readonly code = 'withdrawn';
+  readonly code: string = 'withdrawn';
+}
+
+/** A therapist's or interpreter's link after the dyad withdrew: nothing more to answer, nothing of theirs was asked. */
+export class DyadWithdrawnError extends GoneError {
+  override readonly code = 'dyad_ended';
 }
 
 export class PayloadTooLargeError extends TandemError {
@@ -68,32 +73,53 @@ export class TooManyRequestsError extends TandemError {
   readonly code = 'too_many_requests';
 }
 
+/** A zod issue as detailsFromIssues reads it; a union's issue carries each option's own issues. */
+type Issue = { path: PropertyKey[]; message: string; code?: string; input?: unknown; errors?: unknown };
+
 /** Turns zod issues into details with dotted paths and the value received. */
-export function detailsFromIssues(
-  issues: ReadonlyArray<{ path: PropertyKey[]; message: string; code?: string; input?: unknown }>,
-  prefix: string[] = [],
-): ErrorDetail[] {
-  return issues.map((issue) => {
-    const path = [...prefix, ...issue.path.map(String)].join('.') || '(root)';
-    const detail: ErrorDetail = { path, message: describeIssue(issue) };
+export function detailsFromIssues(issues: ReadonlyArray<Issue>, prefix: string[] = []): ErrorDetail[] {
+  return issues.flatMap((issue) => {
+    const at = [...prefix, ...issue.path.map(String)];
+    const option = issue.code === 'invalid_union' ? closestOption(issue.errors) : undefined;
+    if (option) return detailsFromIssues(option, at);
+    const detail: ErrorDetail = { path: at.join('.') || '(root)', message: describeIssue(issue) };
     if (issue.input !== undefined && typeof issue.input !== 'object') detail.received = issue.input;
-    return detail;
+    return [detail];
   });
+}
+
+/**
+ * The issues of the union option the value came closest to: the one that fails on values given
+ * rather than on keys missing, then the one with fewest issues (`{"every": "week"}` is a monthly
+ * entry with a bad `every`, not a session entry without `sessions`).
+ */
+function closestOption(errors: unknown): Issue[] | undefined {
+  if (!Array.isArray(errors) || errors.length === 0) return undefined;
+  const options = errors as Issue[][];
+  const missing = (option: Issue[]) =>
+    option.filter((issue) => issue.code === 'invalid_type' && issue.input === undefined).length;
+  return [...options].sort((a, b) => missing(a) - missing(b) || a.length - b.length)[0];
 }
 
 function describeIssue(issue: { message: string; code?: string } & Record<string, unknown>): string {
   if (issue.message && issue.message !== 'Invalid input') return issue.message;
   switch (issue.code) {
     case 'too_small':
-      return `must be at least ${String(issue.minimum)}`;
+      return issue.inclusive === false
+        ? `must be greater than ${String(issue.minimum)}`
+        : `must be at least ${String(issue.minimum)}`;
     case 'too_big':
       return `must be at most ${String(issue.maximum)}`;
     case 'invalid_type':
       return `expected ${String(issue.expected)}`;
     case 'unrecognized_keys':
       return `unknown key(s): ${(issue.keys as string[] | undefined)?.join(', ') ?? ''}`;
-    case 'invalid_value':
-      return `expected one of ${JSON.stringify(issue.values)}`;
+    case 'invalid_value': {
+      const values = Array.isArray(issue.values) ? issue.values : [];
+      return values.length === 1
+        ? `expected ${JSON.stringify(values[0])}`
+        : `expected one of ${values.map((value) => JSON.stringify(value)).join(', ')}`;
+    }
     case 'invalid_format':
       return `invalid format (${String(issue.format)})`;
     default:

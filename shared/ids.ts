@@ -28,3 +28,11 @@ export function hashToken(token: string): string {
 
 /** Tokens look like this; anything else is rejected before touching the store. */
 export const TOKEN_PATTERN = /^[A-Za-z0-9_-]{16,64}$/;
+
+/** A questionnaire page's submission id (DESIGN §5): 128 random bits, base64url (22 characters). */
+export function newSubmissionId(): string {
+  return randomBytes(16).toString('base64url');
+}
+
+/** Submission ids look like this: at least 96 bits of base64url. */
+export const SUBMISSION_ID_PATTERN = /^[A-Za-z0-9_-]{16,64}$/;

@@ -34,11 +34,31 @@ export interface Dyad {
   sessionDates: Record<string, string>;
   /** SHA-256 of each role's current link token. A link whose hash is not here no longer works. */
   linkHashes: Partial<Record<Role, string>>;
-  /** Set when a safety flag fired and the site should follow up; never carries an answer. */
-  safetyFollowUp?: string;
+  /** Safety follow-ups of the dyad, open and closed, oldest first; absent when none was ever opened. */
+  safetyFollowUps?: SafetyFollowUp[];
   /** Copy of the consent version each role last agreed to (see TandemStore.noteConsentVersion). */
   consentVersions?: ConsentVersions;
+  /** The day the dyad's therapist withdrew: their link in this dyad answers 410 and keeps nothing. */
+  therapistWithdrawn?: string;
 }
+
+/**
+ * A safety follow-up (DESIGN §6): the role and the day a safety flag fired, never an answer. It stays
+ * open until a coordinator of the site or the lead closes it, and outlives the dyad's withdrawal.
+ */
+export interface SafetyFollowUp {
+  /** `{role}-{session}`: one per role and session, so a retried submission never opens a second. */
+  id: string;
+  role: Role;
+  /** The site's date the flag fired. */
+  openedOn: string;
+  /** When and by whom (a staff subject) it was closed; both absent while it is open. */
+  closedAt?: string;
+  closedBy?: string;
+}
+
+/** The id of the follow-up a safety flag at this role and session opens. */
+export const safetyFollowUpId = (role: Role, session: number): string => `${role}-${session}`;
 
 /**
  * The consent version each role of an owner agreed to, copied onto the dyad or therapist item so
@@ -50,15 +70,21 @@ export type ConsentVersions = Partial<Record<Role, number>>;
 /** A dyad's or a therapist's item: the owner of consents and responses. */
 export type OwnerRef = { siteId: string; dyadId: string } | { siteId: string; therapistId: string };
 
-/** What one submission tells its dyad (TandemStore.noteSession). */
+/** What one submission tells its dyad (TandemStore.noteSubmission). */
 export interface SessionNote {
+  /** Becomes the dyad's current session where that is lower (currentSession is the highest dated session). */
   session: number;
   /** The day the session was reported: becomes `sessionDates[session]` unless that is set. */
   date: string;
-  /** Raise `currentSession` to `session` where it is lower; false when the caller knows it is not. */
-  raise: boolean;
-  /** The day a safety flag fired: becomes `safetyFollowUp` unless that is set. */
-  safetyFollowUp?: string;
+  /** A safety flag fired: opens this follow-up unless one with its id exists (open or closed). */
+  safetyFollowUp?: Pick<SafetyFollowUp, 'id' | 'role' | 'openedOn'>;
+}
+
+/** The link a submission came through: it must still be its role's current link when the submission ends. */
+export interface SubmittedThrough {
+  role: Role;
+  /** SHA-256 of the link's token. */
+  linkHash: string;
 }
 
 /** Coordinator changes to an existing dyad (TandemStore.updateDyad); a field left out is left alone. */
@@ -67,6 +93,10 @@ export interface DyadChanges {
   linkHashes?: Partial<Record<Role, string>>;
   status?: DyadStatus;
   lastSession?: number;
+  /** The day the dyad's therapist withdrew (Dyad.therapistWithdrawn). */
+  therapistWithdrawn?: string;
+  /** A role whose link stops working without a new one (an interpreter who withdrew). */
+  retireLink?: Role;
 }
 
 /** Who a link belongs to. */
@@ -104,8 +134,10 @@ export interface StoredResponse {
   answers: Answers;
   submittedOn: string;
   language: string;
-  /** Receipt handed to the participant; the same answers again return the same receipt. */
+  /** Receipt handed to the participant; a repeat of the same submission returns the same receipt. */
   receipt: string;
+  /** The questionnaire page's submission id (DESIGN §5), when the submission carried one. */
+  submissionId?: string;
 }
 
 export interface ReleaseRecord {
@@ -126,7 +158,11 @@ export interface AuditEvent {
   detail?: Record<string, string | number | boolean>;
 }
 
-export type PutResult<T> = { outcome: 'created' } | { outcome: 'exists'; existing: T };
+/** A conditional put: written, refused for the item there, or refused for an item deleted before it could be read (a withdrawal). */
+export type PutResult<T> =
+  | { outcome: 'created' }
+  | { outcome: 'exists'; existing: T }
+  | { outcome: 'vanished' };
 
 /** The one DynamoDB table, seen from the domain. */
 export interface TandemStore {
@@ -146,7 +182,7 @@ export interface TandemStore {
   putDyad(dyad: Dyad): Promise<void>;
   /**
    * Sets only the given fields of an existing dyad in one update, so a session noted meanwhile
-   * (noteSession) is kept; NotFoundError for an unknown dyad.
+   * (noteSubmission) is kept; NotFoundError for an unknown dyad.
    */
   updateDyad(siteId: string, dyadId: string, changes: DyadChanges): Promise<void>;
   getDyad(siteId: string, dyadId: string): Promise<Dyad | undefined>;
@@ -163,13 +199,26 @@ export interface TandemStore {
    */
   noteConsentVersion(owner: OwnerRef, role: Role, version: number | undefined): Promise<void>;
   /**
-   * Applies a submission's note to a dyad without reading it: one conditional update (two when
-   * another member raised the session meanwhile), other fields untouched; nothing for an unknown dyad.
+   * Closes a dyad's open safety follow-up in one conditional update; false when the dyad has no
+   * such follow-up or it is already closed (the store is left as it was).
    */
-  noteSession(siteId: string, dyadId: string, note: SessionNote): Promise<void>;
+  closeSafetyFollowUp(
+    siteId: string,
+    dyadId: string,
+    followUpId: string,
+    closure: { closedAt: string; closedBy: string },
+  ): Promise<boolean>;
+  /**
+   * Ends a submission (DESIGN §4) with one conditional update of its owner's item, without reading
+   * it: on a dyad it notes the session (`note`), on a therapist it changes nothing; other fields are
+   * untouched. It holds only while the owner is not withdrawn and the link is still the role's
+   * current one (and, for a dyad's therapist, that therapist has not withdrawn): false otherwise,
+   * or for an unknown owner, and then nothing is written.
+   */
+  noteSubmission(owner: OwnerRef, through: SubmittedThrough, note?: SessionNote): Promise<boolean>;
 
   // responses
-  /** Conditional put on the natural key (owner, role, session, instrument). */
+  /** Conditional put on the natural key (owner, role, session, instrument); on refusal, one read of the response there. */
   putResponse(response: StoredResponse): Promise<PutResult<StoredResponse>>;
   listResponses(ownerKey: string): Promise<StoredResponse[]>;
   /** Every response of a site, through the GSI. */
@@ -185,11 +234,13 @@ export interface TandemStore {
   putAudit(event: AuditEvent): Promise<void>;
   listAudit(fromDate: string, toDate: string): Promise<AuditEvent[]>;
 
-  // failed participant-link attempts, for rate limiting; items expire through the TTL attribute `expiresAt`
-  /** Records one unknown-token attempt from a source (a hash of its address) in a time window. */
-  recordLinkFailure(source: string, window: string, expiresAtSeconds: number): Promise<void>;
-  /** Unknown-token attempts recorded for a source in a window, counted up to `limit`. */
-  countLinkFailures(source: string, window: string, limit: number): Promise<number>;
+  // rate limits; counter items expire through the TTL attribute `expiresAt`
+  /**
+   * Counts one attempt on a counter (a key such as `ATTEMPT#{keyed hash}#{window}`) in one
+   * conditional update: true when counted, false once `limit` attempts were counted. Simultaneous
+   * attempts are counted exactly: never more than `limit` get true.
+   */
+  countAttempt(counter: string, limit: number, expiresAtSeconds: number): Promise<boolean>;
 }
 
 /** The release bucket, seen from the domain. */

@@ -87,18 +87,22 @@ describe('the foundation slice', () => {
 
     for (const [i, link] of clientLinks.entries()) {
       expect((await http.post(`${link}/consent`, { version: 1 })).status).toBe(201);
+      const submissionId = `sliceTestSubmission${i}`.padEnd(22, '0');
       const submitted = await http.post<{ receipt: string }>(link, {
         session: 1,
         instrument: 'alliance-client',
         answers: ANSWERS[i],
+        submissionId,
       });
       expect(submitted.status).toBe(201);
       expect(submitted.body.receipt).toEqual(expect.any(String));
       if (i === 0) {
+        // The same submission again (a retry); another submit is a 409 whatever its answers.
         const again = await http.post<{ receipt: string }>(link, {
           session: 1,
           instrument: 'alliance-client',
           answers: ANSWERS[i],
+          submissionId,
         });
         expect(again.status).toBe(200);
         expect(again.body.receipt).toBe(submitted.body.receipt);

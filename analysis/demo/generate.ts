@@ -570,9 +570,9 @@ function studyDefinition(p: Plan): Study {
       {
         version: 1,
         text: {
-          en: 'I agree to answer short questionnaires after my sessions. My answers are stored without my name and used only for this study. I can withdraw at any time; my answers are then deleted (backups keep them for up to 35 days, and releases already published stay as they are).',
-          de: 'Ich bin einverstanden, nach meinen Sitzungen kurze Fragebögen zu beantworten. Meine Antworten werden ohne meinen Namen gespeichert und nur für diese Studie verwendet. Ich kann jederzeit zurücktreten; meine Antworten werden dann gelöscht (Sicherungen bewahren sie bis zu 35 Tage auf, bereits veröffentlichte Datenstände bleiben unverändert).',
-          ar: 'أوافق على الإجابة على استبيانات قصيرة بعد جلساتي. تُحفظ إجاباتي دون اسمي وتُستخدم لهذه الدراسة فقط. يمكنني الانسحاب في أي وقت، وعندها تُحذف إجاباتي (تحتفظ النسخ الاحتياطية بها حتى 35 يومًا، ولا تتغير الإصدارات المنشورة سابقًا).',
+          en: 'I agree to answer the short questionnaires of this study when my link asks for them. My answers are stored without my name and used only for this study. I can withdraw at any time; my answers are then deleted (backups keep them for up to 35 days, and releases already published stay as they are).',
+          de: 'Ich bin einverstanden, die kurzen Fragebögen dieser Studie zu beantworten, wenn mein Link danach fragt. Meine Antworten werden ohne meinen Namen gespeichert und nur für diese Studie verwendet. Ich kann jederzeit zurücktreten; meine Antworten werden dann gelöscht (Sicherungen bewahren sie bis zu 35 Tage auf, bereits veröffentlichte Datenstände bleiben unverändert).',
+          ar: 'أوافق على الإجابة على الاستبيانات القصيرة لهذه الدراسة عندما يطلبها رابطي. تُحفظ إجاباتي دون اسمي وتُستخدم لهذه الدراسة فقط. يمكنني الانسحاب في أي وقت، وعندها تُحذف إجاباتي (تحتفظ النسخ الاحتياطية بها حتى 35 يومًا، ولا تتغير الإصدارات المنشورة سابقًا).',
         },
       },
     ],

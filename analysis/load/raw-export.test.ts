@@ -41,6 +41,25 @@ describe('loadRawExport', () => {
     expect(messages[6]).toMatch(/no item i99/);
   });
 
+  it('never reads the responses of a dyad that dyads.jsonl marks withdrawn, nor counts them as malformed', async () => {
+    const data = fixture([3, 2]);
+    const gone = data.dyads[1]!;
+    const theirs = data.responses.filter((r) => r.dyadId === gone.dyadId).length;
+    expect(theirs).toBeGreaterThan(0);
+    const dir = await mkdtemp(join(tmpdir(), 'tandem-load-'));
+    const withdrawn = {
+      ...data,
+      dyads: data.dyads.map((d) => (d === gone ? { ...d, status: 'withdrawn' as const } : d)),
+    };
+    await writeFixture(dir, withdrawn);
+    const loaded = await loadRawExport(dir);
+    expect(loaded.responses.count).toBe(data.responses.length - theirs);
+    expect(loaded.withdrawn).toBe(theirs);
+    expect(loaded.skipped).toBe(0);
+    const index = loaded.dyads.id.indexOf(gone.dyadId);
+    expect(Array.from(loaded.responses.dyad).filter((d) => d === index)).toEqual([]);
+  });
+
   it('keeps the first of two responses with the same natural key', async () => {
     const data = fixture([3]);
     const first = data.responses.find((r) => r.instrument === 'alliance-client')!;

@@ -81,5 +81,7 @@ export async function loadRawExport(dir: string, progress?: Progress): Promise<S
       throw cause;
     }
   }
-  return builder.finish();
+  const data = builder.finish();
+  if (data.withdrawn > 0) progress?.(`left out ${data.withdrawn} responses of withdrawn dyads`);
+  return data;
 }

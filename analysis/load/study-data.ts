@@ -81,6 +81,8 @@ export interface StudyData {
   /** Malformed records (the first MAX_PROBLEMS_KEPT), with line numbers. */
   problems: Problem[];
   skipped: number;
+  /** Responses left out because their dyad has withdrawn (DESIGN §4); not malformed, never read. */
+  withdrawn: number;
 }
 
 type Fields = Record<string, unknown>;
@@ -117,7 +119,14 @@ const show = (value: unknown): string => {
   return text === undefined ? String(value) : text.length > 40 ? `${text.slice(0, 40)}…` : text;
 };
 
-/** Collects validated dyads and responses into columns; records that fail are counted as problems. */
+/** What appendResponse answers for a response of a withdrawn dyad. */
+const WITHDRAWN = Symbol('withdrawn');
+const WITHDRAWN_STATUS = DYAD_STATUSES.indexOf('withdrawn');
+
+/**
+ * Collects validated dyads and responses into columns; records that fail are counted as problems.
+ * Responses of a withdrawn dyad are left out (a raw export's `dyads.jsonl` says who withdrew).
+ */
 export class StudyDataBuilder {
   private readonly siteIndex = new Map<string, number>();
   private readonly instrumentIndex = new Map<string, number>();
@@ -126,6 +135,7 @@ export class StudyDataBuilder {
   private readonly sites: Site[];
   private readonly problems: Problem[] = [];
   private skipped = 0;
+  private withdrawn = 0;
 
   private readonly dyadIds = new Interner();
   private readonly dyadSite = new GrowableColumn(Int32Array);
@@ -260,11 +270,12 @@ export class StudyDataBuilder {
       this.sourceIndex.push(this.sources.intern(source));
       return true;
     }
-    this.problem(source, line, message);
+    if (message === WITHDRAWN) this.withdrawn++;
+    else this.problem(source, line, message);
     return false;
   }
 
-  private appendResponse(value: unknown): string | null {
+  private appendResponse(value: unknown): string | null | typeof WITHDRAWN {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'expected a JSON object';
     const r = value as Fields;
     if (typeof r.siteId !== 'string') return `siteId: expected a string, got ${show(r.siteId)}`;
@@ -294,6 +305,7 @@ export class StudyDataBuilder {
         return `siteId: ${show(r.siteId)} is not the site of dyad ${r.dyadId}`;
       if (this.therapistIds.values[this.dyadTherapist.get(known)] !== r.therapistId)
         return `therapistId: ${show(r.therapistId)} is not the therapist of dyad ${r.dyadId}`;
+      if (this.dyadStatus.get(known) === WITHDRAWN_STATUS) return WITHDRAWN;
       dyadIndex = known;
     } else if (r.dyadId !== null && r.dyadId !== undefined) {
       return `dyadId: ${r.instrument} is a therapist-level instrument, so dyadId must be null`;
@@ -369,6 +381,7 @@ export class StudyDataBuilder {
       responses,
       problems: this.problems,
       skipped: this.skipped,
+      withdrawn: this.withdrawn,
     };
   }
 

@@ -11,17 +11,11 @@ export function json(statusCode: number, body: unknown, headers: Record<string, 
   };
 }
 
-/** An HTML page; participant pages set their own security headers through `headers`. */
+/** An HTML page; a page declares its Content-Security-Policy in `headers` (security-headers.ts). */
 export function html(statusCode: number, body: string, headers: Record<string, string> = {}): HttpResult {
   return {
     statusCode,
-    headers: {
-      'content-type': 'text/html; charset=utf-8',
-      'x-content-type-options': 'nosniff',
-      'referrer-policy': 'no-referrer',
-      ...noStore,
-      ...headers,
-    },
+    headers: { 'content-type': 'text/html; charset=utf-8', ...noStore, ...headers },
     body,
   };
 }

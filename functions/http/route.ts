@@ -5,6 +5,7 @@ import { type AuthorizedEvent, authorize } from './authorize.ts';
 import { type ParsedBodyEvent, parseBody } from './body.ts';
 import { httpErrors } from './errors.ts';
 import type { HttpEvent, HttpResult, Principal } from './event.ts';
+import { securityHeaders } from './security-headers.ts';
 
 type Schema<T> = z.ZodMiniType<T, unknown>;
 type Params = Record<string, string | undefined>;
@@ -42,13 +43,15 @@ function validated<T>(schema: Schema<T> | undefined, value: unknown, what: strin
 
 /**
  * One HTTP route as a Lambda handler: body parsing, authorization from the route table, validation
- * of path, query and body, then `fn`; every error becomes a response in one middleware.
+ * of path, query and body, then `fn`; every error becomes a response in one middleware, and every
+ * response gets the security headers in another.
  */
 export function httpRoute<P = Params, Q = Params, B = unknown>(
   options: RouteOptions<P, Q, B>,
   fn: (input: RouteInput<P, Q, B>) => Promise<HttpResult>,
 ) {
   return middy<RouteEvent, HttpResult>()
+    .use(securityHeaders())
     .use(httpErrors({ errorPage: options.errorPage, pageHeaders: options.errorPageHeaders }))
     .use(authorize())
     .use(parseBody(options.maxBodyBytes === undefined ? {} : { maxBytes: options.maxBodyBytes }))

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as z from 'zod/mini';
 import { StudyDataBuilder } from '../../analysis/load/study-data.ts';
+import { readSiteForRelease } from '../../analysis/load/withdrawn.ts';
 import { publishRelease } from '../../analysis/publish.ts';
 import { computeRelease, type Manifest } from '../../analysis/release.ts';
 import { isoDateIn } from '../../shared/dates.ts';
@@ -171,19 +172,27 @@ const partialKey = (runId: string, siteId: string): string => `${STAGING_PREFIX}
 
 /**
  * Step 2 (one per site, in parallel): reads the site's dyads and responses (responses through the
- * GSI), checks them with the release's own builder and stages them for combine.
+ * GSI; those of withdrawn participants are deleted, never read), checks them with the release's
+ * own builder and stages them for combine.
  */
 export async function scoreSite(
   deps: Pick<NightlyDeps, 'store' | 'bucket'>,
   task: SiteTask,
 ): Promise<StagedSite> {
   const { study, sites } = await studyAndSites(deps.store);
-  const [storedDyads, storedResponses] = await Promise.all([
-    deps.store.listDyads(task.siteId),
-    deps.store.listSiteResponses(task.siteId),
-  ]);
-  const dyads = storedDyads.map(stagedDyad);
-  const responses = storedResponses.map(stagedResponse);
+  const site = await readSiteForRelease(deps.store, task.siteId, { sweep: true });
+  if (site.withdrawn > 0) {
+    console.info(
+      JSON.stringify({
+        level: 'info',
+        message: 'deleted responses of withdrawn participants still stored',
+        siteId: task.siteId,
+        count: site.withdrawn,
+      }),
+    );
+  }
+  const dyads = site.dyads.map(stagedDyad);
+  const responses = site.responses.map(stagedResponse);
   const check = new StudyDataBuilder(study, sites);
   for (const [i, dyad] of dyads.entries()) check.addDyad(dyad, 'store dyads', i + 1);
   for (const [i, response] of responses.entries()) check.addResponse(response, 'store responses', i + 1);

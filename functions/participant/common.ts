@@ -1,5 +1,11 @@
 import * as z from 'zod/mini';
-import { GoneError, NotFoundError, type TandemError, TooManyRequestsError } from '../../shared/errors.ts';
+import {
+  DyadWithdrawnError,
+  GoneError,
+  NotFoundError,
+  type TandemError,
+  TooManyRequestsError,
+} from '../../shared/errors.ts';
 import { PAGE_LANGUAGES } from '../../shared/i18n/languages.ts';
 import { isErrorCode, participantStrings } from '../../shared/i18n/participant.ts';
 import type { ParticipationDeps } from '../../shared/participation/deps.ts';
@@ -11,11 +17,16 @@ import type { Study } from '../../shared/study/schema.ts';
 import type { HttpEvent, HttpResult } from '../http/event.ts';
 import { html } from '../http/respond.ts';
 import { httpRoute, type RouteInput, type RouteOptions } from '../http/route.ts';
+import { CSP } from '../http/security-headers.ts';
+import { configSecret } from '../runtime/secrets-manager.ts';
 import { store } from '../runtime/store.ts';
 import { errorPage, PAGE_CSP, type PageFrame, textIn } from './views.ts';
 
 // Caches per store: the local runtime and tests build a new store for each stack.
 const caches = new WeakMap<TandemStore, { study: () => Promise<Study | undefined>; links: LinkCache }>();
+
+/** The key of the limiter's address hashes (attempts.ts): TANDEM_ATTEMPT_SECRET, or the secret TANDEM_ATTEMPT_SECRET_ARN names. */
+const attemptSecret = configSecret('ATTEMPT');
 
 /**
  * The use cases' dependencies in a Lambda or the local server: the real store, the wall clock, the
@@ -29,14 +40,14 @@ export function participantDeps(): ParticipationDeps {
     kept = { study: cachedStudy(current, STUDY_TTL_SECONDS), links: new LinkCache() };
     caches.set(current, kept);
   }
-  return { store: current, clock: () => new Date(), ...kept };
+  return { store: current, clock: () => new Date(), attemptSecret, ...kept };
 }
 
 /** Path of every participant route. */
 export const TokenPath = z.object({ token: z.string() });
 
-/** Security headers of participant pages: no framing, no caching, only the inline stylesheet. */
-export const PAGE_HEADERS = { 'content-security-policy': PAGE_CSP, 'x-frame-options': 'DENY' };
+/** The participant pages' own header: only the inline stylesheet (the rest: security-headers.ts). */
+export const PAGE_HEADERS = { [CSP]: PAGE_CSP };
 
 /** An HTML page response with the participant headers. */
 export const page = (status: number, body: string): HttpResult => html(status, body, PAGE_HEADERS);
@@ -85,6 +96,9 @@ const explicitLanguage = (body: unknown): string | undefined =>
     ? body.lang
     : undefined;
 
+/** What a withdrawn participant's link answers. */
+export const GONE_MESSAGE = 'This participant has withdrawn; the link no longer works.';
+
 /** Opens the token of the request or throws the matching 404 / 410 / 429, and sets the page frame. */
 async function openOrThrow(
   deps: ParticipationDeps,
@@ -96,7 +110,9 @@ async function openOrThrow(
   const result = await openLink(deps, { token, ...(source ? { source } : {}) });
   if (result.outcome === 'not_found') throw new NotFoundError('This link is unknown or has been replaced.');
   if (result.outcome === 'gone')
-    throw new GoneError('This participant has withdrawn; the link no longer works.');
+    throw result.reason === 'dyad_withdrawn'
+      ? new DyadWithdrawnError('This dyad has ended its participation; there is nothing more to answer.')
+      : new GoneError(GONE_MESSAGE);
   if (result.outcome === 'too_many_attempts')
     throw new TooManyRequestsError('Too many unknown links from this address; try again in ten minutes.');
   const { study } = result;
@@ -106,12 +122,18 @@ async function openOrThrow(
     fallback: study.defaultLanguage,
   });
   context.open = result;
+  const { participant } = result;
   context.frame = {
     language,
     languages: study.languages,
     base: `/s/${encodeURIComponent(token)}`,
     withdraw: true,
     studyTitle: textIn(study.title, language, study.defaultLanguage),
+    // A therapist (or interpreter) holds one link per dyad: say which one this is.
+    ...(participant.kind === 'dyad' && participant.role !== 'client'
+      ? { dyadCode: participant.dyad.dyadId }
+      : {}),
+    ...(study.contact ? { contact: study.contact } : {}),
   };
   return result;
 }

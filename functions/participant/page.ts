@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { ValidationError } from '../../shared/errors.ts';
 import { participantStrings } from '../../shared/i18n/participant.ts';
+import { newSubmissionId } from '../../shared/ids.ts';
 import { currentConsent } from '../../shared/participation/consent.ts';
 import type { OpenLink } from '../../shared/participation/open-link.ts';
 import { nextStep, type SessionPlan } from '../../shared/participation/visit.ts';
@@ -9,6 +10,7 @@ import { json, wantsHtml } from '../http/respond.ts';
 import { type PageContext, page, participantDeps, participantRoute } from './common.ts';
 import {
   consentPage,
+  declinedPage,
   num,
   type PageFrame,
   questionnairePage,
@@ -56,13 +58,17 @@ export function questionnaireFor(
     index: plan.answered.length + 1,
     count: plan.scheduled.length,
     defaultLanguage: open.study.defaultLanguage,
+    // Fresh on every page: a double tap repeats it, a later submit carries another (DESIGN §5).
+    submissionId: newSubmissionId(),
     ...kept,
   });
 }
 
 const PageQuery = z.object({
-  session: z.optional(z.string().check(z.regex(/^[0-9]{1,4}$/, 'expected a whole number'))),
-  step: z.optional(z.literal('withdraw')),
+  // The session form sends the typed session (maybe left empty) and the open session picked.
+  session: z.optional(z.string().check(z.regex(/^[0-9]{0,4}$/, 'expected a whole number'))),
+  pick: z.optional(z.string().check(z.regex(/^[0-9]{1,4}$/, 'expected a whole number'))),
+  step: z.optional(z.enum(['withdraw', 'decline'])),
   lang: z.optional(z.string()),
 });
 
@@ -72,12 +78,18 @@ export const handler = participantRoute({ query: PageQuery }, async (input, cont
   const { open } = context;
   const { frame } = context;
   const browser = wantsHtml(input.event.headers ?? {});
-  const raw = input.query.session;
+  // A typed session wins; otherwise the session chosen among the open ones (`pick`).
+  const typed = input.query.session;
+  const raw = typed !== undefined && typed !== '' ? typed : input.query.pick;
 
   if (input.query.step === 'withdraw') {
     return browser
       ? page(200, withdrawPage(frame, withdrawalScope(open), false))
       : json(200, { step: 'withdraw' });
+  }
+  // "No thanks" on the consent page: nothing is written.
+  if (input.query.step === 'decline') {
+    return browser ? page(200, declinedPage(frame)) : json(200, { step: 'decline' });
   }
   const session = raw === undefined ? undefined : Number(raw);
   let step: Awaited<ReturnType<typeof nextStep>>;
@@ -86,8 +98,14 @@ export const handler = participantRoute({ query: PageQuery }, async (input, cont
   } catch (error) {
     if (!(error instanceof ValidationError) || !browser) throw error;
     const bounds = await nextStep(deps, open, {});
-    const max = bounds.step === 'choose_session' ? bounds.max : 1;
-    return page(400, sessionPage({ ...frame, keep: {} }, raw ?? '', max, true));
+    const choices = bounds.step === 'choose_session' ? bounds : { max: 1, suggested: 1, open: [] };
+    return page(
+      400,
+      sessionPage({ ...frame, keep: {} }, raw ?? '', choices.max, true, {
+        next: choices.suggested,
+        open: choices.open,
+      }),
+    );
   }
 
   if (!browser) {
@@ -98,7 +116,9 @@ export const handler = participantRoute({ query: PageQuery }, async (input, cont
       session: step.plan.session,
       due: step.plan.due,
       answered: step.plan.answered,
-      ...(step.step === 'questionnaire' ? { instrument: step.instrument.id } : {}),
+      ...(step.step === 'questionnaire'
+        ? { instrument: step.instrument.id, submissionId: newSubmissionId() }
+        : {}),
     });
   }
 
@@ -110,10 +130,17 @@ export const handler = participantRoute({ query: PageQuery }, async (input, cont
           { ...frame, withdraw: false },
           textIn(currentConsent(open.study).text, frame.language, open.study.defaultLanguage),
           step.consent.version,
+          open.participant.kind === 'therapist' ? 'monthly' : 'sessions',
         ),
       );
     case 'choose_session':
-      return page(200, sessionPage(frame, String(step.suggested), step.max, false));
+      return page(
+        200,
+        sessionPage(frame, String(step.suggested), step.max, false, {
+          next: step.suggested,
+          open: step.open,
+        }),
+      );
     case 'questionnaire': {
       const withSession = {
         ...context,

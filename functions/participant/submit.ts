@@ -1,12 +1,13 @@
 import * as z from 'zod/mini';
 import { siteTimeZone } from '../../shared/dates.ts';
-import { ConflictError, ValidationError } from '../../shared/errors.ts';
+import { GoneError, TooManyRequestsError, ValidationError } from '../../shared/errors.ts';
 import { participantStrings } from '../../shared/i18n/participant.ts';
+import { AlreadyAnsweredError } from '../../shared/participation/deps.ts';
 import { submitResponse } from '../../shared/participation/submit.ts';
 import { readPlan } from '../../shared/participation/visit.ts';
 import type { HttpEvent, HttpResult } from '../http/event.ts';
 import { json, redirect, wantsHtml } from '../http/respond.ts';
-import { page, participantDeps, participantRoute } from './common.ts';
+import { GONE_MESSAGE, page, participantDeps, participantRoute } from './common.ts';
 import { crisisText, questionnaireFor } from './page.ts';
 import { dateElement, thankYouPage } from './views.ts';
 
@@ -15,6 +16,7 @@ interface Submission {
   session: number;
   instrument: string;
   answers: Record<string, unknown>;
+  submissionId?: string | undefined;
   lang: string | undefined;
   form: Record<string, string>;
 }
@@ -25,6 +27,8 @@ const JsonSubmission = z.pipe(
     session: z.int(),
     instrument: z.string(),
     answers: z.record(z.string(), z.unknown()),
+    // Checked by the use case (shared/participation/submit.ts), which names it when malformed.
+    submissionId: z.optional(z.string()),
     lang: z.optional(z.string()),
   }),
   z.transform((body): Submission => ({ ...body, lang: body.lang, form: {} })),
@@ -34,7 +38,7 @@ const ANSWER_FIELD = /^i[1-9][0-9]*$/;
 const WHOLE = /^-?[0-9]+$/;
 
 /**
- * A form post: `session`, `instrument`, `lang` and the answers `i1` … `iN`. An empty radio group
+ * A form post: `session`, `instrument`, `submissionId`, `lang` and the answers `i1` … `iN`. An empty radio group
  * sends nothing; a field that is not a whole number is passed on as text so that the use case
  * reports it with its path.
  */
@@ -42,6 +46,7 @@ const FormSubmission = z.pipe(
   z.looseObject({
     session: z._default(z.string(), '').check(z.regex(WHOLE, 'expected a whole number')),
     instrument: z._default(z.string(), ''),
+    submissionId: z.optional(z.string()),
     lang: z.optional(z.string()),
   }),
   z.transform((fields): Submission => {
@@ -54,6 +59,8 @@ const FormSubmission = z.pipe(
       session: Number(fields.session),
       instrument: fields.instrument,
       answers,
+      // An empty field is no id: such a submission is a first submit, never a repeat.
+      submissionId: fields.submissionId === '' ? undefined : fields.submissionId,
       lang: fields.lang,
       form,
     };
@@ -63,7 +70,11 @@ const FormSubmission = z.pipe(
 const isForm = (event: HttpEvent): boolean =>
   (event.headers?.['content-type'] ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded');
 
-/** POST /s/{token}: one instrument's answers; 201 with a receipt, 200 the same again, 409 different. */
+/**
+ * POST /s/{token}: one instrument's answers (DESIGN §5); 201 with a receipt, 200 with the same
+ * receipt for a repeat of the same submissionId, 409 for any other once answered (one body,
+ * whatever the answers), 429 after too many of those, 410 when the owner withdrew meanwhile.
+ */
 export const handler = participantRoute<Record<string, string | undefined>, Submission>(
   { body: (event) => (isForm(event) ? FormSubmission : JsonSubmission) },
   async (input, context): Promise<HttpResult> => {
@@ -98,11 +109,15 @@ export const handler = participantRoute<Record<string, string | undefined>, Subm
       return page(400, body);
     }
 
-    if (result.outcome === 'conflict') {
-      throw new ConflictError(
-        `Different answers to ${submission.instrument} for session ${submission.session} were sent before; the first are kept.`,
+    if (result.outcome === 'already_answered') {
+      // One fixed message: the body must not depend on the answers sent (nor on the request).
+      throw new AlreadyAnsweredError(
+        'This questionnaire was already answered for this session; the first answers are kept.',
       );
     }
+    if (result.outcome === 'too_many_attempts')
+      throw new TooManyRequestsError('Too many answers of 409 for this link; try again in an hour.');
+    if (result.outcome === 'withdrawn') throw new GoneError(GONE_MESSAGE);
     const status = result.outcome === 'created' ? 201 : 200;
     if (!browser) return json(status, { receipt: result.receipt });
     // Only a browser needs what else is due: it is shown the next page of the session.

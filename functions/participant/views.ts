@@ -1,9 +1,10 @@
-import { createHash } from 'node:crypto';
 import { isoDateIn } from '../../shared/dates.ts';
-import { html, type Markup, trusted } from '../../shared/html.ts';
+import { type HtmlValue, html, type Markup, trusted } from '../../shared/html.ts';
 import { isRtl, LANGUAGE_NAMES } from '../../shared/i18n/languages.ts';
 import { type ParticipantStrings, participantStrings } from '../../shared/i18n/participant.ts';
 import type { InstrumentDefinition, LocalizedText } from '../../shared/instruments/schema.ts';
+import type { StudyContact } from '../../shared/study/schema.ts';
+import { contentSecurityPolicy } from '../http/security-headers.ts';
 
 // Participant pages: server-rendered HTML that works without JavaScript, one inline stylesheet and
 // no other assets, so a questionnaire page stays far below 20 KB (DESIGN §11). Logical CSS
@@ -40,7 +41,7 @@ const CSS = [
 ].join('');
 
 /** Content-Security-Policy of every participant page: nothing but this inline stylesheet. */
-export const PAGE_CSP = `default-src 'none'; style-src 'sha256-${createHash('sha256').update(CSS).digest('base64')}'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`;
+export const PAGE_CSP = contentSecurityPolicy({ styles: [CSS], forms: ["'self'"] });
 
 /** The text of a localised field in the language, else the study's default, else English, else any. */
 export function textIn(text: LocalizedText, language: string, fallback: string): string {
@@ -60,6 +61,10 @@ export interface PageFrame {
   withdraw?: boolean;
   /** The study's title, shown in the header. */
   studyTitle?: string;
+  /** The dyad a therapist's or interpreter's link is about (they may hold several), shown in the header. */
+  dyadCode?: string;
+  /** The study office, shown on the consent, "no thanks" and thank-you pages. */
+  contact?: StudyContact;
 }
 
 /** Localised number. */
@@ -85,35 +90,121 @@ export function layout(frame: PageFrame, title: string, main: Markup): string {
     frame.withdraw && frame.base !== undefined
       ? html`<footer><a href="${href(frame, { step: 'withdraw', lang: frame.language })}">${t.withdrawLink}</a></footer>`
       : '';
-  return html`<!doctype html><html lang="${frame.language}" dir="${isRtl(frame.language) ? 'rtl' : 'ltr'}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex"><title>${title}</title><style>${trusted(CSS)}</style></head><body><header><span>${frame.studyTitle ?? ''}</span>${switcher}</header><main>${main}</main>${footer}</body></html>`.toString();
+  const about = frame.dyadCode !== undefined && html`<p class="sub">${t.aboutDyad(frame.dyadCode)}</p>`;
+  return html`<!doctype html><html lang="${frame.language}" dir="${isRtl(frame.language) ? 'rtl' : 'ltr'}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex"><title>${title}</title><style>${trusted(CSS)}</style></head><body><header><span>${frame.studyTitle ?? ''}</span>${switcher}</header><main>${about}${main}</main>${footer}</body></html>`.toString();
 }
 
-const paragraphs = (text: string): Markup[] =>
-  text.split(/\n\s*\n/).map((part) => html`<p>${part.trim()}</p>`);
+// Phone numbers in free text: international (+ and 6–17 digits), national (a leading 0, maybe in
+// brackets, 5–16 digits), emergency and helpline short codes (1xx, 9xx, 000, 116 xxx). Digits may be
+// Arabic-Indic; groups may be split by single spaces or hyphens. Nothing else in the text is touched.
+const D = '[0-9\u0660-\u0669\u06F0-\u06F9]';
+const PHONE = new RegExp(
+  `(?<![\\w+\u0660-\u0669\u06F0-\u06F9])(?:\\+${D}(?:[ -]?${D}){5,16}|\\(?0${D}{0,4}\\)?(?:[ -]?${D}){4,14}|116[ -]?${D}{3}|[19\u0661\u0669\u06F1\u06F9]${D}{2}|000)(?![\\w\u0660-\u0669\u06F0-\u06F9])`,
+  'gu',
+);
+
+/** ASCII digits (and a leading +) of a phone number as written, for a `tel:` URI. */
+function dialled(number: string): string {
+  const digits = number.replace(/[\u0660-\u0669\u06F0-\u06F9]/g, (d) => String((d.codePointAt(0) ?? 0) % 16));
+  return (digits.startsWith('+') ? '+' : '') + digits.replace(/[^0-9]/g, '');
+}
+
+/** Text as HTML with every phone number in it a `tel:` link; everything else escaped. */
+export function telLinked(text: string): Markup {
+  const parts: Markup[] = [];
+  let at = 0;
+  for (const match of text.matchAll(PHONE)) {
+    parts.push(
+      html`${text.slice(at, match.index)}<a href="tel:${dialled(match[0])}" dir="ltr">${match[0]}</a>`,
+    );
+    at = match.index + match[0].length;
+  }
+  return html`${parts}${text.slice(at)}`;
+}
+
+/** Paragraphs of a text (split at blank lines), each rendered as text unless `render` says otherwise. */
+const paragraphs = (text: string, render: (text: string) => HtmlValue = (part) => part): Markup[] =>
+  text.split(/\n\s*\n/).map((part) => html`<p>${render(part.trim())}</p>`);
+
+/** The study office, with its e-mail and phone as links; nothing when the study names none. */
+function contactBlock(frame: PageFrame): Markup | undefined {
+  const { contact } = frame;
+  if (!contact) return undefined;
+  const t = participantStrings(frame.language);
+  const parts: HtmlValue[] = [contact.name];
+  if (contact.email) parts.push(html`<a href="mailto:${contact.email}">${contact.email}</a>`);
+  if (contact.phone) parts.push(telLinked(contact.phone));
+  const joined = parts.flatMap((part, index) => (index === 0 ? [part] : [' · ', part]));
+  return html`<p class="sub">${t.contact} ${joined}</p>`;
+}
 
 const hidden = (fields: Record<string, string | number>): Markup[] =>
   Object.entries(fields).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`);
 
-/** The consent page: the study's text and one button. */
-export function consentPage(frame: PageFrame, text: string, version: number): string {
+/**
+ * The consent page: what this link asks (after sessions, or monthly), the study's text, the agree
+ * button, then "no thanks" and the study office.
+ */
+export function consentPage(
+  frame: PageFrame,
+  text: string,
+  version: number,
+  asks: 'sessions' | 'monthly',
+): string {
   const t = participantStrings(frame.language);
+  const decline = `${frame.base ?? ''}?${new URLSearchParams({ step: 'decline', lang: frame.language })}`;
   return layout(
     frame,
     t.consentTitle,
-    html`<h1>${t.consentTitle}</h1><p class="sub">${t.consentIntro}</p>${paragraphs(text)}<form method="post" action="${frame.base ?? ''}/consent">${hidden({ version, lang: frame.language })}<button>${t.agree}</button></form>`,
+    html`<h1>${t.consentTitle}</h1><p class="sub">${t.consentIntro}</p><p>${t.consentWhat[asks]}</p>${paragraphs(text)}<form method="post" action="${frame.base ?? ''}/consent">${hidden({ version, lang: frame.language })}<button>${t.agree}</button></form><p><a href="${decline}">${t.decline}</a></p>${contactBlock(frame)}`,
   );
 }
 
-/** The session question, pre-filled with the suggested session; a GET form, so it works without JS. */
-export function sessionPage(frame: PageFrame, value: string, max: number, invalid: boolean): string {
+/** After "no thanks" on the consent page: nothing was recorded, and how to reach the study. */
+export function declinedPage(frame: PageFrame): string {
   const t = participantStrings(frame.language);
+  return layout(
+    { ...frame, withdraw: false },
+    t.declinedTitle,
+    html`<h1>${t.declinedTitle}</h1><p>${t.declinedBody}</p>${contactBlock(frame)}`,
+  );
+}
+
+/** Earlier sessions offered on the session question at most (the newest ones), to keep the page short. */
+const MAX_OPEN_CHOICES = 6;
+
+/**
+ * The session question; a GET form, so it works without JS. Without open sessions: a number
+ * pre-filled with the next. With them: radio buttons for the next session (chosen) and each open
+ * one (field `pick`), and an empty number field for another session, which wins when filled in.
+ */
+export function sessionPage(
+  frame: PageFrame,
+  value: string,
+  max: number,
+  invalid: boolean,
+  choices: { next: number; open: readonly number[] } = { next: 0, open: [] },
+): string {
+  const t = participantStrings(frame.language);
+  const lang = frame.language;
   const hint = invalid
-    ? t.sessionInvalid(num(frame.language, 1), num(frame.language, max))
-    : t.sessionHint(num(frame.language, 1), num(frame.language, max));
+    ? t.sessionInvalid(num(lang, 1), num(lang, max))
+    : t.sessionHint(num(lang, 1), num(lang, max));
+  const open = choices.open.slice(0, MAX_OPEN_CHOICES);
+  const input = (shown: string, label: string) =>
+    html`<label for="session">${label}</label><br><input type="number" id="session" name="session" inputmode="numeric" min="1" max="${max}" value="${shown}"${open.length === 0 && html` required`} aria-describedby="session-hint"${invalid && html` aria-invalid="true"`}>`;
+  const radio = (session: number, text: string, checked: boolean) =>
+    html`<label class="o"><input type="radio" name="pick" value="${session}"${checked && html` checked`}><span>${text}</span></label>`;
+  const fields =
+    open.length === 0
+      ? input(value, t.sessionLabel)
+      : html`<fieldset><legend>${t.sessionLabel}</legend>${radio(choices.next, t.sessionNext(num(lang, choices.next)), true)}${open.map(
+          (session) => radio(session, t.sessionOpen(num(lang, session)), false),
+        )}</fieldset>${input(invalid ? value : '', t.sessionOther)}`;
   return layout(
     frame,
     t.sessionTitle,
-    html`<h1>${t.sessionTitle}</h1><form method="get" action="${frame.base ?? ''}"${invalid && html` class="bad"`}>${hidden({ lang: frame.language })}<label for="session">${t.sessionLabel}</label><br><input type="number" id="session" name="session" inputmode="numeric" min="1" max="${max}" value="${value}" required aria-describedby="session-hint"${invalid && html` aria-invalid="true"`}><p id="session-hint" class="${invalid ? 'err' : 'sub'}">${hint}</p><button>${t.next}</button></form>`,
+    html`<h1>${t.sessionTitle}</h1><form method="get" action="${frame.base ?? ''}"${invalid && html` class="bad"`}>${hidden({ lang })}${fields}<p id="session-hint" class="${invalid ? 'err' : 'sub'}">${hint}</p><button>${t.next}</button></form>`,
   );
 }
 
@@ -130,6 +221,8 @@ export interface QuestionnaireView {
   invalid: string[];
   problem?: string;
   defaultLanguage: string;
+  /** The page's random submission id (DESIGN §5), sent back in a hidden field. */
+  submissionId: string;
 }
 
 /** One questionnaire: one fieldset per item, a labelled radio group each, big tap targets. */
@@ -172,7 +265,7 @@ export function questionnairePage(frame: PageFrame, view: QuestionnaireView): st
   return layout(
     frame,
     `${title} – ${progress}`,
-    html`<p class="sub">${where} · ${progress}</p><progress value="${view.index}" max="${view.count}" aria-label="${progress}"></progress><h1>${title}</h1>${problems}<p class="sub">${t.skipHint}</p>${ends && html`<p id="ends">${ends}</p>`}<form method="post" action="${frame.base ?? ''}">${hidden({ session: view.session, instrument: def.id, lang: language })}${items}<button>${t.send}</button></form>`,
+    html`<p class="sub">${where} · ${progress}</p><progress value="${view.index}" max="${view.count}" aria-label="${progress}"></progress><h1>${title}</h1>${problems}<p class="sub">${t.skipHint}</p>${ends && html`<p id="ends">${ends}</p>`}<form method="post" action="${frame.base ?? ''}">${hidden({ session: view.session, instrument: def.id, submissionId: view.submissionId, lang: language })}${items}<button>${t.send}</button></form>`,
   );
 }
 
@@ -180,7 +273,7 @@ export function questionnairePage(frame: PageFrame, view: QuestionnaireView): st
 function crisis(t: ParticipantStrings, text: string | undefined): Markup | undefined {
   return text === undefined
     ? undefined
-    : html`<section class="box" aria-labelledby="crisis"><h2 id="crisis">${t.crisisTitle}</h2>${paragraphs(text)}</section>`;
+    : html`<section class="box" aria-labelledby="crisis"><h2 id="crisis">${t.crisisTitle}</h2>${paragraphs(text, telLinked)}</section>`;
 }
 
 /** A day shown in the page language (`25 November 2026`, `25. November 2026`), in a `<time>` element. */
@@ -203,7 +296,7 @@ export function thankYouPage(
   return layout(
     frame,
     t.thanksTitle,
-    html`<h1>${t.thanksTitle}</h1>${crisis(t, crisisText)}<p>${t.thanksBody}</p><p class="sub">${t.receipt(receipt)} · ${day}</p>`,
+    html`<h1>${t.thanksTitle}</h1>${crisis(t, crisisText)}<p>${t.thanksBody}</p><p class="sub">${t.receipt(receipt)} · ${day}</p>${contactBlock(frame)}`,
   );
 }
 

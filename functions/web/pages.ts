@@ -4,9 +4,11 @@ import { html, type Markup, trusted } from '../../shared/html.ts';
 import { CARD_STYLE_SOURCE } from '../coordinator/card-style.ts';
 import { routeOf } from '../http/authorize.ts';
 import type { HttpResult } from '../http/event.ts';
-import { html as htmlResponse } from '../http/respond.ts';
+import { html as htmlResponse, redirect } from '../http/respond.ts';
 import { httpRoute } from '../http/route.ts';
+import { CSP, contentSecurityPolicy } from '../http/security-headers.ts';
 import { type WebAssets, webAssets } from './assets.ts';
+import { safeNext } from './safe-next.ts';
 import { pageHead, staffPage } from './staff-page.ts';
 
 // The static pages (sign-in, coordinator dashboard, researcher page, audit log), their hashed
@@ -33,17 +35,13 @@ function signinConfig(): SigninConfig {
  * this policy); API calls to this origin, and to Cognito's token endpoint when it signs in.
  */
 export function staffCsp(signin: SigninConfig): string {
-  const connect = signin.mode === 'cognito' ? `'self' https://${signin.domain}` : "'self'";
-  return [
-    "default-src 'none'",
-    "script-src 'self'",
-    `style-src 'self' ${CARD_STYLE_SOURCE}`,
-    "img-src 'self'",
-    `connect-src ${connect}`,
-    "form-action 'self'",
-    "base-uri 'none'",
-    "frame-ancestors 'none'",
-  ].join('; ');
+  return contentSecurityPolicy({
+    scriptSources: ["'self'"],
+    styleSources: ["'self'", CARD_STYLE_SOURCE],
+    images: ["'self'"],
+    connect: signin.mode === 'cognito' ? ["'self'", `https://${signin.domain}`] : ["'self'"],
+    forms: ["'self'"],
+  });
 }
 
 // JSON inside a <script type="application/json"> is not HTML-escaped text: it is kept as it is,
@@ -129,7 +127,6 @@ function asset(name: string | undefined, assets: WebAssets): HttpResult {
     headers: {
       'content-type': file.contentType,
       'cache-control': `public, max-age=${YEAR_SECONDS}, immutable`,
-      'x-content-type-options': 'nosniff',
     },
     body: file.body,
   };
@@ -144,6 +141,10 @@ export const handler = httpRoute({}, async ({ event }) => {
   if (route.path === '/favicon.ico') return asset(assets.manifest.favicon, assets);
   const page = PAGES[`${route.method} ${route.path}`];
   if (!page) throw new NotFoundError(`No page at ${event.rawPath}.`);
+  // A `next` that would leave the site never reaches the page (whose script checks it again).
+  const next = event.queryStringParameters?.next;
+  if (route.path === '/signin' && next !== undefined && safeNext(next) === null)
+    return redirect('/signin', 302);
   const signin = signinConfig();
-  return htmlResponse(200, page(assets, signin), { 'content-security-policy': staffCsp(signin) });
+  return htmlResponse(200, page(assets, signin), { [CSP]: staffCsp(signin) });
 });

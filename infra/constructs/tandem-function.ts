@@ -141,6 +141,13 @@ export class TandemFunction extends NodejsFunction {
     return this;
   }
 
+  /** Lets the function read the unknown-token limiter's key; sets `TANDEM_ATTEMPT_SECRET_ARN`. */
+  bindAttemptSecret(secret: secretsmanager.ISecret): this {
+    secret.grantRead(this);
+    this.addEnvironment('TANDEM_ATTEMPT_SECRET_ARN', secret.secretArn);
+    return this;
+  }
+
   /** Lets the function read the pseudonym key; sets `TANDEM_PSEUDONYM_SECRET_ARN`. */
   bindPseudonymSecret(secret: secretsmanager.ISecret): this {
     secret.grantRead(this);

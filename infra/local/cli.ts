@@ -1,5 +1,7 @@
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { TandemError } from '../../shared/errors.ts';
 import type { TandemStore } from '../../shared/ports.ts';
@@ -70,10 +72,19 @@ function linkLine(label: string, url: string): string {
   return `  ${label.padEnd(22)} ${url}`;
 }
 
-async function dev(): Promise<number> {
+async function dev(values: Values): Promise<number> {
   const portText = process.env.PORT ?? '3000';
   if (!/^\d+$/.test(portText) || Number(portText) > 65535) {
     throw new UsageError(`PORT must be a port number (received ${JSON.stringify(portText)})`);
+  }
+  const host = text(values, 'host');
+  if (host !== undefined && isIP(host) === 0 && host !== 'localhost') {
+    throw new UsageError(`--host must be an IP address (received ${JSON.stringify(host)})`);
+  }
+  if (host !== undefined && !['127.0.0.1', '::1', 'localhost'].includes(host)) {
+    process.stderr.write(
+      `Warning: listening on ${host}: the dev sign-in has no password, so anyone who can reach this address can sign in as any demo user, the study lead and the analyst included.\n`,
+    );
   }
   const { runningEndpoints } = await import('./access.ts');
   const { startLocalServer } = await import('./server.ts');
@@ -83,7 +94,12 @@ async function dev(): Promise<number> {
 
   let server: LocalServer;
   try {
-    server = await startLocalServer({ port: Number(portText), dataDir: DATA_DIR, seed: true });
+    server = await startLocalServer({
+      port: Number(portText),
+      ...(host === undefined ? {} : { host }),
+      dataDir: DATA_DIR,
+      seed: true,
+    });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new UsageError(
@@ -92,10 +108,20 @@ async function dev(): Promise<number> {
     }
     throw error;
   }
+  const { scheduleNightly } = await import('./nightly-schedule.ts');
+  // As EventBridge Scheduler does in AWS: 02:30 in the study's time zone, while this runs (DESIGN §7).
+  const schedule = scheduleNightly({
+    timezone: async () => (await server.store.getStudy())?.timezone ?? 'UTC',
+    run: async () => {
+      say(`Nightly job: published release ${await nightly({ store: server.store })}.`);
+    },
+    onError: (error) => say(`The nightly job did not run: ${(error as Error).message}`),
+  });
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) process.exit(130);
     stopping = true;
+    schedule.stop();
     say(`\n${signal}: stopping Tandem …`);
     server.stop().then(
       () => process.exit(0),
@@ -127,10 +153,11 @@ async function dev(): Promise<number> {
   say(`Tandem is running at ${server.url}  (data in ${DATA_DIR})`);
   say();
   if (rotated) {
-    const shown = rotated.due.slice(-3).map((item) => `${item.instrument} session ${item.session}`);
-    const due = (rotated.due.length > 3 ? ['…', ...shown] : shown).join(', ');
+    // The client's page offers exactly these (sessionChoices decides both).
+    const { next, open } = rotated.choices;
+    const earlier = open.length > 0 ? `, and not yet answered: session ${open.join(', ')}` : '';
     say(
-      `Demo dyad ${rotated.dyad.dyadId} at site ${rotated.dyad.siteId} — new links, the old ones stopped working${due ? ` (client has due: ${due})` : ''}:`,
+      `Demo dyad ${rotated.dyad.dyadId} at site ${rotated.dyad.siteId} — new links, the old ones stopped working (the client's page offers session ${next}, the next one${earlier}):`,
     );
     say(linkLine('client', rotated.links.client.url));
     say(linkLine('therapist', rotated.links.therapist.url));
@@ -142,6 +169,8 @@ async function dev(): Promise<number> {
   say(linkLine('coordinator dashboard', `${server.url}/coordinator/`));
   say(linkLine('researcher page', `${server.url}/researcher/`));
   say(linkLine('sign in (demo users)', `${server.url}/signin`));
+  const next = schedule.next();
+  if (next) say(`The nightly job runs at 02:30 study time while this runs (next: ${next.toISOString()}).`);
   say();
   say('Press Ctrl-C to stop.');
   // The server keeps the process alive until a signal stops it.
@@ -164,9 +193,10 @@ async function nightly(deps: { store: TandemStore }): Promise<string> {
 
 const COMMANDS: Record<string, Command> = {
   dev: {
-    usage: 'tandem dev',
-    summary: 'run Tandem on http://localhost:3000 (PORT overrides), with data under .tandem/',
-    options: {},
+    usage: 'tandem dev [--host ADDR]',
+    summary:
+      'run Tandem on http://localhost:3000 (PORT overrides), with data under .tandem/; on 127.0.0.1 only unless --host',
+    options: { host: { type: 'string' } },
     positionals: [0, 0],
     run: dev,
   },
@@ -390,8 +420,20 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-// Run when executed (bin/tandem.js imports this module), not when a test imports it.
-if (process.argv[1]?.endsWith('tandem.js') || process.argv[1]?.endsWith('cli.ts')) {
+/** Whether Node was started on this very file (`tsx infra/local/cli.ts`), through any symlink. */
+function isEntryPoint(): boolean {
+  const started = process.argv[1];
+  if (started === undefined) return false;
+  try {
+    return realpathSync(started) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+// bin/tandem.js (also behind npx's `.bin/tandem` link) imports main and runs it; run here only when
+// started directly, never when a test or the bin script imports this module.
+if (isEntryPoint()) {
   // Exit explicitly: SDK clients may keep sockets open after the work is done.
   process.exit(await main(process.argv.slice(2)));
 }

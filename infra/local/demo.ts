@@ -9,7 +9,12 @@ import {
 import { rotateLink } from '../../shared/enrolment/rotate-link.ts';
 import { CODE_ALPHABET } from '../../shared/ids.ts';
 import type { Role } from '../../shared/instruments/schema.ts';
-import { type DueAdministration, dueFor } from '../../shared/participation/due.ts';
+import {
+  type DueAdministration,
+  dueFor,
+  type SessionChoices,
+  sessionChoices,
+} from '../../shared/participation/due.ts';
 import { type Dyad, ownerKeyOf, type StoredResponse, type TandemStore } from '../../shared/ports.ts';
 import { Study, type StudyInput } from '../../shared/study/schema.ts';
 
@@ -184,6 +189,8 @@ export interface RotatedDemo {
   links: DyadLinks;
   /** What the client owes now. */
   due: DueAdministration[];
+  /** What the client's session question offers: the same function the participant page uses. */
+  choices: SessionChoices;
 }
 
 /**
@@ -199,14 +206,17 @@ export async function rotateDemoLinks(deps: EnrolmentDeps): Promise<RotatedDemo 
     due.length === 0
       ? 0
       : (due.some((item) => item.session === dyad.currentSession) ? 1e6 : 0) + dyad.currentSession;
-  let best: { dyad: Dyad; due: DueAdministration[]; rank: number } | undefined;
+  let best: { dyad: Dyad; due: DueAdministration[]; choices: SessionChoices; rank: number } | undefined;
   for (const site of study.sites) {
     for (const dyad of await deps.store.listDyads(site.siteId)) {
       if (dyad.status !== 'active') continue;
       const answered = await deps.store.listResponses(ownerKeyOf(dyad));
       const due = dueFor(study, { dyad, role: 'client' }, answered, deps.clock());
       const score = rank(dyad, due);
-      if (!best || score > best.rank) best = { dyad, due, rank: score };
+      if (!best || score > best.rank) {
+        const choices = sessionChoices(study, { dyad, role: 'client' }, answered, deps.clock());
+        best = { dyad, due, choices, rank: score };
+      }
     }
   }
   if (!best) return undefined;
@@ -227,5 +237,5 @@ export async function rotateDemoLinks(deps: EnrolmentDeps): Promise<RotatedDemo 
   const links: DyadLinks = { client: issued.client!, therapist: issued.therapist! };
   if (issued.interpreter) links.interpreter = issued.interpreter;
   const dyad = (await deps.store.getDyad(best.dyad.siteId, best.dyad.dyadId)) ?? best.dyad;
-  return { dyad, links, due: best.due };
+  return { dyad, links, due: best.due, choices: best.choices };
 }

@@ -1,12 +1,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, isIPv6 } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
 import type { HttpEvent, HttpResult } from '../../functions/http/event.ts';
 import { wantsHtml } from '../../functions/http/respond.ts';
+import { withSecurityHeaders } from '../../functions/http/security-headers.ts';
 import type { RouteSpec } from '../../functions/routes.ts';
 import { store } from '../../functions/runtime/store.ts';
 import { auditSignIn } from '../../shared/audit.ts';
@@ -35,6 +36,11 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 export interface LocalServerOptions {
   /** 0 picks a free port. */
   port: number;
+  /**
+   * Address to listen on. The dev sign-in has no password, so only this machine by default.
+   * @default '127.0.0.1'
+   */
+  host?: string;
   /** Folder for the emulators' data, the dev identity key, the pseudonym secret and `endpoints.json` (`.tandem/`); in memory when undefined. */
   dataDir?: string | undefined;
   /** Seed the demo study (and run the nightly job once) when the store holds no study yet. */
@@ -48,6 +54,8 @@ export interface LocalServerOptions {
 export interface LocalServer {
   url: string;
   port: number;
+  /** The address the server listens on. */
+  host: string;
   emulators: Emulators;
   identity: Identity;
   /** The store the handlers use (DynamoDB adapter on the emulator). */
@@ -64,8 +72,13 @@ type Handler = (event: HttpEvent, context: Context) => Promise<unknown>;
 
 /** The pseudonym secret: generated once and kept in `dataDir/secret`; random per run in memory. */
 export function pseudonymSecret(dataDir: string | undefined): string {
+  return localSecret(dataDir, 'secret');
+}
+
+/** A secret generated once and kept in `dataDir/{name}` (mode 600); random per run in memory. */
+export function localSecret(dataDir: string | undefined, name: string): string {
   if (dataDir === undefined) return randomBytes(32).toString('hex');
-  const file = join(dataDir, 'secret');
+  const file = join(dataDir, name);
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   const secret = randomBytes(32).toString('hex');
   mkdirSync(dataDir, { recursive: true });
@@ -73,14 +86,23 @@ export function pseudonymSecret(dataDir: string | undefined): string {
   return secret;
 }
 
-function listen(server: Server, port: number): Promise<number> {
+function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, () => {
+    server.listen(port, host, () => {
       server.off('error', reject);
       resolve((server.address() as AddressInfo).port);
     });
   });
+}
+
+/** Where `tandem dev` listens unless told otherwise. */
+export const LOOPBACK = '127.0.0.1';
+
+/** The host name for links: localhost for loopback and wildcard addresses, else the address itself. */
+function publicHost(host: string): string {
+  if (['127.0.0.1', '::1', '0.0.0.0', '::', 'localhost'].includes(host)) return 'localhost';
+  return isIPv6(host) ? `[${host}]` : host;
 }
 
 function send(response: ServerResponse, result: HttpResult): void {
@@ -95,11 +117,13 @@ function send(response: ServerResponse, result: HttpResult): void {
   response.end(bytes);
 }
 
-const jsonResult = (statusCode: number, body: unknown): HttpResult => ({
-  statusCode,
-  headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
-  body: JSON.stringify(body),
-});
+// The server's own answers (API Gateway's, in AWS) carry the security headers the handlers' do.
+const jsonResult = (statusCode: number, body: unknown): HttpResult =>
+  withSecurityHeaders({
+    statusCode,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+    body: JSON.stringify(body),
+  });
 
 /** What API Gateway makes of a function's return value (payload 2.0): a structured result, or any JSON as a 200. */
 export function toResult(value: unknown): HttpResult {
@@ -188,8 +212,9 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   // clone needs no build step); in memory runs they go to a temporary folder removed on stop.
   const webDir = dataDir === undefined ? mkdtempSync(join(tmpdir(), 'tandem-web-')) : join(dataDir, 'web');
   await buildWebAssets(webDir);
-  const port = await listen(server, options.port);
-  const url = `http://localhost:${port}`;
+  const host = options.host ?? LOOPBACK;
+  const port = await listen(server, options.port, host);
+  const url = `http://${publicHost(host)}:${port}`;
 
   // The environment first: everything that reads config() reads it after this. The SDK's notice
   // about future Node versions is for maintainers (the lock file pins the SDK), not for each start.
@@ -197,6 +222,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   process.env.TANDEM_PUBLIC_URL = url;
   process.env.TANDEM_PSEUDONYM_SECRET = pseudonymSecret(dataDir);
   process.env.TANDEM_WEB_DIR = webDir;
+  process.env.TANDEM_ATTEMPT_SECRET = localSecret(dataDir, 'attempt-secret');
   process.env.TANDEM_TABLE ??= 'tandem';
   process.env.TANDEM_BUCKET ??= 'tandem-releases';
   delete process.env.TANDEM_DYNAMODB_ENDPOINT;
@@ -297,8 +323,13 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     let result = rawPath.startsWith('/dev-idp/') ? await devIdp(method, rawPath, body) : undefined;
     if (!result) result = await dispatch(facts, method, rawPath);
     send(response, result);
-    if (config().LOG_LEVEL === 'debug')
-      log(`${method} ${rawPath} ${result.statusCode} ${Date.now() - started} ms`);
+    // The route key, never the path: a path holds link tokens and dyad and therapist codes.
+    if (config().LOG_LEVEL === 'debug') {
+      const logged = rawPath.startsWith('/dev-idp/')
+        ? `${method} ${rawPath}`
+        : (matchRoute(method, rawPath)?.routeKey ?? `${method} (no route)`);
+      log(`${logged} ${result.statusCode} ${Date.now() - started} ms`);
+    }
   };
 
   const dispatch = async (
@@ -311,11 +342,11 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       const message = `Nothing is served at ${method} ${rawPath}.`;
       const accept = Object.fromEntries(facts.headers.map(([name, value]) => [name.toLowerCase(), value]));
       return wantsHtml(accept)
-        ? {
+        ? withSecurityHeaders({
             statusCode: 404,
             headers: { 'content-type': 'text/html; charset=utf-8' },
             body: `<!doctype html><html lang="en"><meta charset="utf-8"><title>Not found · Tandem</title><h1>Not found</h1><p>${message.replace(/[<>&"]/g, '')}</p><p><a href="/signin">Sign in</a></p></html>`,
-          }
+          })
         : jsonResult(404, { error: { code: 'not_found', message } });
     }
     let jwt: { claims: Record<string, string>; scopes: string[] | null } | undefined;
@@ -323,7 +354,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       // The authorizer reads the Authorization header only; cookies or query tokens do not count.
       const header = facts.headers.find(([name]) => name.toLowerCase() === 'authorization')?.[1];
       const verdict = identity.authorize(header);
-      if (!verdict.ok) return unauthorized(verdict.reason);
+      if (!verdict.ok) return withSecurityHeaders(unauthorized(verdict.reason));
       jwt = { claims: verdict.claims, scopes: verdict.scopes };
     }
     const event = buildEvent(facts, match, jwt);
@@ -382,5 +413,5 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     return stopping;
   };
 
-  return { url, port, emulators, identity, store: tandemStore, users, seeded, stop };
+  return { url, port, host, emulators, identity, store: tandemStore, users, seeded, stop };
 }

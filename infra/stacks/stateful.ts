@@ -66,6 +66,8 @@ export class StatefulStack extends Stack {
   public readonly stagingPrefix = STAGING_PREFIX;
   /** HMAC key for the per-release pseudonyms of analyst-tier files. */
   public readonly pseudonymSecret: secretsmanager.ISecret;
+  /** HMAC key under which the participant functions count unknown tokens per address. */
+  public readonly attemptSecret: secretsmanager.ISecret;
   /** Staff identities; groups are the roles, `custom:sites` a coordinator's sites. */
   public readonly userPool: cognito.UserPool;
   /** The public client used by the static dashboard pages (authorization code with PKCE). */
@@ -147,6 +149,12 @@ export class StatefulStack extends Stack {
 
     this.pseudonymSecret = new secretsmanager.Secret(this, 'PseudonymSecret', {
       description: 'Tandem: HMAC key for the per-release pseudonyms of analyst-tier files',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      removalPolicy,
+    }) as secretsmanager.ISecret;
+
+    this.attemptSecret = new secretsmanager.Secret(this, 'AttemptSecret', {
+      description: 'Tandem: HMAC key of the address hashes the unknown-token limiter stores',
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
       removalPolicy,
     }) as secretsmanager.ISecret;

@@ -48,6 +48,8 @@ export interface StatelessStackProps extends StackProps {
   /** Prefix (with its trailing slash) where the nightly job keeps per-site partials. */
   readonly stagingPrefix: string;
   readonly pseudonymSecret: secretsmanager.ISecret;
+  /** Key of the address hashes the participant functions' unknown-token limiter stores. */
+  readonly attemptSecret: secretsmanager.ISecret;
   /** Issuer of the staff JWTs. */
   readonly userPool: cognito.IUserPool;
   /** The dashboard pages' client: the authorizer accepts only tokens issued to it. */
@@ -98,6 +100,8 @@ interface FunctionAccess {
   readonly signsIn?: true;
   /** Carries the staff pages' built scripts and styles in its bundle (functions/web/assets.ts). */
   readonly servesWebAssets?: true;
+  /** Reads the attempt secret (participant links: the unknown-token limiter). */
+  readonly countsAttempts?: true;
 }
 
 /** Builds the staff pages' assets into `web/` beside the function's bundle, where functions/web/assets.ts reads them. */
@@ -121,7 +125,7 @@ const AUDITED_READS = new Set(['functions/researcher/download.ts']);
 function accessOf(handler: string, routes: readonly RouteSpec[]): FunctionAccess {
   const writes = routes.some((r) => r.method !== 'GET') || AUDITED_READS.has(handler);
   const table = writes ? 'readWrite' : 'read';
-  if (handler.startsWith('functions/participant/')) return { table: 'readWrite' };
+  if (handler.startsWith('functions/participant/')) return { table: 'readWrite', countsAttempts: true };
   if (handler.startsWith('functions/coordinator/')) return { table, printsLinks: true };
   if (handler.startsWith('functions/researcher/')) return { table, releases: true };
   if (handler === 'functions/web/pages.ts') return { signsIn: true, servesWebAssets: true };
@@ -249,6 +253,7 @@ export class StatelessStack extends Stack {
       if (access.table === 'readWrite') f.bindTableReadWrite(props.table, [SITE_INDEX]);
       if (access.table === 'read') f.bindTableRead(props.table, [SITE_INDEX]);
       if (access.releases) f.bindBucketRead(props.releaseBucket, 'releases/');
+      if (access.countsAttempts) f.bindAttemptSecret(props.attemptSecret);
       if (access.printsLinks)
         f.addEnvironment('TANDEM_PUBLIC_URL', props.publicUrl ?? this.httpApi.apiEndpoint);
       if (access.signsIn) {

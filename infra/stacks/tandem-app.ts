@@ -42,6 +42,7 @@ export function buildApp(
     releaseBucket: stateful.releaseBucket,
     stagingPrefix: stateful.stagingPrefix,
     pseudonymSecret: stateful.pseudonymSecret,
+    attemptSecret: stateful.attemptSecret,
     userPool: stateful.userPool,
     userPoolClient: stateful.userPoolClient,
     signInDomain: stateful.signInDomain,

@@ -9,8 +9,10 @@ import type {
   OwnerRef,
   PutResult,
   ReleaseRecord,
+  SafetyFollowUp,
   SessionNote,
   StoredResponse,
+  SubmittedThrough,
   TandemStore,
   Therapist,
 } from '../ports.ts';
@@ -50,8 +52,27 @@ export type ItemPath = readonly [attribute: string] | readonly [map: string, ent
 export interface ItemUpdate {
   set?: ReadonlyArray<{ path: ItemPath; value: unknown; ifAbsent?: boolean }>;
   remove?: readonly ItemPath[];
-  /** Conditions besides the item's existence; a missing attribute is never less than anything. */
-  when?: ReadonlyArray<{ path: ItemPath; exists: boolean } | { path: ItemPath; lessThan: number }>;
+  /**
+   * Conditions besides the item's existence; a missing attribute is never less than anything,
+   * never equal to anything and always unequal. With neither `set` nor `remove`, the update only
+   * checks them (it changes nothing).
+   */
+  when?: ReadonlyArray<ItemCondition>;
+}
+
+/** One condition of an ItemUpdate. */
+export type ItemCondition =
+  | { path: ItemPath; exists: boolean }
+  | { path: ItemPath; lessThan: number }
+  | { path: ItemPath; equals: string }
+  | { path: ItemPath; notEquals: string };
+
+/** Whether a condition holds for the value at its path (undefined when missing): the one reading of ItemCondition. */
+export function conditionHolds(condition: ItemCondition, current: unknown): boolean {
+  if ('lessThan' in condition) return typeof current === 'number' && current < condition.lessThan;
+  if ('equals' in condition) return current === condition.equals;
+  if ('notEquals' in condition) return current !== condition.notEquals;
+  return (current !== undefined) === condition.exists;
 }
 
 /** What the store needs from a table: single-item writes and key-ordered queries. */
@@ -64,6 +85,12 @@ export interface ItemTable {
   delete(key: ItemKey): Promise<void>;
   /** Every matching item in sort-key order (all pages), up to `limit`. */
   query(query: ItemQuery): Promise<Item[]>;
+  /**
+   * Adds 1 to the item's `count` in one conditional write, creating the item (with `expiresAt`)
+   * when absent, unless `count` has reached `limit`: true when counted. Simultaneous calls count
+   * exactly up to `limit`.
+   */
+  increment(key: ItemKey, options: { limit: number; expiresAtSeconds: number }): Promise<boolean>;
 }
 
 /** Largest audit range one listAudit call reads (one query per day). */
@@ -90,6 +117,35 @@ const ownerItemKey = (owner: OwnerRef): ItemKey => ({
 export const responseKey = (
   r: Pick<StoredResponse, 'ownerKey' | 'role' | 'session' | 'instrument'>,
 ): ItemKey => ({ pk: r.ownerKey, sk: responseSk(r) });
+
+// A dyad's safety follow-ups are top-level attributes of its item, one per follow-up, so a
+// submission opens one with `if_not_exists` in the update that ends it, and a close is one
+// conditional update, on items written before follow-ups existed too (no map to create first).
+const FOLLOW_UP_PREFIX = 'followUp#';
+const followUpAttribute = (id: string): string => `${FOLLOW_UP_PREFIX}${id}`;
+
+/**
+ * A dyad from its item. Its current session is the highest session it has dated: a submission
+ * dates its session in the one update it makes (noteSubmission), which cannot also take a maximum.
+ * The follow-up attributes are gathered into `safetyFollowUps`, oldest first.
+ */
+function dyadOf(item: Item): Dyad {
+  const fields = domainOf<Record<string, unknown>>(item);
+  const followUps: SafetyFollowUp[] = [];
+  for (const [name, value] of Object.entries(fields)) {
+    if (!name.startsWith(FOLLOW_UP_PREFIX)) continue;
+    followUps.push(value as SafetyFollowUp);
+    delete fields[name];
+  }
+  const dyad = fields as unknown as Dyad;
+  if (followUps.length > 0)
+    dyad.safetyFollowUps = followUps.sort(
+      (a, b) => a.openedOn.localeCompare(b.openedOn) || a.id.localeCompare(b.id),
+    );
+  let current = dyad.currentSession ?? 0;
+  for (const session of Object.keys(dyad.sessionDates ?? {})) current = Math.max(current, Number(session));
+  return { ...dyad, currentSession: current };
+}
 
 /** The domain object of an item: the item without its key attributes. */
 function domainOf<T>(item: Item): T {
@@ -181,7 +237,10 @@ export class ItemTandemStore implements TandemStore {
   }
 
   async putDyad(dyad: Dyad): Promise<void> {
-    await this.table.put(itemOf({ pk: `SITE#${dyad.siteId}`, sk: `DYAD#${dyad.dyadId}` }, dyad));
+    const { safetyFollowUps = [], ...rest } = dyad;
+    const item = itemOf({ pk: `SITE#${dyad.siteId}`, sk: `DYAD#${dyad.dyadId}` }, rest);
+    for (const followUp of safetyFollowUps) item[followUpAttribute(followUp.id)] = { ...followUp };
+    await this.table.put(item);
   }
 
   async updateDyad(siteId: string, dyadId: string, changes: DyadChanges): Promise<void> {
@@ -190,20 +249,41 @@ export class ItemTandemStore implements TandemStore {
       if (hash !== undefined) set.push({ path: ['linkHashes', role], value: hash });
     if (changes.status !== undefined) set.push({ path: ['status'], value: changes.status });
     if (changes.lastSession !== undefined) set.push({ path: ['lastSession'], value: changes.lastSession });
+    if (changes.therapistWithdrawn !== undefined)
+      set.push({ path: ['therapistWithdrawn'], value: changes.therapistWithdrawn });
+    const remove: ItemPath[] = changes.retireLink === undefined ? [] : [['linkHashes', changes.retireLink]];
     const key = ownerItemKey({ siteId, dyadId });
-    // DynamoDB refuses an empty update expression: with nothing to set, only check the dyad exists.
-    const done = set.length > 0 ? await this.table.update(key, { set }) : Boolean(await this.table.get(key));
+    const done = await this.table.update(key, { set, remove });
     if (!done) throw new NotFoundError(`There is no dyad ${dyadId} at site ${siteId}.`);
   }
 
   async getDyad(siteId: string, dyadId: string): Promise<Dyad | undefined> {
     const item = await this.table.get({ pk: `SITE#${siteId}`, sk: `DYAD#${dyadId}` });
-    return item && domainOf<Dyad>(item);
+    return item && dyadOf(item);
   }
 
   async listDyads(siteId: string): Promise<Dyad[]> {
     const items = await this.table.query({ pk: `SITE#${siteId}`, skPrefix: 'DYAD#' });
-    return items.map((item) => domainOf<Dyad>(item));
+    return items.map(dyadOf);
+  }
+
+  closeSafetyFollowUp(
+    siteId: string,
+    dyadId: string,
+    followUpId: string,
+    closure: { closedAt: string; closedBy: string },
+  ): Promise<boolean> {
+    const attribute = followUpAttribute(followUpId);
+    return this.table.update(ownerItemKey({ siteId, dyadId }), {
+      set: [
+        { path: [attribute, 'closedAt'], value: closure.closedAt },
+        { path: [attribute, 'closedBy'], value: closure.closedBy },
+      ],
+      when: [
+        { path: [attribute], exists: true },
+        { path: [attribute, 'closedAt'], exists: false },
+      ],
+    });
   }
 
   async putLink(link: Link): Promise<void> {
@@ -247,24 +327,21 @@ export class ItemTandemStore implements TandemStore {
     throw new Error(`the consent copy of ${key.pk} ${key.sk} could not be written`);
   }
 
-  async noteSession(siteId: string, dyadId: string, note: SessionNote): Promise<void> {
-    const key = ownerItemKey({ siteId, dyadId });
-    const set: Array<{ path: ItemPath; value: unknown; ifAbsent?: boolean }> = [
-      { path: ['sessionDates', String(note.session)], value: note.date, ifAbsent: true },
-    ];
-    if (note.safetyFollowUp !== undefined)
-      set.push({ path: ['safetyFollowUp'], value: note.safetyFollowUp, ifAbsent: true });
-    const raise = { set: [...set, { path: ['currentSession'] as const, value: note.session }] };
-    if (
-      note.raise &&
-      (await this.table.update(key, {
-        ...raise,
-        when: [{ path: ['currentSession'], lessThan: note.session }],
-      }))
-    )
-      return;
-    // Another member has reached this session or a later one: note the rest only.
-    await this.table.update(key, { set });
+  async noteSubmission(owner: OwnerRef, through: SubmittedThrough, note?: SessionNote): Promise<boolean> {
+    const when: ItemCondition[] = [{ path: ['status'], notEquals: 'withdrawn' }];
+    const set: Array<{ path: ItemPath; value: unknown; ifAbsent?: boolean }> = [];
+    if ('dyadId' in owner) {
+      when.push({ path: ['linkHashes', through.role], equals: through.linkHash });
+      if (through.role === 'therapist') when.push({ path: ['therapistWithdrawn'], exists: false });
+      if (note) set.push({ path: ['sessionDates', String(note.session)], value: note.date, ifAbsent: true });
+      if (note?.safetyFollowUp !== undefined) {
+        const { id, role, openedOn } = note.safetyFollowUp;
+        set.push({ path: [followUpAttribute(id)], value: { id, role, openedOn }, ifAbsent: true });
+      }
+    } else {
+      when.push({ path: ['linkHash'], equals: through.linkHash });
+    }
+    return this.table.update(ownerItemKey(owner), { set, when });
   }
 
   async putResponse(response: StoredResponse): Promise<PutResult<StoredResponse>> {
@@ -276,13 +353,12 @@ export class ItemTandemStore implements TandemStore {
       },
       response,
     );
-    // A response deleted between the failed put and the read (withdrawal) is retried once more.
-    for (let attempt = 0; attempt < 3; attempt++) {
-      if (await this.table.put(item, { ifAbsent: true })) return { outcome: 'created' };
-      const existing = await this.table.get(responseKey(response));
-      if (existing) return { outcome: 'exists', existing: domainOf<StoredResponse>(existing) };
-    }
-    throw new Error(`response ${item.pk} ${item.sk} neither written nor readable`);
+    if (await this.table.put(item, { ifAbsent: true })) return { outcome: 'created' };
+    const existing = await this.table.get(responseKey(response));
+    // Only a withdrawal deletes responses: one gone between the put and the read is not retried.
+    return existing
+      ? { outcome: 'exists', existing: domainOf<StoredResponse>(existing) }
+      : { outcome: 'vanished' };
   }
 
   async listResponses(ownerKey: string): Promise<StoredResponse[]> {
@@ -333,13 +409,7 @@ export class ItemTandemStore implements TandemStore {
     return perDay.flat().map((item) => domainOf<AuditEvent>(item));
   }
 
-  async recordLinkFailure(source: string, window: string, expiresAtSeconds: number): Promise<void> {
-    // One item per attempt (a put, not a counter update, so every ItemTable can do it).
-    const sk = `${Date.now().toString(36)}#${Math.random().toString(36).slice(2, 10)}`;
-    await this.table.put({ pk: `ATTEMPT#${source}#${window}`, sk, expiresAt: expiresAtSeconds });
-  }
-
-  async countLinkFailures(source: string, window: string, limit: number): Promise<number> {
-    return (await this.table.query({ pk: `ATTEMPT#${source}#${window}`, limit })).length;
+  countAttempt(counter: string, limit: number, expiresAtSeconds: number): Promise<boolean> {
+    return this.table.increment({ pk: counter, sk: 'COUNT' }, { limit, expiresAtSeconds });
   }
 }

@@ -3,6 +3,7 @@ import { recordConsent } from '../participation/consent.ts';
 import { openLink } from '../participation/open-link.ts';
 import { submitResponse } from '../participation/submit.ts';
 import { addTherapist } from './add-therapist.ts';
+import { closeSafetyFollowUp } from './close-follow-up.ts';
 import { endDyad } from './end-dyad.ts';
 import { enrolDyad } from './enrol-dyad.ts';
 import { enrolmentFigures, figuresCsv } from './figures.ts';
@@ -80,6 +81,41 @@ describe('listDyads', () => {
 });
 
 describe('enrolmentFigures', () => {
+  it('lists an ended dyad as overdue only for its last administration, and a withdrawn one never', async () => {
+    const { deps, time, enrol } = await site();
+    const ended = await enrol();
+    const withdrawn = await enrol();
+    await answer(deps, ended.links.client.url, 1, 'alliance-client', allianceAnswers(4));
+    await answer(deps, withdrawn.links.client.url, 1, 'alliance-client', allianceAnswers(4));
+    time.set('2027-02-01T09:00:00Z');
+    await answer(deps, ended.links.client.url, 2, 'alliance-client', allianceAnswers(4));
+    await endDyad(deps, { actor, siteId: 'berlin', dyadId: ended.dyad.dyadId, lastSession: 2 });
+    await withdrawDyad(deps, { actor, siteId: 'berlin', dyadId: withdrawn.dyad.dyadId });
+    time.set('2027-03-01T09:00:00Z');
+    const figures = await enrolmentFigures(deps, 'berlin');
+    // Session 1 (phq9 `first`, the therapist's rating) is still due, but only session 2 is chased.
+    expect(figures.overdue).toEqual([
+      {
+        dyadId: ended.dyad.dyadId,
+        therapistId: ended.dyad.therapistId,
+        items: [
+          { role: 'client', instrument: 'phq9', session: 2, dueSince: '2027-02-01', daysDue: 28 },
+          {
+            role: 'therapist',
+            instrument: 'alliance-therapist',
+            session: 2,
+            dueSince: '2027-02-01',
+            daysDue: 28,
+          },
+        ],
+      },
+    ]);
+    const row = figures.schedule.find(
+      (r) => r.role === 'client' && r.session === 1 && r.instrument === 'phq9',
+    );
+    expect(row).toMatchObject({ due: 1, completed: 0 });
+  });
+
   it('counts dyads by status and cumulative enrolment by month against the target', async () => {
     const { deps, time, enrol } = await site();
     await enrol();
@@ -130,16 +166,87 @@ describe('enrolmentFigures', () => {
     expect(JSON.stringify(figures)).not.toMatch(/answers/);
   });
 
-  it('lists a dyad for safety follow-up without any answer, and drops it when withdrawn', async () => {
+  it('lists an open safety follow-up without any answer, and keeps it when the dyad withdraws', async () => {
     const { deps, enrol } = await site();
     const a = await enrol();
     await answer(deps, a.links.client.url, 1, 'phq9', phqAnswers(2));
-    const figures = await enrolmentFigures(deps, 'berlin');
-    expect(figures.safetyFollowUps).toEqual([
-      { dyadId: a.dyad.dyadId, therapistId: a.dyad.therapistId, since: '2027-01-10' },
-    ]);
+    const open = [
+      {
+        id: 'client-1',
+        dyadId: a.dyad.dyadId,
+        therapistId: a.dyad.therapistId,
+        role: 'client',
+        openedOn: '2027-01-10',
+      },
+    ];
+    expect((await enrolmentFigures(deps, 'berlin')).safetyFollowUps).toEqual(open);
     await withdrawDyad(deps, { actor, siteId: 'berlin', dyadId: a.dyad.dyadId });
+    const figures = await enrolmentFigures(deps, 'berlin');
+    expect(figures.safetyFollowUps).toEqual(open);
+    expect(JSON.stringify(figures)).not.toMatch(/answers|"i9"/);
+  });
+
+  it('drops a follow-up once closed, records who and when, and opens a new one for a later flag', async () => {
+    const { deps, store, time, enrol } = await site();
+    const a = await enrol();
+    const dyadId = a.dyad.dyadId;
+    await answer(deps, a.links.client.url, 1, 'phq9', phqAnswers(1));
+    time.set('2027-01-12T15:30:00Z');
+    const closed = await closeSafetyFollowUp(deps, {
+      actor,
+      siteId: 'berlin',
+      dyadId,
+      followUpId: 'client-1',
+    });
+    expect(closed).toEqual({
+      id: 'client-1',
+      role: 'client',
+      openedOn: '2027-01-10',
+      closedAt: '2027-01-12T15:30:00.000Z',
+      closedBy: actor,
+    });
     expect((await enrolmentFigures(deps, 'berlin')).safetyFollowUps).toEqual([]);
+    const events = await store.listAudit('2027-01-12', '2027-01-12');
+    expect(events).toMatchObject([
+      {
+        actor,
+        action: 'dyad.follow-up.close',
+        siteId: 'berlin',
+        target: dyadId,
+        detail: { followUp: 'client-1' },
+      },
+    ]);
+
+    // Closing again keeps the first closure and writes no second event.
+    time.set('2027-01-13T08:00:00Z');
+    const again = await closeSafetyFollowUp(deps, {
+      actor: 'lead',
+      siteId: 'berlin',
+      dyadId,
+      followUpId: 'client-1',
+    });
+    expect(again).toEqual(closed);
+    expect(await store.listAudit('2027-01-13', '2027-01-13')).toEqual([]);
+
+    await endDyad(deps, { actor, siteId: 'berlin', dyadId, lastSession: 3 });
+    time.set('2027-02-03T10:00:00Z');
+    await answer(deps, a.links.client.url, 3, 'phq9', phqAnswers(3));
+    expect((await enrolmentFigures(deps, 'berlin')).safetyFollowUps).toEqual([
+      { id: 'client-3', dyadId, therapistId: a.dyad.therapistId, role: 'client', openedOn: '2027-02-03' },
+    ]);
+    expect((await getDyad(deps, { siteId: 'berlin', dyadId })).safetyFollowUps.map((f) => f.id)).toEqual([
+      'client-1',
+      'client-3',
+    ]);
+  });
+
+  it('refuses to close a follow-up the dyad does not have (404)', async () => {
+    const { deps, enrol } = await site();
+    const a = await enrol();
+    const close = (dyadId: string) =>
+      closeSafetyFollowUp(deps, { actor, siteId: 'berlin', dyadId, followUpId: 'client-1' });
+    await expect(close(a.dyad.dyadId)).rejects.toMatchObject({ status: 404 });
+    await expect(close('D-ZZZZZZ')).rejects.toMatchObject({ status: 404 });
   });
 
   it('writes the same figures as a long CSV', async () => {

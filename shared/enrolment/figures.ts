@@ -1,7 +1,7 @@
 import { isoDateIn, siteTimeZone } from '../dates.ts';
 import type { Role } from '../instruments/schema.ts';
 import { type AnsweredKey, monthlyAdministration, monthlyInstruments } from '../participation/due.ts';
-import { ownerKeyOf } from '../ports.ts';
+import { type Dyad, ownerKeyOf } from '../ports.ts';
 import { currentStudy, type EnrolmentDeps, siteOf } from './deps.ts';
 import { answeredKeys, dyadDue } from './list-dyads.ts';
 
@@ -44,7 +44,17 @@ export interface EnrolmentFigures {
   byMonth: { month: string; enrolled: number; cumulative: number }[];
   schedule: ScheduleFigure[];
   overdue: OverdueDyad[];
-  safetyFollowUps: { dyadId: string; therapistId: string; since: string }[];
+  /** Open safety follow-ups, withdrawn dyads' included (duty of care), oldest first. */
+  safetyFollowUps: OpenFollowUp[];
+}
+
+/** An open safety follow-up as the figures list it (DESIGN §6). */
+export interface OpenFollowUp {
+  id: string;
+  dyadId: string;
+  therapistId: string;
+  role: Role;
+  openedOn: string;
 }
 
 const DAY_MS = 86_400_000;
@@ -173,16 +183,25 @@ export async function enrolmentFigures(deps: EnrolmentDeps, siteId: string): Pro
     byMonth,
     schedule,
     overdue,
-    safetyFollowUps: study.safety.notifySite
-      ? dyads
-          .filter((dyad) => dyad.status !== 'withdrawn' && dyad.safetyFollowUp !== undefined)
-          .map((dyad) => ({
-            dyadId: dyad.dyadId,
-            therapistId: dyad.therapistId,
-            since: dyad.safetyFollowUp ?? '',
-          }))
-      : [],
+    safetyFollowUps: openFollowUps(dyads),
   };
+}
+
+/** The open safety follow-ups of these dyads, whatever their status, oldest first. */
+function openFollowUps(dyads: readonly Dyad[]): OpenFollowUp[] {
+  return dyads
+    .flatMap((dyad) =>
+      (dyad.safetyFollowUps ?? [])
+        .filter((followUp) => followUp.closedAt === undefined)
+        .map(({ id, role, openedOn }) => ({
+          id,
+          dyadId: dyad.dyadId,
+          therapistId: dyad.therapistId,
+          role,
+          openedOn,
+        })),
+    )
+    .sort((a, b) => a.openedOn.localeCompare(b.openedOn) || a.dyadId.localeCompare(b.dyadId));
 }
 
 const CSV_COLUMNS = ['site', 'figure', 'month', 'instrument', 'role', 'session', 'value'] as const;

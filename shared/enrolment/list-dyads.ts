@@ -1,6 +1,6 @@
 import type { Role } from '../instruments/schema.ts';
 import { type AnsweredKey, type DueAdministration, dueFor } from '../participation/due.ts';
-import { type Dyad, ownerKeyOf, type StoredResponse } from '../ports.ts';
+import { type Dyad, ownerKeyOf, type SafetyFollowUp, type StoredResponse } from '../ports.ts';
 import type { Study } from '../study/schema.ts';
 import { currentStudy, dyadRoles, type EnrolmentDeps, requireDyad } from './deps.ts';
 
@@ -22,8 +22,8 @@ export interface DyadView {
   status: Dyad['status'];
   lastSession?: number;
   currentSession: number;
-  /** Set when a safety flag fired; the site should follow up. */
-  safetyFollowUp?: string;
+  /** Safety follow-ups, open and closed, oldest first (DESIGN §6); never an answer. */
+  safetyFollowUps: SafetyFollowUp[];
   due: Partial<Record<Role, RoleDue>>;
 }
 
@@ -65,10 +65,10 @@ export function dyadView(dyad: Dyad, due: Partial<Record<Role, RoleDue>> = {}): 
     enrolledOn: dyad.enrolledOn,
     status: dyad.status,
     currentSession: dyad.currentSession,
+    safetyFollowUps: dyad.safetyFollowUps ?? [],
     due,
   };
   if (dyad.lastSession !== undefined) view.lastSession = dyad.lastSession;
-  if (dyad.safetyFollowUp !== undefined) view.safetyFollowUp = dyad.safetyFollowUp;
   return view;
 }
 

@@ -123,19 +123,20 @@ describe('enrolDyad', () => {
 });
 
 /** What a participant's submission notes on the dyad in noteSessionAfterNextRead. */
-const NOTED = { currentSession: 3, sessionDates: { '3': '2027-03-01' }, safetyFollowUp: '2027-03-01' };
+const FLAGGED = { id: 'client-3', role: 'client', openedOn: '2027-03-01' } as const;
+const NOTED = { currentSession: 3, sessionDates: { '3': '2027-03-01' }, safetyFollowUps: [FLAGGED] };
 
-/** Lands a participant's submission (noteSession) right after the next read of a dyad, before the write that follows it. */
+/** Lands a participant's submission (noteSubmission) right after the next read of a dyad, before the write that follows it. */
 function noteSessionAfterNextRead(store: MemoryTandemStore): void {
   const getDyad = store.getDyad.bind(store);
   store.getDyad = async (siteId, dyadId) => {
     const read = await getDyad(siteId, dyadId);
     store.getDyad = getDyad;
-    await store.noteSession(siteId, dyadId, {
+    const through = { role: 'client' as const, linkHash: read?.linkHashes.client ?? '' };
+    await store.noteSubmission({ siteId, dyadId }, through, {
       session: 3,
       date: '2027-03-01',
-      raise: true,
-      safetyFollowUp: '2027-03-01',
+      safetyFollowUp: FLAGGED,
     });
     return read;
   };
@@ -280,5 +281,21 @@ describe('audit', () => {
     ]);
     expect(events.every((e) => e.actor === actor && e.siteId === 'berlin')).toBe(true);
     expect(events[2]?.detail).toEqual({ role: 'therapist' });
+  });
+
+  it('shows the last 7 days (UTC) when no range is given, and ends a range without `to` today', async () => {
+    const { deps, store, time } = await testDeps('2027-03-10T12:00:00Z');
+    for (const at of ['2027-03-03T23:59:00Z', '2027-03-04T00:00:00Z', '2027-03-10T08:00:00Z']) {
+      await store.putAudit({ at: new Date(at).toISOString(), id: at.slice(8, 10), actor, action: 'signin' });
+    }
+    const days = (events: { at: string }[]) => events.map((e) => e.at.slice(0, 10));
+    expect(days(await listAudit(deps, {}))).toEqual(['2027-03-04', '2027-03-10']);
+    expect(days(await listAudit(deps, { from: '2027-03-01' }))).toEqual([
+      '2027-03-03',
+      '2027-03-04',
+      '2027-03-10',
+    ]);
+    time.set('2027-03-11T00:30:00Z');
+    expect(days(await listAudit(deps, {}))).toEqual(['2027-03-10']);
   });
 });

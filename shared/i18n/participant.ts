@@ -6,6 +6,20 @@ export interface ParticipantStrings {
   consentTitle: string;
   consentIntro: string;
   agree: string;
+  /** What this link will ask, by kind: after therapy sessions, or once a month (therapist-level). */
+  consentWhat: { sessions: string; monthly: string };
+  decline: string;
+  declinedTitle: string;
+  declinedBody: string;
+  /** The study office, before its name, e-mail and phone. */
+  contact: string;
+  /** Which therapy a therapist's or interpreter's dyad link is about. */
+  aboutDyad: (code: string) => string;
+  /** The sessions still open, offered as choices on the session question. */
+  openSessions: string;
+  sessionOpen: (session: string) => string;
+  sessionNext: (session: string) => string;
+  sessionOther: string;
   sessionTitle: string;
   sessionLabel: string;
   sessionHint: (min: string, max: string) => string;
@@ -47,8 +61,9 @@ export type ErrorCode =
   | 'not_scheduled'
   | 'consent_required'
   | 'not_found'
-  | 'conflict'
+  | 'already_answered'
   | 'withdrawn'
+  | 'dyad_ended'
   | 'payload_too_large'
   | 'too_many_requests'
   | 'unauthorized'
@@ -59,6 +74,21 @@ const en: ParticipantStrings = {
   consentTitle: 'Before you start',
   consentIntro: 'Please read this. You can stop at any time.',
   agree: 'I agree to take part',
+  consentWhat: {
+    sessions: 'With this link you answer short questionnaires after therapy sessions.',
+    monthly:
+      'With this link you answer a short questionnaire once a month about your own work and wellbeing.',
+  },
+  decline: 'No thanks',
+  declinedTitle: 'Nothing was recorded',
+  declinedBody:
+    'You have not agreed to take part, and nothing about you was stored. You can close this page. If you change your mind, open your link again.',
+  contact: 'Questions about the study:',
+  aboutDyad: (code) => `About therapy ${code}`,
+  openSessions: 'Sessions not yet answered',
+  sessionOpen: (session) => `Session ${session} (not yet answered)`,
+  sessionNext: (session) => `Session ${session} (the next one)`,
+  sessionOther: 'Another session',
   sessionTitle: 'Which session was it?',
   sessionLabel: 'Number of the session you just had',
   sessionHint: (min, max) => `A number from ${min} to ${max}. We have filled in the next one.`,
@@ -107,18 +137,22 @@ const en: ParticipantStrings = {
       title: 'This link does not work',
       body: 'It may have been replaced by a new one. Please ask your clinic for your current link.',
     },
-    conflict: {
+    already_answered: {
       title: 'Already answered',
-      body: 'You already sent different answers for this questionnaire and session. Your first answers were kept.',
+      body: 'This questionnaire has already been answered for this session. The first answers were kept.',
     },
     withdrawn: {
       title: 'You have left the study',
       body: 'This link no longer works, and your answers have been deleted.',
     },
+    dyad_ended: {
+      title: 'Nothing more to answer',
+      body: 'This therapy has ended its participation in the study, so there is nothing more to answer with this link. Thank you for your time.',
+    },
     payload_too_large: { title: 'Too much data', body: 'What was sent is too large.' },
     too_many_requests: {
       title: 'Too many attempts',
-      body: 'Please wait ten minutes, then try your link again.',
+      body: 'Please wait a while (up to an hour), then try your link again.',
     },
     unauthorized: { title: 'Not allowed', body: 'This page is not available.' },
     forbidden: { title: 'Not allowed', body: 'This page is not available.' },
@@ -130,6 +164,21 @@ const de: ParticipantStrings = {
   consentTitle: 'Bevor Sie beginnen',
   consentIntro: 'Bitte lesen Sie dies. Sie können jederzeit aufhören.',
   agree: 'Ich bin einverstanden teilzunehmen',
+  consentWhat: {
+    sessions: 'Mit diesem Link beantworten Sie nach Therapiesitzungen kurze Fragebögen.',
+    monthly:
+      'Mit diesem Link beantworten Sie einmal im Monat einen kurzen Fragebogen zu Ihrer eigenen Arbeit und Ihrem Wohlbefinden.',
+  },
+  decline: 'Nein danke',
+  declinedTitle: 'Es wurde nichts gespeichert',
+  declinedBody:
+    'Sie haben der Teilnahme nicht zugestimmt, und über Sie wurde nichts gespeichert. Sie können diese Seite schließen. Wenn Sie es sich anders überlegen, öffnen Sie Ihren Link einfach erneut.',
+  contact: 'Fragen zur Studie:',
+  aboutDyad: (code) => `Zur Therapie ${code}`,
+  openSessions: 'Noch nicht beantwortete Sitzungen',
+  sessionOpen: (session) => `Sitzung ${session} (noch nicht beantwortet)`,
+  sessionNext: (session) => `Sitzung ${session} (die nächste)`,
+  sessionOther: 'Eine andere Sitzung',
   sessionTitle: 'Welche Sitzung war es?',
   sessionLabel: 'Nummer der Sitzung, die Sie gerade hatten',
   sessionHint: (min, max) => `Eine Zahl von ${min} bis ${max}. Die nächste ist schon eingetragen.`,
@@ -184,18 +233,22 @@ const de: ParticipantStrings = {
       title: 'Dieser Link funktioniert nicht',
       body: 'Vielleicht wurde er durch einen neuen ersetzt. Bitte fragen Sie in Ihrer Praxis nach Ihrem aktuellen Link.',
     },
-    conflict: {
+    already_answered: {
       title: 'Bereits beantwortet',
-      body: 'Sie haben für diesen Fragebogen und diese Sitzung schon andere Antworten gesendet. Ihre ersten Antworten bleiben gespeichert.',
+      body: 'Dieser Fragebogen wurde für diese Sitzung schon beantwortet. Die ersten Antworten bleiben gespeichert.',
     },
     withdrawn: {
       title: 'Sie haben die Studie verlassen',
       body: 'Dieser Link funktioniert nicht mehr, und Ihre Antworten wurden gelöscht.',
     },
+    dyad_ended: {
+      title: 'Nichts mehr zu beantworten',
+      body: 'Diese Therapie nimmt nicht mehr an der Studie teil. Mit diesem Link gibt es daher nichts mehr zu beantworten. Vielen Dank für Ihre Zeit.',
+    },
     payload_too_large: { title: 'Zu viele Daten', body: 'Die gesendeten Daten sind zu groß.' },
     too_many_requests: {
       title: 'Zu viele Versuche',
-      body: 'Bitte warten Sie zehn Minuten und versuchen Sie Ihren Link dann erneut.',
+      body: 'Bitte warten Sie eine Weile (bis zu einer Stunde) und versuchen Sie Ihren Link dann erneut.',
     },
     unauthorized: { title: 'Nicht erlaubt', body: 'Diese Seite ist nicht verfügbar.' },
     forbidden: { title: 'Nicht erlaubt', body: 'Diese Seite ist nicht verfügbar.' },
@@ -207,6 +260,20 @@ const ar: ParticipantStrings = {
   consentTitle: 'قبل أن تبدأ',
   consentIntro: 'يرجى قراءة ما يلي. يمكنك التوقف في أي وقت.',
   agree: 'أوافق على المشاركة',
+  consentWhat: {
+    sessions: 'بهذا الرابط تجيب على استبيانات قصيرة بعد جلسات العلاج.',
+    monthly: 'بهذا الرابط تجيب مرة في الشهر على استبيان قصير عن عملك وصحتك.',
+  },
+  decline: 'لا، شكرًا',
+  declinedTitle: 'لم يُسجَّل أي شيء',
+  declinedBody:
+    'لم توافق على المشاركة، ولم يُحفظ أي شيء عنك. يمكنك إغلاق هذه الصفحة. إذا غيّرت رأيك، افتح رابطك مرة أخرى.',
+  contact: 'أسئلة حول الدراسة:',
+  aboutDyad: (code) => `بخصوص العلاج ${code}`,
+  openSessions: 'جلسات لم تتم الإجابة عنها بعد',
+  sessionOpen: (session) => `الجلسة ${session} (لم تتم الإجابة عنها بعد)`,
+  sessionNext: (session) => `الجلسة ${session} (التالية)`,
+  sessionOther: 'جلسة أخرى',
   sessionTitle: 'أي جلسة كانت؟',
   sessionLabel: 'رقم الجلسة التي حضرتها للتو',
   sessionHint: (min, max) => `رقم من ${min} إلى ${max}. لقد أدخلنا الرقم التالي.`,
@@ -253,15 +320,19 @@ const ar: ParticipantStrings = {
       title: 'هذا الرابط لا يعمل',
       body: 'ربما استُبدل برابط جديد. يرجى طلب رابطك الحالي من عيادتك.',
     },
-    conflict: {
+    already_answered: {
       title: 'تمت الإجابة مسبقًا',
-      body: 'لقد أرسلت إجابات مختلفة لهذا الاستبيان وهذه الجلسة من قبل. تم الاحتفاظ بإجاباتك الأولى.',
+      body: 'تمت الإجابة على هذا الاستبيان لهذه الجلسة من قبل. تم الاحتفاظ بالإجابات الأولى.',
     },
     withdrawn: { title: 'لقد انسحبت من الدراسة', body: 'هذا الرابط لم يعد يعمل، وتم حذف إجاباتك.' },
+    dyad_ended: {
+      title: 'لا يوجد ما تجيب عنه بعد الآن',
+      body: 'انتهت مشاركة هذا العلاج في الدراسة، لذلك لا يوجد ما تجيب عنه بهذا الرابط بعد الآن. شكرًا لك على وقتك.',
+    },
     payload_too_large: { title: 'بيانات كثيرة جدًا', body: 'ما تم إرساله كبير جدًا.' },
     too_many_requests: {
       title: 'محاولات كثيرة جدًا',
-      body: 'يرجى الانتظار عشر دقائق، ثم جرّب رابطك مرة أخرى.',
+      body: 'يرجى الانتظار قليلًا (حتى ساعة)، ثم جرّب رابطك مرة أخرى.',
     },
     unauthorized: { title: 'غير مسموح', body: 'هذه الصفحة غير متاحة.' },
     forbidden: { title: 'غير مسموح', body: 'هذه الصفحة غير متاحة.' },

@@ -11,10 +11,18 @@ export interface ParticipationDeps {
   study?: () => Promise<Study | undefined>;
   /** Links this process has opened before (see link-cache.ts); every link is read when absent. */
   links?: LinkCache;
+  /** The server secret that keys the hash of an address counted for unknown tokens (attempts.ts). */
+  attemptSecret?: () => Promise<string>;
 }
 
 /** Answers arrive before the link's owner has agreed to the current consent version. */
 export class ConsentRequiredError extends TandemError {
   readonly status = 403;
   readonly code = 'consent_required';
+}
+
+/** Another submission already answered this instrument and session (DESIGN §5); its answers are never compared. */
+export class AlreadyAnsweredError extends TandemError {
+  readonly status = 409;
+  readonly code = 'already_answered';
 }

@@ -80,7 +80,9 @@ export function monthlyAdministration(
  * What a subject owes at `now`: for a dyad role, every scheduled (instrument, session) the dyad's
  * current session has reached (`last` once the dyad has ended) and that role has not answered; for a
  * therapist, the current month's administration of each monthly instrument not yet answered.
- * Withdrawn subjects owe nothing. Overdue from `overdueDays` after the session was first reported.
+ * Withdrawn subjects owe nothing. Overdue from `overdueDays` after the session was first reported;
+ * an ended dyad is overdue only for its `last` administration (DESIGN §6): what it left unanswered
+ * earlier is still due (and counts against the response rate) but nobody is chasing it.
  */
 export function dueFor(
   study: Study,
@@ -123,9 +125,53 @@ export function dueFor(
         role,
         session,
         dueSince,
-        overdue: dueSince !== null && daysBetween(dueSince, today) >= study.overdueDays,
+        overdue:
+          (last === undefined || session === last) &&
+          dueSince !== null &&
+          daysBetween(dueSince, today) >= study.overdueDays,
       });
     }
   }
   return due;
+}
+
+/** How far past the dyad's current session a participant may report: stops a typo (45 for 5) moving it far ahead. */
+export const MAX_SESSIONS_AHEAD = 10;
+
+/** The highest session a dyad link may report: the last session once ended, else a little past the current. */
+export function maxSessionOf(dyad: Pick<Dyad, 'status' | 'lastSession' | 'currentSession'>): number {
+  return dyad.status === 'ended' && dyad.lastSession !== undefined
+    ? dyad.lastSession
+    : dyad.currentSession + MAX_SESSIONS_AHEAD;
+}
+
+/** What the session question of a dyad link offers (and what `tandem dev` prints for a demo client). */
+export interface SessionChoices {
+  /** Pre-filled: the role's next session (after its highest answered), at least the dyad's current. */
+  next: number;
+  /** The highest session the link may report. */
+  max: number;
+  /** Earlier sessions with a questionnaire still due for this role, newest first (dueFor decides). */
+  open: number[];
+}
+
+/**
+ * The one place that decides which sessions a dyad role is asked about: the next session, and the
+ * earlier ones dueFor still counts as due. The participant page and `tandem dev`'s banner both
+ * use it, so they cannot disagree.
+ */
+export function sessionChoices(
+  study: Study,
+  subject: { dyad: Dyad; role: Role },
+  answered: readonly AnsweredKey[],
+  now: Date,
+): SessionChoices {
+  const { dyad, role } = subject;
+  const own = answered.filter((r) => r.role === role).reduce((high, r) => Math.max(high, r.session), 0);
+  const max = maxSessionOf(dyad);
+  const next = Math.min(max, Math.max(own + 1, dyad.currentSession, 1));
+  const open = [...new Set(dueFor(study, subject, answered, now).map((item) => item.session))]
+    .filter((session) => session !== next)
+    .sort((a, b) => b - a);
+  return { next, max, open };
 }

@@ -3,7 +3,7 @@ import type { InstrumentDefinition, Role } from '../instruments/schema.ts';
 import { type Dyad, type Link, ownerKeyOf, type Therapist } from '../ports.ts';
 import { studyInstruments } from '../study/instruments.ts';
 import type { Study } from '../study/schema.ts';
-import { type AttemptSource, isBlocked, recordFailedAttempt } from './attempts.ts';
+import { type AttemptSource, countUnknownToken } from './attempts.ts';
 import { hasCurrentConsentCopy } from './consent.ts';
 import type { ParticipationDeps } from './deps.ts';
 
@@ -27,12 +27,20 @@ export interface OpenLink {
   instruments: Map<string, InstrumentDefinition>;
 }
 
+/**
+ * Why a link answers 410: its holder withdrew, or the dyad did (the client's withdrawal, or the
+ * coordinator's) while this therapist's or interpreter's link was still theirs to use.
+ */
+export type GoneReason = 'withdrawn' | 'dyad_withdrawn';
+
+type Owner = Participant | { gone: GoneReason } | undefined;
+
 export type OpenLinkResult =
   | ({ outcome: 'open' } & OpenLink)
   /** Unknown, malformed or rotated (not the owner's current link). */
   | { outcome: 'not_found' }
-  /** The owner has withdrawn; the link is a tombstone. */
-  | { outcome: 'gone' }
+  /** The owner has withdrawn (or, for its therapist and interpreter, the dyad); 410. */
+  | { outcome: 'gone'; reason: GoneReason }
   /** Too many unknown tokens from this source lately. */
   | { outcome: 'too_many_attempts' };
 
@@ -51,9 +59,9 @@ export async function openLink(
   // participants behind one address, and one scanner among them must not lock them out.
   const notFound = async (): Promise<OpenLinkResult> => {
     if (!input.source) return { outcome: 'not_found' };
-    if (await isBlocked(deps, input.source)) return { outcome: 'too_many_attempts' };
-    await recordFailedAttempt(deps, input.source);
-    return { outcome: 'not_found' };
+    return (await countUnknownToken(deps, input.source))
+      ? { outcome: 'not_found' }
+      : { outcome: 'too_many_attempts' };
   };
   if (!TOKEN_PATTERN.test(input.token)) return notFound();
   const tokenHash = hashToken(input.token);
@@ -71,7 +79,7 @@ export async function openLink(
   if (kept) {
     // The owner is read afresh: withdrawal of a client or therapist, and rotation, show there.
     const participant = await ownerOf(deps, kept);
-    if (participant === 'gone') return { outcome: 'gone' };
+    if (participant && 'gone' in participant) return { outcome: 'gone', reason: participant.gone };
     const study = await readStudy();
     // Every withdrawal takes the role's consent copy away before it marks the link, so while the
     // copy is current the kept link cannot have been withdrawn since it was read.
@@ -79,26 +87,33 @@ export async function openLink(
     deps.links?.forget(tokenHash);
     const fresh = await store.getLink(tokenHash);
     if (!fresh) return notFound();
-    if (fresh.withdrawn) return { outcome: 'gone' };
+    if (fresh.withdrawn) return { outcome: 'gone', reason: await goneReason(deps, fresh) };
     // The owner read above still holds: a link's owner never changes.
     return participant ? opened(fresh, participant, study) : notFound();
   }
 
   const link = await store.getLink(tokenHash);
   if (!link) return notFound();
-  if (link.withdrawn) return { outcome: 'gone' };
+  if (link.withdrawn) return { outcome: 'gone', reason: await goneReason(deps, link) };
   const participant = await ownerOf(deps, link);
-  if (participant === 'gone') return { outcome: 'gone' };
+  if (participant && 'gone' in participant) return { outcome: 'gone', reason: participant.gone };
   if (!participant) return notFound();
   return opened(link, participant, await readStudy());
 }
 
-async function ownerOf(deps: ParticipationDeps, link: Link): Promise<Participant | 'gone' | undefined> {
+/** Why a tombstoned link is gone: only its owner's items tell whose withdrawal it was (rare path). */
+async function goneReason(deps: ParticipationDeps, link: Link): Promise<GoneReason> {
+  if (link.owner.kind !== 'dyad' || link.owner.role === 'client') return 'withdrawn';
+  const owner = await ownerOf(deps, link);
+  return owner && 'gone' in owner ? owner.gone : 'withdrawn';
+}
+
+async function ownerOf(deps: ParticipationDeps, link: Link): Promise<Owner> {
   const { owner } = link;
   if (owner.kind === 'therapist') {
     const therapist = await deps.store.getTherapist(owner.siteId, owner.therapistId);
     if (!therapist) return undefined;
-    if (therapist.status === 'withdrawn') return 'gone';
+    if (therapist.status === 'withdrawn') return { gone: 'withdrawn' };
     if (therapist.linkHash !== link.tokenHash) return undefined;
     return {
       kind: 'therapist',
@@ -109,13 +124,12 @@ async function ownerOf(deps: ParticipationDeps, link: Link): Promise<Participant
       therapist,
     };
   }
-  const [dyad, therapist] = await Promise.all([
-    deps.store.getDyad(owner.siteId, owner.dyadId),
-    owner.role === 'therapist' ? deps.store.getTherapist(owner.siteId, owner.therapistId) : undefined,
-  ]);
+  const dyad = await deps.store.getDyad(owner.siteId, owner.dyadId);
   if (!dyad) return undefined;
-  // A client's withdrawal withdraws the dyad; a therapist's withdraws their role in every dyad.
-  if (dyad.status === 'withdrawn' || therapist?.status === 'withdrawn') return 'gone';
+  // A client's withdrawal withdraws the dyad; a therapist's marks their role gone on each of their
+  // dyads (withdraw.ts), so the dyad alone tells, and a submission's one update can check it.
+  if (owner.role === 'therapist' && dyad.therapistWithdrawn !== undefined) return { gone: 'withdrawn' };
+  if (dyad.status === 'withdrawn') return { gone: owner.role === 'client' ? 'withdrawn' : 'dyad_withdrawn' };
   if (dyad.linkHashes[owner.role] !== link.tokenHash) return undefined;
   return {
     kind: 'dyad',

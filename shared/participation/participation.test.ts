@@ -1,36 +1,56 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryTandemStore } from '../adapters/memory/store.ts';
+import type { ItemTable } from '../adapters/item-store.ts';
+import { MemoryItemTable, MemoryTandemStore } from '../adapters/memory/store.ts';
 import { NotScheduledError, ValidationError } from '../errors.ts';
 import { hashToken, newToken } from '../ids.ts';
 import { phq9 } from '../instruments/builtins.ts';
-import { ATTEMPT_LIMIT } from './attempts.ts';
+import { ALREADY_ANSWERED_LIMIT, ATTEMPT_LIMIT } from './attempts.ts';
 import { needsConsent, recordConsent } from './consent.ts';
 import { ConsentRequiredError } from './deps.ts';
 import { dueFor, monthlyAdministration } from './due.ts';
 import { LinkCache } from './link-cache.ts';
-import { openLink } from './open-link.ts';
+import { type OpenLink, openLink } from './open-link.ts';
 import { cachedStudy } from './study-cache.ts';
 import { submitResponse, validateAnswers } from './submit.ts';
 import { answersAll, world } from './testing.ts';
 import { nextStep } from './visit.ts';
 import { withdraw } from './withdraw.ts';
 
-/** Counts the store calls a test makes from now on, by method name. */
-function countCalls(w: Awaited<ReturnType<typeof world>>): { names(): string[] } {
-  const names: string[] = [];
-  const store = w.deps.store;
-  w.deps.store = new Proxy(store, {
-    get(target, property, receiver) {
-      const value = Reflect.get(target, property, receiver);
+/** `target` with every method call's name appended to `names`. */
+function recording<T extends object>(target: T, names: string[]): T {
+  return new Proxy(target, {
+    get(object, property, receiver) {
+      const value = Reflect.get(object, property, receiver);
       if (typeof value !== 'function') return value;
       return (...args: unknown[]) => {
         names.push(String(property));
-        return value.apply(target, args);
+        return value.apply(object, args);
       };
     },
   });
+}
+
+/** Counts the store calls a test makes from now on, by method name. */
+function countCalls(w: Awaited<ReturnType<typeof world>>): { names(): string[] } {
+  const names: string[] = [];
+  w.deps.store = recording(w.deps.store, names);
   return { names: () => [...names] };
 }
+
+/** A memory table that records the name of every table call: what a DynamoDB table would be sent. */
+function countingTable(): ItemTable & { calls: string[] } {
+  const calls: string[] = [];
+  return Object.assign(recording<ItemTable>(new MemoryItemTable(), calls), { calls });
+}
+
+/** Submits answers of `items` items, all 1, for a session in English. */
+const answer = (
+  w: Awaited<ReturnType<typeof world>>,
+  open: OpenLink,
+  session: number,
+  instrument: string,
+  items: number,
+) => submitResponse(w.deps, open, { session, instrument, answers: answersAll(items, 1), language: 'en' });
 
 async function consented(w: Awaited<ReturnType<typeof world>>, token: string) {
   const open = await w.open(token);
@@ -173,7 +193,12 @@ describe('nextStep', () => {
     const w = await world();
     expect((await nextStep(w.deps, await w.open(w.tokens.client), {})).step).toBe('consent');
     const open = await consented(w, w.tokens.client);
-    expect(await nextStep(w.deps, open, {})).toEqual({ step: 'choose_session', suggested: 1, max: 10 });
+    expect(await nextStep(w.deps, open, {})).toEqual({
+      step: 'choose_session',
+      suggested: 1,
+      max: 10,
+      open: [],
+    });
     const first = await nextStep(w.deps, open, { session: 1 });
     expect(first.step === 'questionnaire' && [first.instrument.id, first.plan.due]).toEqual([
       'alliance-client',
@@ -232,23 +257,74 @@ describe('nextStep', () => {
 });
 
 describe('submitResponse', () => {
-  it('opens a link and stores a submission with four store calls, three once the session is noted', async () => {
-    const w = await world();
-    await consented(w, w.tokens.client);
-    const calls = countCalls(w);
-    const submit = async (instrument: string, answers: Record<string, number>) =>
-      submitResponse(w.deps, await w.open(w.tokens.client), {
+  it('makes at most 3 table calls after opening the link, whatever the outcome', async () => {
+    const table = countingTable();
+    const w = await world({}, new MemoryTandemStore(table));
+    const open = await consented(w, w.tokens.client);
+    const submit = async (submissionId: string | undefined, value: number) => {
+      const before = table.calls.length;
+      const result = await submitResponse(w.deps, open, {
         session: 1,
+        instrument: 'phq9',
+        answers: answersAll(9, value),
+        language: 'en',
+        submissionId,
+      });
+      return { outcome: result.outcome, calls: table.calls.slice(before) };
+    };
+    expect(await submit('first-submission-id-0', 1)).toEqual({
+      outcome: 'created',
+      calls: ['put', 'update'],
+    });
+    expect(await submit('first-submission-id-0', 1)).toEqual({
+      outcome: 'repeat',
+      calls: ['put', 'get', 'update'],
+    });
+    expect(await submit(undefined, 1)).toEqual({
+      outcome: 'already_answered',
+      calls: ['put', 'get', 'increment'],
+    });
+    const later = await consented(w, w.tokens.client);
+    await withdraw(w.deps, await consented(w, w.tokens.client));
+    const before = table.calls.length;
+    const raced = await submitResponse(w.deps, later, {
+      session: 1,
+      instrument: 'alliance-client',
+      answers: answersAll(12, 3),
+      language: 'en',
+    });
+    expect({ outcome: raced.outcome, calls: table.calls.slice(before) }).toEqual({
+      outcome: 'withdrawn',
+      calls: ['put', 'update', 'delete'],
+    });
+  });
+
+  it('opens a kept link and submits with 3 store calls in a warm process, for every kind of link', async () => {
+    const w = await world();
+    for (const token of Object.values(w.tokens)) await consented(w, token);
+    w.deps.links = new LinkCache();
+    w.deps.study = cachedStudy(w.deps.store, 60);
+    for (const token of Object.values(w.tokens)) await w.open(token);
+    const calls = countCalls(w);
+    const cases = [
+      { token: w.tokens.client, session: 1, instrument: 'phq9', items: 9 },
+      { token: w.tokens.therapist, session: 1, instrument: 'alliance-therapist', items: 12 },
+      { token: w.tokens.interpreter, session: 2, instrument: 'alliance-interpreter', items: 12 },
+      { token: w.tokens.therapistLink, session: 3, instrument: 'therapist-wellbeing', items: 6 },
+    ];
+    for (const { token, session, instrument, items } of cases) {
+      const before = calls.names().length;
+      const result = await submitResponse(w.deps, await w.open(token), {
+        session,
         instrument,
-        answers,
+        answers: answersAll(items, 2),
         language: 'en',
       });
-    await submit('alliance-client', answersAll(12, 3));
-    expect(calls.names()).toEqual(['getLink', 'getDyad', 'getStudy', 'putResponse', 'noteSession']);
-    const before = calls.names().length;
-    await submit('phq9', answersAll(9, 0));
-    expect(calls.names().slice(before)).toEqual(['getLink', 'getDyad', 'getStudy', 'putResponse']);
-    // getStudy is the study reader of these tests; the participant functions keep it (cachedStudy).
+      expect(result.outcome).toBe('created');
+      const made = calls.names().slice(before);
+      expect(made).toHaveLength(3);
+      expect(made.slice(1)).toEqual(['putResponse', 'noteSubmission']);
+    }
   });
 
   it('refuses answers before consent', async () => {
@@ -265,24 +341,29 @@ describe('submitResponse', () => {
     expect(await w.store.listResponses('DYAD#D-BBBBBB')).toEqual([]);
   });
 
-  it('stores once (created), returns the same receipt for the same answers, and conflicts on different ones', async () => {
+  it('stores once (created), returns the same receipt for a repeat of the same submission id, and answers already_answered to any other', async () => {
     const w = await world();
     const open = await consented(w, w.tokens.client);
     const input = {
       session: 1,
       instrument: 'phq9',
-      answers: { ...answersAll(9, 1), i9: null },
+      answers: { ...answersAll(8, 1), i9: null },
       language: 'de',
+      submissionId: 'kR2mT8wLs0aBcDeFpQ3v9X',
     };
     const created = await submitResponse(w.deps, open, input);
-    expect(created.outcome).toBe('created');
-    const again = await submitResponse(w.deps, open, { ...input, answers: answersAll(8, 1) });
-    expect(again).toMatchObject({ outcome: 'duplicate' });
-    expect(created.outcome === 'created' && again.outcome === 'duplicate' && again.receipt).toBe(
-      created.outcome === 'created' && created.receipt,
-    );
-    const conflict = await submitResponse(w.deps, open, { ...input, answers: answersAll(9, 2) });
-    expect(conflict.outcome).toBe('conflict');
+    expect(created).toMatchObject({ outcome: 'created', receipt: expect.stringMatching(/^R-[2-9A-Z]{8}$/) });
+    const again = await submitResponse(w.deps, open, input);
+    expect(again).toEqual({ ...created, outcome: 'repeat' });
+    // The same answers under another id, no id, or other answers: all the same answer.
+    const others = [
+      { ...input, submissionId: 'zzzzzzzzzzzzzzzzzzzzzz' },
+      { ...input, submissionId: undefined },
+      { ...input, answers: answersAll(9, 2), submissionId: undefined },
+      { ...input, answers: answersAll(9, 2), submissionId: 'yyyyyyyyyyyyyyyyyyyyyy' },
+    ];
+    for (const other of others)
+      expect(await submitResponse(w.deps, open, other)).toEqual({ outcome: 'already_answered' });
     const stored = await w.store.listResponses('DYAD#D-BBBBBB');
     expect(stored).toHaveLength(1);
     expect(stored[0]).toMatchObject({
@@ -295,8 +376,52 @@ describe('submitResponse', () => {
       language: 'de',
       submittedOn: '2027-03-10',
       answers: { ...answersAll(8, 1), i9: null },
+      submissionId: 'kR2mT8wLs0aBcDeFpQ3v9X',
     });
-    expect(stored[0]?.receipt).toMatch(/^R-[2-9A-Z]{8}$/);
+  });
+
+  it('never treats a submission without an id as a repeat, even of another without one', async () => {
+    const w = await world();
+    const open = await consented(w, w.tokens.client);
+    const input = { session: 1, instrument: 'phq9', answers: answersAll(9, 1), language: 'en' };
+    expect((await submitResponse(w.deps, open, input)).outcome).toBe('created');
+    expect(await submitResponse(w.deps, open, input)).toEqual({ outcome: 'already_answered' });
+  });
+
+  it(`answers too_many_attempts after ${ALREADY_ANSWERED_LIMIT} already_answered for a link within the hour`, async () => {
+    const w = await world();
+    const open = await consented(w, w.tokens.client);
+    const input = { session: 1, instrument: 'phq9', answers: answersAll(9, 1), language: 'en' };
+    await submitResponse(w.deps, open, input);
+    const outcomes = [];
+    for (let i = 0; i < ALREADY_ANSWERED_LIMIT + 2; i++)
+      outcomes.push((await submitResponse(w.deps, open, input)).outcome);
+    expect(outcomes).toEqual([
+      ...Array(ALREADY_ANSWERED_LIMIT).fill('already_answered'),
+      'too_many_attempts',
+      'too_many_attempts',
+    ]);
+    // Another link is counted apart; the next hour starts afresh.
+    const therapist = await consented(w, w.tokens.therapist);
+    const rating = {
+      session: 1,
+      instrument: 'alliance-therapist',
+      answers: answersAll(12, 1),
+      language: 'en',
+    };
+    await submitResponse(w.deps, therapist, rating);
+    expect((await submitResponse(w.deps, therapist, rating)).outcome).toBe('already_answered');
+    w.setNow('2027-03-10T11:00:00Z');
+    expect((await submitResponse(w.deps, open, input)).outcome).toBe('already_answered');
+  });
+
+  it('refuses a malformed submission id with its path', async () => {
+    const w = await world();
+    const open = await consented(w, w.tokens.client);
+    const input = { session: 1, instrument: 'phq9', answers: answersAll(9, 1), language: 'en' };
+    await expect(submitResponse(w.deps, open, { ...input, submissionId: 'short' })).rejects.toMatchObject({
+      details: [{ path: 'submissionId', received: 'short' }],
+    });
   });
 
   it('refuses unknown items, out-of-range values and wrong types with their paths', async () => {
@@ -350,7 +475,7 @@ describe('submitResponse', () => {
     });
     const dyad = await w.store.getDyad('berlin', w.dyadId);
     expect(dyad).toMatchObject({ currentSession: 3, sessionDates: { '3': '2027-03-10', '2': '2027-03-12' } });
-    expect(dyad?.safetyFollowUp).toBeUndefined();
+    expect(dyad?.safetyFollowUps).toBeUndefined();
   });
 
   it('marks the dyad for safety follow-up when PHQ-9 item 9 is 1 or more, with notifySite', async () => {
@@ -363,7 +488,9 @@ describe('submitResponse', () => {
       language: 'en',
     });
     expect(result.outcome === 'created' && result.safety).toBe(true);
-    expect((await w.store.getDyad('berlin', w.dyadId))?.safetyFollowUp).toBe('2027-03-10');
+    expect((await w.store.getDyad('berlin', w.dyadId))?.safetyFollowUps).toEqual([
+      { id: 'client-1', role: 'client', openedOn: '2027-03-10' },
+    ]);
   });
 
   it('does not mark the dyad when the study does not notify sites', async () => {
@@ -375,7 +502,7 @@ describe('submitResponse', () => {
       answers: answersAll(9, 3),
       language: 'en',
     });
-    expect((await w.store.getDyad('berlin', w.dyadId))?.safetyFollowUp).toBeUndefined();
+    expect((await w.store.getDyad('berlin', w.dyadId))?.safetyFollowUps).toBeUndefined();
   });
 
   it('accepts a therapist-level instrument only for the current monthly administration', async () => {
@@ -580,6 +707,48 @@ describe('withdraw', () => {
     expect((await w.store.getDyad('berlin', w.dyadId))?.status).toBe('active');
     // A new interpreter on a new link is asked for consent: the copy went with the consent.
     expect((await w.store.getDyad('berlin', w.dyadId))?.consentVersions).toEqual({ client: 1, therapist: 1 });
+  });
+
+  it('takes back a submission opened before the client withdrew and written after, for every role of the dyad', async () => {
+    const w = await world();
+    const opened = {
+      client: await consented(w, w.tokens.client),
+      therapist: await consented(w, w.tokens.therapist),
+      interpreter: await consented(w, w.tokens.interpreter),
+    };
+    await withdraw(w.deps, opened.client);
+    const late = [
+      answer(w, opened.client, 1, 'phq9', 9),
+      answer(w, opened.therapist, 1, 'alliance-therapist', 12),
+      answer(w, opened.interpreter, 2, 'alliance-interpreter', 12),
+    ];
+    expect((await Promise.all(late)).map((r) => r.outcome)).toEqual(['withdrawn', 'withdrawn', 'withdrawn']);
+    expect(await w.store.listResponses('DYAD#D-BBBBBB')).toEqual([]);
+  });
+
+  it('takes back a therapist’s dyad-level and own ratings opened before the therapist withdrew', async () => {
+    const w = await world();
+    const inDyad = await consented(w, w.tokens.therapist);
+    const own = await consented(w, w.tokens.therapistLink);
+    const client = await consented(w, w.tokens.client);
+    await withdraw(w.deps, own);
+    const rating = await answer(w, inDyad, 1, 'alliance-therapist', 12);
+    const wellbeing = await answer(w, own, 3, 'therapist-wellbeing', 6);
+    expect([rating.outcome, wellbeing.outcome]).toEqual(['withdrawn', 'withdrawn']);
+    expect(await w.store.listResponses('DYAD#D-BBBBBB')).toEqual([]);
+    expect(await w.store.listResponses('THER#T-AAAAAA')).toEqual([]);
+    // The client stays in the study.
+    const answered = await answer(w, client, 1, 'phq9', 9);
+    expect(answered.outcome).toBe('created');
+  });
+
+  it('takes back an interpreter’s rating opened before the interpreter withdrew', async () => {
+    const w = await world();
+    const interpreter = await consented(w, w.tokens.interpreter);
+    await withdraw(w.deps, interpreter);
+    const late = await answer(w, interpreter, 2, 'alliance-interpreter', 12);
+    expect(late.outcome).toBe('withdrawn');
+    expect(await w.store.listResponses('DYAD#D-BBBBBB')).toEqual([]);
   });
 
   it('removes the consent copies of a withdrawing therapist from their item and their dyads', async () => {

@@ -1,9 +1,10 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { isoDateIn, siteTimeZone } from '../dates.ts';
 import { type ErrorDetail, NotScheduledError, ValidationError } from '../errors.ts';
-import { CODE_ALPHABET } from '../ids.ts';
+import { CODE_ALPHABET, SUBMISSION_ID_PATTERN } from '../ids.ts';
 import type { Answers, InstrumentDefinition } from '../instruments/schema.ts';
-import type { Dyad, StoredResponse } from '../ports.ts';
+import { type StoredResponse, safetyFollowUpId } from '../ports.ts';
+import { countAlreadyAnswered } from './attempts.ts';
 import { needsConsent } from './consent.ts';
 import { ConsentRequiredError, type ParticipationDeps } from './deps.ts';
 import type { OpenLink } from './open-link.ts';
@@ -16,15 +17,21 @@ export interface SubmissionInput {
   answers: unknown;
   /** The language the questionnaire was shown in. */
   language: string;
+  /** The questionnaire page's random id (DESIGN §5); without one a submission is never a repeat. */
+  submissionId?: string | undefined;
 }
 
 export type SubmissionResult =
   /** Stored now (HTTP 201); `safety`: a safety flag fired in these answers. */
   | { outcome: 'created'; receipt: string; safety: boolean }
-  /** The same answers were stored before (HTTP 200, same receipt). */
-  | { outcome: 'duplicate'; receipt: string; safety: boolean }
-  /** Different answers were stored before for this instrument and session (HTTP 409). */
-  | { outcome: 'conflict' };
+  /** The same submission (same submissionId) was stored before (HTTP 200, same receipt). */
+  | { outcome: 'repeat'; receipt: string; safety: boolean }
+  /** Another submission was stored before for this instrument and session (HTTP 409); answers are never compared. */
+  | { outcome: 'already_answered' }
+  /** Too many 409 answers for this link lately (HTTP 429). */
+  | { outcome: 'too_many_attempts' }
+  /** The owner withdrew, or the link was replaced, while the submission ran: nothing is kept (HTTP 410). */
+  | { outcome: 'withdrawn' };
 
 /**
  * Validates answers against the instrument: every key an item id, every value a whole scale point or
@@ -60,9 +67,6 @@ export function validateAnswers(def: InstrumentDefinition, raw: unknown): Answer
   return answers;
 }
 
-const sameAnswers = (def: InstrumentDefinition, a: Answers, b: Answers): boolean =>
-  def.items.every((item) => (a[item.id] ?? null) === (b[item.id] ?? null));
-
 /** A short receipt a participant can quote: `R-` and 8 characters of the code alphabet. */
 function newReceipt(): string {
   let receipt = 'R-';
@@ -70,13 +74,25 @@ function newReceipt(): string {
   return receipt;
 }
 
+/** Refuses a submission id that is not base64url of at least 96 bits, naming `submissionId`. */
+function checkSubmissionId(submissionId: string | undefined): void {
+  if (submissionId === undefined || SUBMISSION_ID_PATTERN.test(submissionId)) return;
+  throw new ValidationError('The submission id is not valid.', {
+    details: [
+      { path: 'submissionId', message: 'expected 16 to 64 base64url characters', received: submissionId },
+    ],
+  });
+}
+
 /**
- * Stores one instrument's answers for a session with a conditional put on the natural key: created,
- * the same answers again (same receipt), or different answers (conflict). Refuses answers before
+ * Stores one instrument's answers for a session with a conditional put on the natural key, then
+ * ends with one conditional update of the owner's item (DESIGN §4): at most 3 store calls beyond
+ * opening the link. Created; a repeat of the same submission (same receipt); already answered by
+ * another submission, whatever its answers (stored answers are never compared: a link must not
+ * tell what was answered), or too many of those; or withdrawn, when the owner withdrew (or the
+ * link was replaced) while it ran, and then nothing it wrote is kept. Refuses answers before
  * consent, instruments not scheduled for this role and session, and invalid answers (paths
- * `answers.iN`). Keeps the dyad's current session and session dates up to date, and marks it for
- * safety follow-up when a safety flag fires and the study notifies sites. Reads nothing beyond the
- * open link: the put itself detects duplicates, and the schedule with the dyad decides the rest.
+ * `answers.iN`).
  */
 export async function submitResponse(
   deps: ParticipationDeps,
@@ -90,6 +106,7 @@ export async function submitResponse(
       details: [{ path: 'instrument', message: 'unknown instrument', received: input.instrument }],
     });
   }
+  checkSubmissionId(input.submissionId);
   if (await needsConsent(deps, open))
     throw new ConsentRequiredError('Consent is needed before answers are accepted.');
   if (participant.kind === 'dyad') checkSession(open, input.session);
@@ -120,41 +137,65 @@ export async function submitResponse(
     submittedOn: today,
     language: input.language,
     receipt: newReceipt(),
+    ...(input.submissionId === undefined ? {} : { submissionId: input.submissionId }),
   };
   const put = await deps.store.putResponse(response);
-  if (put.outcome === 'exists' && !sameAnswers(def, put.existing.answers, answers)) {
-    return { outcome: 'conflict' };
+  if (put.outcome === 'vanished') return { outcome: 'withdrawn' };
+  if (put.outcome === 'exists') {
+    const { existing } = put;
+    if (input.submissionId === undefined || existing.submissionId !== input.submissionId) {
+      return (await countAlreadyAnswered(deps, open.link.tokenHash))
+        ? { outcome: 'already_answered' }
+        : { outcome: 'too_many_attempts' };
+    }
+    // A repeat notes the session again: it repairs a first attempt that crashed before its note.
+    const safety = firesSafety(def, existing.answers);
+    if (!(await endSubmission(deps, open, input.session, safety, today))) return { outcome: 'withdrawn' };
+    return { outcome: 'repeat', receipt: existing.receipt, safety };
   }
-  const stored = put.outcome === 'created' ? response : put.existing;
-  const safety = firesSafety(def, stored.answers);
-  // After the response, so a crash in between leaves a stale current session that the same
-  // submission sent again (200) repairs, never a session that claims answers it does not have.
-  if (participant.kind === 'dyad')
-    await noteSession(deps, open, participant.dyad, input.session, safety, today);
-  return { outcome: put.outcome === 'created' ? 'created' : 'duplicate', receipt: stored.receipt, safety };
+  const safety = firesSafety(def, answers);
+  if (!(await endSubmission(deps, open, input.session, safety, today))) {
+    // The owner withdrew after the link was opened: its withdrawal may have listed the responses
+    // before this one was written, so this submission takes back what it wrote.
+    await deps.store.deleteResponse(response);
+    return { outcome: 'withdrawn' };
+  }
+  return { outcome: 'created', receipt: response.receipt, safety };
 }
 
 /**
- * Raises the dyad's current session, dates the session's first report, and flags safety follow-up,
- * in one update of just those fields; none when the dyad as opened already says all of it (they
- * only ever grow, so a dyad read moments ago cannot wrongly skip).
+ * The one conditional update a submission ends with: on a dyad it raises the current session,
+ * dates the session's first report and flags safety follow-up (each only where not yet set); on a
+ * therapist it changes nothing. False when the owner has withdrawn or the link is no longer current.
  */
-async function noteSession(
+function endSubmission(
   deps: ParticipationDeps,
   open: OpenLink,
-  dyad: Dyad,
   session: number,
   safety: boolean,
   today: string,
-): Promise<void> {
-  const raise = session > dyad.currentSession;
-  const undated = dyad.sessionDates[String(session)] === undefined;
-  const followUp = safety && open.study.safety.notifySite && dyad.safetyFollowUp === undefined;
-  if (!raise && !undated && !followUp) return;
-  await deps.store.noteSession(dyad.siteId, dyad.dyadId, {
+): Promise<boolean> {
+  const { participant, link, study } = open;
+  const through = { role: participant.role, linkHash: link.tokenHash };
+  if (participant.kind === 'therapist') {
+    return deps.store.noteSubmission(
+      { siteId: participant.siteId, therapistId: participant.therapistId },
+      through,
+    );
+  }
+  // One follow-up per role and session (`if_not_exists`): a retried submission opens none.
+  const followUp = safety && study.safety.notifySite;
+  return deps.store.noteSubmission({ siteId: participant.siteId, dyadId: participant.dyad.dyadId }, through, {
     session,
     date: today,
-    raise,
-    ...(followUp ? { safetyFollowUp: today } : {}),
+    ...(followUp
+      ? {
+          safetyFollowUp: {
+            id: safetyFollowUpId(participant.role, session),
+            role: participant.role,
+            openedOn: today,
+          },
+        }
+      : {}),
   });
 }

@@ -42,10 +42,16 @@ export interface World {
 }
 
 /** A fresh world; `study` overrides parts of the test study. */
-export async function world(study: Partial<StudyInput> = {}): Promise<World> {
-  const store = new MemoryTandemStore();
+export async function world(
+  study: Partial<StudyInput> = {},
+  store: MemoryTandemStore = new MemoryTandemStore(),
+): Promise<World> {
   let now = new Date('2027-03-10T10:00:00Z');
-  const deps: ParticipationDeps = { store, clock: () => now };
+  const deps: ParticipationDeps = {
+    store,
+    clock: () => now,
+    attemptSecret: async () => 'test-attempt-secret',
+  };
   await store.putStudy(Study.parse({ ...studyInput, ...study }));
   const tokens = {
     client: newToken(),

@@ -4,11 +4,15 @@ import { scoreInstrument } from '../instruments/score.ts';
 import type { StoredResponse } from '../ports.ts';
 import { type ConsentVersion, currentConsent, needsConsent } from './consent.ts';
 import type { ParticipationDeps } from './deps.ts';
-import { monthlyAdministration, monthlyInstruments, scheduledAt } from './due.ts';
+import {
+  maxSessionOf,
+  monthlyAdministration,
+  monthlyInstruments,
+  type SessionChoices,
+  scheduledAt,
+  sessionChoices,
+} from './due.ts';
 import type { OpenLink } from './open-link.ts';
-
-/** How far past the dyad's current session a participant may report: stops a typo (45 for 5) moving it far ahead. */
-export const MAX_SESSIONS_AHEAD = 10;
 
 /** What a link owes at one session (a dyad session, or a therapist's monthly administration). */
 export interface SessionPlan {
@@ -25,34 +29,35 @@ export interface SessionPlan {
 /** The next thing a participant page shows. */
 export type NextStep =
   | { step: 'consent'; consent: ConsentVersion }
-  | { step: 'choose_session'; suggested: number; max: number }
+  /** `open`: earlier sessions with something still due, offered besides the suggested next one. */
+  | { step: 'choose_session'; suggested: number; max: number; open: number[] }
   | { step: 'questionnaire'; plan: SessionPlan; instrument: InstrumentDefinition }
   /** Every questionnaire of this session is answered (thank-you / already answered). */
   | { step: 'done'; plan: SessionPlan }
   /** Nothing is scheduled for this role at this session. */
   | { step: 'nothing_due'; plan: SessionPlan };
 
-/** The highest session a dyad link may report: the last session once ended, else a little past the current. */
+/** The highest session a link may report (a therapist link has only its monthly administration). */
 function maxSession(open: OpenLink): number {
   const { participant } = open;
-  if (participant.kind === 'therapist') return 1;
-  const { dyad } = participant;
-  return dyad.status === 'ended' && dyad.lastSession !== undefined
-    ? dyad.lastSession
-    : dyad.currentSession + MAX_SESSIONS_AHEAD;
+  return participant.kind === 'therapist' ? 1 : maxSessionOf(participant.dyad);
 }
 
-/** Sessions a dyad link may report, and the one to suggest: the role's next, at least the dyad's current. */
+/** The session question's choices for a dyad link (sessionChoices, the one function that decides). */
 export function sessionBounds(
   open: OpenLink,
   responses: readonly StoredResponse[],
-): { suggested: number; max: number } {
-  const { participant } = open;
-  if (participant.kind === 'therapist') return { suggested: 1, max: 1 };
-  const { dyad, role } = participant;
-  const own = responses.filter((r) => r.role === role).reduce((high, r) => Math.max(high, r.session), 0);
-  const max = maxSession(open);
-  return { suggested: Math.min(max, Math.max(own + 1, dyad.currentSession, 1)), max };
+  now: Date,
+): { suggested: number; max: number; open: number[] } {
+  const { participant, study } = open;
+  if (participant.kind === 'therapist') return { suggested: 1, max: 1, open: [] };
+  const choices: SessionChoices = sessionChoices(
+    study,
+    { dyad: participant.dyad, role: participant.role },
+    responses,
+    now,
+  );
+  return { suggested: choices.next, max: choices.max, open: choices.open };
 }
 
 /** Checks a reported session number against the link's bounds (the dyad alone decides them); 400 naming `session` otherwise. */
@@ -138,7 +143,7 @@ export async function nextStep(
   if (await needsConsent(deps, open)) return { step: 'consent', consent: currentConsent(open.study) };
   const responses = await deps.store.listResponses(open.participant.ownerKey);
   if (open.participant.kind === 'dyad' && input.session === undefined) {
-    return { step: 'choose_session', ...sessionBounds(open, responses) };
+    return { step: 'choose_session', ...sessionBounds(open, responses, deps.clock()) };
   }
   if (input.session !== undefined && open.participant.kind === 'dyad') checkSession(open, input.session);
   const plan = planSession(open, responses, input.session ?? 1, deps.clock());

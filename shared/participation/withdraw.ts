@@ -3,9 +3,12 @@ import { type Dyad, type OwnerRef, ownerKeyOf, type TandemStore } from '../ports
 import type { ParticipationDeps } from './deps.ts';
 import type { OpenLink } from './open-link.ts';
 
-// Withdrawal, DESIGN §4. Each step is idempotent and the status changes first: from then on the
-// links answer 410 and nothing new is accepted, so a crash part-way leaves a withdrawal that a
-// rerun (or the coordinator's withdraw) completes, never answers accepted after withdrawal.
+// Withdrawal, DESIGN §4. Each step is idempotent and the mark comes first: from then on the links
+// answer 410 and nothing new is accepted, so a crash part-way leaves a withdrawal that a rerun (or
+// the coordinator's withdraw) completes, never answers accepted after withdrawal. The mark sits on
+// the item a submission's last update checks (submit.ts): a submission that wrote before the mark
+// is in the listing that follows it (a strongly consistent query), and one whose update comes
+// after the mark fails it and deletes its own response.
 
 export type WithdrawalScope = 'dyad' | 'therapist' | 'interpreter';
 
@@ -59,9 +62,14 @@ export async function withdrawTherapist(
   const therapist = await store.getTherapist(siteId, therapistId);
   if (therapist && therapist.status !== 'withdrawn')
     await store.putTherapist({ ...therapist, status: 'withdrawn' });
+  const dyads = (await store.listDyads(siteId)).filter((dyad) => dyad.therapistId === therapistId);
+  // Every mark before any listing: the therapist's ratings in a dyad are checked against the dyad.
+  const today = deps.clock().toISOString().slice(0, 10);
+  for (const dyad of dyads)
+    if (dyad.therapistWithdrawn === undefined)
+      await store.updateDyad(siteId, dyad.dyadId, { therapistWithdrawn: today });
   let responsesDeleted = await eraseOwner(store, { siteId, therapistId });
   await tombstone(store, therapist?.linkHash);
-  const dyads = (await store.listDyads(siteId)).filter((dyad) => dyad.therapistId === therapistId);
   for (const dyad of dyads) {
     responsesDeleted += await eraseOwner(store, { siteId, dyadId: dyad.dyadId }, 'therapist');
     await tombstone(store, dyad.linkHashes.therapist);
@@ -76,9 +84,13 @@ export async function withdrawInterpreter(
 ): Promise<{ responsesDeleted: number }> {
   const owner = { siteId: dyad.siteId, dyadId: dyad.dyadId };
   // The consent copy before the tombstone: a process that keeps the link trusts it only while the
-  // copy is there (link-cache.ts), and the dyad itself stays active.
+  // copy is there (link-cache.ts), and the dyad itself stays active. Then the link is retired from
+  // the dyad (the mark a submission's update checks; a new interpreter gets a new link), and only
+  // then are the responses listed.
   await deps.store.noteConsentVersion(owner, 'interpreter', undefined);
   await tombstone(deps.store, dyad.linkHashes.interpreter);
+  if (dyad.linkHashes.interpreter !== undefined)
+    await deps.store.updateDyad(dyad.siteId, dyad.dyadId, { retireLink: 'interpreter' });
   const responsesDeleted = await eraseOwner(deps.store, owner, 'interpreter');
   return { responsesDeleted };
 }

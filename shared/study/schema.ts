@@ -26,16 +26,17 @@ export const StudyContact = z.object({
 });
 export type StudyContact = z.infer<typeof StudyContact>;
 
-export const ConsentVersion = z.object({ version: z.int().check(z.positive()), text: LocalizedText });
+export const ConsentVersion = z.object({ version: z.int().check(z.gte(1)), text: LocalizedText });
 
 export const Study = z.object({
   studyId: Slug,
-  version: z._default(z.int().check(z.positive()), 1),
+  version: z._default(z.int().check(z.gte(1)), 1),
   title: LocalizedText,
   languages: z._default(z.array(z.string()).check(z.minLength(1)), ['en']),
   defaultLanguage: z._default(z.string(), 'en'),
   timezone: z._default(z.string(), 'UTC'),
-  suppressionK: z._default(z.int().check(z.positive()), 5),
+  // gte(1), not positive(): the message then names the least value allowed ("at least 1").
+  suppressionK: z._default(z.int().check(z.gte(1)), 5),
   sites: z.array(Site).check(z.minLength(1)),
   instruments: z._default(z.array(z.union([z.string(), InstrumentDefinition])), []),
   schedule: z._default(z.array(ScheduleEntry), []),
@@ -46,7 +47,7 @@ export const Study = z.object({
     },
     notifySite: true,
   }),
-  overdueDays: z._default(z.int().check(z.positive()), 14),
+  overdueDays: z._default(z.int().check(z.gte(1)), 14),
   contact: z.optional(StudyContact),
   /** An SPDX licence id for the released data (`CC-BY-4.0`), written into `datapackage.json`. */
   licence: z.optional(

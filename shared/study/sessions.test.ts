@@ -40,6 +40,26 @@ describe('parseSessions', () => {
   });
 });
 
+describe('parseSessions messages', () => {
+  it('says that a range must rise, and suggests the rising one', () => {
+    expect(parseSessions('1,5-1')).toEqual({
+      ok: false,
+      message: '"5-1": a range must rise (did you mean 1-5?)',
+    });
+  });
+
+  it('says that every:N needs N of at least 1', () => {
+    expect(parseSessions('every:0')).toEqual({
+      ok: false,
+      message: '"every:0": every:N needs a whole number N ≥ 1 (every:1 is every session)',
+    });
+  });
+
+  it('says that sessions start at 1 for a range from 0', () => {
+    expect(parseSessions('0-3')).toEqual({ ok: false, message: '"0-3": sessions are numbered from 1' });
+  });
+});
+
 describe('isScheduled', () => {
   it('matches sessions 1–5 and every fifth for "1-5,every:5"', () => {
     const schedule = terms('1-5,every:5');

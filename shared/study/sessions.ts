@@ -20,14 +20,24 @@ export function parseSessions(expression: string): ParsedSessions {
     if (term === 'first') terms.push({ kind: 'one', session: 1 });
     else if (term === 'last') terms.push({ kind: 'last' });
     else if (POSITIVE.test(term)) terms.push({ kind: 'one', session: Number(term) });
-    else if (term.startsWith('every:') && POSITIVE.test(term.slice(6)))
-      terms.push({ kind: 'every', step: Number(term.slice(6)) });
-    else {
-      const range = /^([1-9][0-9]*)-([1-9][0-9]*)$/.exec(term);
-      if (!range || Number(range[1]) > Number(range[2])) {
+    else if (term.startsWith('every:')) {
+      const step = term.slice(6).trim();
+      if (!POSITIVE.test(step))
+        return {
+          ok: false,
+          message: `"${term}": every:N needs a whole number N ≥ 1 (every:1 is every session)`,
+        };
+      terms.push({ kind: 'every', step: Number(step) });
+    } else {
+      const range = /^(0|[1-9][0-9]*)-(0|[1-9][0-9]*)$/.exec(term);
+      if (!range) {
         return { ok: false, message: `"${term}" is not a session term (N, A-B, every:N, first or last)` };
       }
-      terms.push({ kind: 'range', from: Number(range[1]), to: Number(range[2]) });
+      const [from, to] = [Number(range[1]), Number(range[2])];
+      if (from < 1) return { ok: false, message: `"${term}": sessions are numbered from 1` };
+      if (from > to)
+        return { ok: false, message: `"${term}": a range must rise (did you mean ${to}-${from}?)` };
+      terms.push({ kind: 'range', from, to });
     }
   }
   return { ok: true, terms };

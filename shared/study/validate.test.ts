@@ -18,7 +18,7 @@ function study(): Record<string, unknown> {
       { siteId: 'berlin-mitte', name: 'Berlin Mitte', timezone: 'Europe/Berlin', targetDyads: 40 },
       { siteId: 'hamburg', name: 'Hamburg', targetDyads: 20 },
     ],
-    instruments: ['alliance-client', 'alliance-therapist', 'phq9'],
+    instruments: ['alliance-client', 'alliance-therapist', 'phq9', 'therapist-wellbeing'],
     schedule: [
       { instrument: 'alliance-client', role: 'client', sessions: '1-5,every:5' },
       { instrument: 'phq9', role: 'client', sessions: 'first,every:5,last' },
@@ -223,6 +223,67 @@ describe('validateStudyFile', () => {
       'warning: extra: unknown key; it is ignored',
       `${path}: not valid; 1 error(s), 1 warning(s)`,
     ]);
+  });
+
+  it('says what a bad value must be, with its path and the value received', async () => {
+    const [entry] = study().schedule as Record<string, unknown>[];
+    const path = await write(
+      'values.json',
+      JSON.stringify({
+        ...study(),
+        suppressionK: 0,
+        schedule: [
+          { ...entry, sessions: '5-1' },
+          { instrument: 'phq9', role: 'client', sessions: 'every:0' },
+          { instrument: 'therapist-wellbeing', role: 'therapist', every: 'week' },
+        ],
+      }),
+    );
+    const { lines } = await validateStudyFile(path);
+    expect(lines).toContain('error: suppressionK: must be at least 1 (received: 0)');
+    expect(lines).toContain('error: schedule.2.every: expected "month" (received: "week")');
+    const refused = await write(
+      'sessions.json',
+      JSON.stringify({
+        ...study(),
+        schedule: [
+          { ...entry, sessions: '5-1' },
+          { instrument: 'phq9', role: 'client', sessions: 'every:0' },
+        ],
+      }),
+    );
+    expect((await validateStudyFile(refused)).lines).toEqual([
+      'error: schedule.0.sessions: "5-1": a range must rise (did you mean 1-5?) (received: "5-1")',
+      'error: schedule.1.sessions: "every:0": every:N needs a whole number N ≥ 1 (every:1 is every session) (received: "every:0")',
+      `${refused}: not valid; 2 error(s), 0 warning(s)`,
+    ]);
+  });
+
+  it('warns when the schedule names an instrument that "instruments" does not list', async () => {
+    const path = await write(
+      'unlisted.json',
+      JSON.stringify({ ...study(), instruments: ['alliance-client', 'phq9'] }),
+    );
+    const { lines, exitCode } = await validateStudyFile(path);
+    expect(exitCode).toBe(0);
+    expect(lines).toContain(
+      'warning: schedule.2.instrument: therapist-wellbeing is not listed in "instruments"; add it there so the study names every instrument it uses (received: "therapist-wellbeing")',
+    );
+  });
+
+  it('gives the line and column of a JSON syntax error', async () => {
+    const cases: [string, string][] = [
+      ['{\n  "studyId": "x",\n  "version" 1\n}', "line 3, column 13: expected ':' after the key"],
+      ['{\n  "languages": ["en",]\n}', 'line 2, column 22: expected a value'],
+      ['{"studyId": ', 'line 1, column 13: expected a value'],
+    ];
+    for (const [text, where] of cases) {
+      const path = await write('syntax.json', text);
+      expect(await validateStudyFile(path)).toEqual({
+        lines: [`error: ${path} is not JSON: ${where}`],
+        exitCode: 1,
+      });
+    }
   });
 
   it('reports a file that is not JSON or not there in one line', async () => {

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
 import * as z from 'zod/mini';
 import { isTimeZone } from '../dates.ts';
 import { detailsFromIssues, type ErrorDetail } from '../errors.ts';
@@ -238,9 +239,18 @@ function checkSchedule(
   warnings: StudyProblem[],
 ): void {
   const seen = new Set<string>();
+  const listed = new Set(study.instruments.map((entry) => (typeof entry === 'string' ? entry : entry.id)));
   study.schedule.forEach((entry, index) => {
     const at = ['schedule', index];
     const def = instruments.get(entry.instrument);
+    if (def && !listed.has(entry.instrument))
+      warnings.push(
+        problem(
+          [...at, 'instrument'],
+          `${entry.instrument} is not listed in "instruments"; add it there so the study names every instrument it uses`,
+          entry.instrument,
+        ),
+      );
     if (!def) {
       errors.push(
         problem(
@@ -274,6 +284,37 @@ function checkSchedule(
   });
 }
 
+/** What jsonc-parser's error codes mean, in the words `study validate` prints. */
+// Keyed by printParseErrorCode's names: the codes themselves are a const enum, erased at build time.
+const SYNTAX_MESSAGES: Record<string, string> = {
+  ValueExpected: 'expected a value',
+  ColonExpected: "expected ':' after the key",
+  CommaExpected: "expected ',' between entries",
+  CloseBraceExpected: "expected '}'",
+  CloseBracketExpected: "expected ']'",
+  PropertyNameExpected: 'expected a key in double quotes',
+  EndOfFileExpected: 'expected the end of the file',
+  InvalidSymbol: 'unexpected character',
+  UnexpectedEndOfString: 'a string is not closed',
+  InvalidCommentToken: 'JSON has no comments',
+};
+
+/**
+ * Where JSON.parse failed, as "line L, column C: what" (both from 1). V8 does not always say where,
+ * so jsonc-parser, in strict JSON mode, finds the first error and its offset.
+ */
+export function jsonSyntaxProblem(text: string): string {
+  const errors: ParseError[] = [];
+  parseTree(text, errors, { disallowComments: true, allowTrailingComma: false });
+  const first = errors[0];
+  const offset = first?.offset ?? text.length;
+  const lines = text.slice(0, offset).split('\n');
+  const what = first
+    ? (SYNTAX_MESSAGES[printParseErrorCode(first.error)] ?? printParseErrorCode(first.error))
+    : 'the file ends too early';
+  return `line ${lines.length}, column ${(lines.at(-1)?.length ?? 0) + 1}: ${what}`;
+}
+
 /** Formats one problem as a line: `path: message (received: value)`. */
 export function formatProblem(p: StudyProblem): string {
   return p.received === undefined
@@ -293,8 +334,8 @@ export async function validateStudyFile(path: string): Promise<{ lines: string[]
   let json: unknown;
   try {
     json = JSON.parse(text);
-  } catch (cause) {
-    return { lines: [`error: ${path} is not JSON: ${(cause as Error).message}`], exitCode: 1 };
+  } catch {
+    return { lines: [`error: ${path} is not JSON: ${jsonSyntaxProblem(text)}`], exitCode: 1 };
   }
   const result = validateStudy(json);
   const lines = [

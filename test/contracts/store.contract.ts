@@ -173,7 +173,16 @@ export function storeContract(adapter: string, start: () => Promise<StoreFixture
           status: 'ended',
           lastSession: 12,
           currentSession: 12,
-          safetyFollowUp: '2027-03-01',
+          safetyFollowUps: [
+            {
+              id: 'client-3',
+              role: 'client',
+              openedOn: '2027-02-01',
+              closedAt: '2027-02-02T09:00:00.000Z',
+              closedBy: 'lead-1',
+            },
+            { id: 'client-9', role: 'client', openedOn: '2027-03-01' },
+          ],
         });
         await store.putDyad(ended);
         expect(await store.getDyad('wien', 'D-93XHM4')).toEqual(ended);
@@ -293,36 +302,58 @@ export function storeContract(adapter: string, start: () => Promise<StoreFixture
       });
     });
 
-    describe('noteSession', () => {
-      it('raises the current session, dates the session once and sets the safety follow-up once', async () => {
+    describe('noteSubmission', () => {
+      const client = { role: 'client' as const, linkHash: 'a'.repeat(64) };
+      const dyadOwner = { siteId: 'wien', dyadId: 'D-222222' };
+
+      it('raises the current session, dates the session once and opens its safety follow-up once', async () => {
         await fresh();
         const stored = dyad('wien', 'D-222222');
         await store.putDyad(stored);
-        await store.noteSession('wien', 'D-222222', {
+        const note = {
           session: 5,
           date: '2027-02-09',
-          raise: true,
-          safetyFollowUp: '2027-02-09',
-        });
-        await store.noteSession('wien', 'D-222222', {
+          safetyFollowUp: { id: 'client-5', role: 'client' as const, openedOn: '2027-02-09' },
+        };
+        expect(await store.noteSubmission(dyadOwner, client, note)).toBe(true);
+        const later = {
           session: 5,
           date: '2027-02-10',
-          raise: true,
-          safetyFollowUp: '2027-02-10',
-        });
+          safetyFollowUp: { id: 'client-5', role: 'client' as const, openedOn: '2027-02-10' },
+        };
+        expect(await store.noteSubmission(dyadOwner, client, later)).toBe(true);
         expect(await store.getDyad('wien', 'D-222222')).toEqual({
           ...stored,
           currentSession: 5,
           sessionDates: { ...stored.sessionDates, '5': '2027-02-09' },
-          safetyFollowUp: '2027-02-09',
+          safetyFollowUps: [{ id: 'client-5', role: 'client', openedOn: '2027-02-09' }],
         });
       });
 
+      it('opens a new follow-up for a later flag, beside one already closed', async () => {
+        await fresh();
+        await store.putDyad(dyad('wien', 'D-222222'));
+        const flag = (session: number, openedOn: string) =>
+          store.noteSubmission(dyadOwner, client, {
+            session,
+            date: openedOn,
+            safetyFollowUp: { id: `client-${session}`, role: 'client', openedOn },
+          });
+        await flag(5, '2027-02-09');
+        const closure = { closedAt: '2027-02-10T08:00:00.000Z', closedBy: 'coord-1' };
+        expect(await store.closeSafetyFollowUp('wien', 'D-222222', 'client-5', closure)).toBe(true);
+        await flag(5, '2027-02-11');
+        await flag(7, '2027-03-02');
+        expect((await store.listDyads('wien'))[0]?.safetyFollowUps).toEqual([
+          { id: 'client-5', role: 'client', openedOn: '2027-02-09', ...closure },
+          { id: 'client-7', role: 'client', openedOn: '2027-03-02' },
+        ]);
+      });
       it('never lowers the current session, but dates an earlier undated session', async () => {
         await fresh();
         const stored = dyad('wien', 'D-222222', { currentSession: 6, sessionDates: { '6': '2027-02-16' } });
         await store.putDyad(stored);
-        await store.noteSession('wien', 'D-222222', { session: 4, date: '2027-02-17', raise: true });
+        await store.noteSubmission(dyadOwner, client, { session: 4, date: '2027-02-17' });
         expect(await store.getDyad('wien', 'D-222222')).toEqual({
           ...stored,
           sessionDates: { '4': '2027-02-17', '6': '2027-02-16' },
@@ -335,7 +366,7 @@ export function storeContract(adapter: string, start: () => Promise<StoreFixture
         await store.putDyad(stored);
         await Promise.all(
           [3, 1, 4, 2].map((session) =>
-            store.noteSession('wien', 'D-222222', { session, date: `2027-02-0${session}`, raise: true }),
+            store.noteSubmission(dyadOwner, client, { session, date: `2027-02-0${session}` }),
           ),
         );
         expect(await store.getDyad('wien', 'D-222222')).toEqual({
@@ -348,17 +379,118 @@ export function storeContract(adapter: string, start: () => Promise<StoreFixture
       it('leaves fields it does not note alone, and creates no dyad', async () => {
         await fresh();
         await store.putDyad(dyad('wien', 'D-222222'));
-        await store.noteSession('wien', 'D-222222', { session: 4, date: '2027-02-02', raise: true });
+        await store.noteSubmission(dyadOwner, client, { session: 4, date: '2027-02-02' });
         const ended = {
           ...(await store.getDyad('wien', 'D-222222'))!,
           status: 'ended' as const,
           lastSession: 4,
         };
         await store.putDyad(ended);
-        await store.noteSession('wien', 'D-222222', { session: 4, date: '2027-02-03', raise: false });
+        expect(await store.noteSubmission(dyadOwner, client, { session: 4, date: '2027-02-03' })).toBe(true);
         expect(await store.getDyad('wien', 'D-222222')).toEqual(ended);
-        await store.noteSession('wien', 'D-UNKNWN', { session: 1, date: '2027-02-02', raise: true });
+        const unknown = { siteId: 'wien', dyadId: 'D-UNKNWN' };
+        expect(await store.noteSubmission(unknown, client, { session: 1, date: '2027-02-02' })).toBe(false);
         expect(await store.getDyad('wien', 'D-UNKNWN')).toBeUndefined();
+      });
+
+      it('refuses, writing nothing, once the dyad is withdrawn, the link replaced, or the dyad’s therapist withdrawn', async () => {
+        await fresh();
+        const stored = dyad('wien', 'D-222222');
+        await store.putDyad(stored);
+        const note = { session: 7, date: '2027-03-01' };
+        const therapistLink = { role: 'therapist' as const, linkHash: 'b'.repeat(64) };
+        const interpreterLink = { role: 'interpreter' as const, linkHash: 'c'.repeat(64) };
+        expect(await store.noteSubmission(dyadOwner, { ...client, linkHash: 'f'.repeat(64) }, note)).toBe(
+          false,
+        );
+        await store.updateDyad('wien', 'D-222222', {
+          therapistWithdrawn: '2027-02-20',
+          retireLink: 'interpreter',
+        });
+        expect(await store.noteSubmission(dyadOwner, therapistLink, note)).toBe(false);
+        expect(await store.noteSubmission(dyadOwner, interpreterLink, note)).toBe(false);
+        expect(await store.getDyad('wien', 'D-222222')).toEqual({
+          ...stored,
+          therapistWithdrawn: '2027-02-20',
+          linkHashes: { client: 'a'.repeat(64), therapist: 'b'.repeat(64) },
+        });
+        expect(await store.noteSubmission(dyadOwner, client)).toBe(true);
+        await store.updateDyad('wien', 'D-222222', { status: 'withdrawn' });
+        expect(await store.noteSubmission(dyadOwner, client, note)).toBe(false);
+        expect(await store.noteSubmission(dyadOwner, client)).toBe(false);
+        expect((await store.getDyad('wien', 'D-222222'))?.sessionDates).toEqual(stored.sessionDates);
+      });
+
+      it('changes nothing on a therapist, and refuses once the therapist is withdrawn or the link replaced', async () => {
+        await fresh();
+        const own = { ...therapist('wien', 'T-AAAAAA'), linkHash: 'd'.repeat(64) };
+        await store.putTherapist(own);
+        const owner = { siteId: 'wien', therapistId: 'T-AAAAAA' };
+        const through = { role: 'therapist' as const, linkHash: 'd'.repeat(64) };
+        expect(await store.noteSubmission(owner, through)).toBe(true);
+        expect(await store.getTherapist('wien', 'T-AAAAAA')).toEqual(own);
+        expect(await store.noteSubmission(owner, { ...through, linkHash: 'e'.repeat(64) })).toBe(false);
+        await store.putTherapist({ ...own, status: 'withdrawn' });
+        expect(await store.noteSubmission(owner, through)).toBe(false);
+        expect(await store.noteSubmission({ siteId: 'wien', therapistId: 'T-UNKNWN' }, through)).toBe(false);
+      });
+    });
+
+    describe('countAttempt', () => {
+      it('counts exactly up to the limit when many attempts arrive at once, per counter', async () => {
+        await fresh();
+        const results = await Promise.all(
+          Array.from({ length: 60 }, () => store.countAttempt('ATTEMPT#abc#1', 20, 2_000_000_000)),
+        );
+        expect(results.filter(Boolean)).toHaveLength(20);
+        expect(await store.countAttempt('ATTEMPT#abc#1', 20, 2_000_000_000)).toBe(false);
+        expect(await store.countAttempt('ATTEMPT#abc#2', 20, 2_000_000_000)).toBe(true);
+        expect(await store.countAttempt('ATTEMPT#abc#1', 21, 2_000_000_000)).toBe(true);
+      });
+    });
+
+    describe('closeSafetyFollowUp', () => {
+      it('closes an open follow-up once; a second close, an unknown id or dyad change nothing', async () => {
+        await fresh();
+        await store.putDyad(dyad('wien', 'D-222222'));
+        await store.noteSubmission(
+          { siteId: 'wien', dyadId: 'D-222222' },
+          { role: 'client', linkHash: 'a'.repeat(64) },
+          {
+            session: 2,
+            date: '2027-02-02',
+            safetyFollowUp: { id: 'client-2', role: 'client', openedOn: '2027-02-02' },
+          },
+        );
+        const first = { closedAt: '2027-02-03T10:00:00.000Z', closedBy: 'coord-1' };
+        const second = { closedAt: '2027-02-04T10:00:00.000Z', closedBy: 'lead-1' };
+        expect(await store.closeSafetyFollowUp('wien', 'D-222222', 'client-2', first)).toBe(true);
+        expect(await store.closeSafetyFollowUp('wien', 'D-222222', 'client-2', second)).toBe(false);
+        expect(await store.closeSafetyFollowUp('wien', 'D-222222', 'client-3', second)).toBe(false);
+        expect(await store.closeSafetyFollowUp('wien', 'D-UNKNWN', 'client-2', second)).toBe(false);
+        expect((await store.getDyad('wien', 'D-222222'))?.safetyFollowUps).toEqual([
+          { id: 'client-2', role: 'client', openedOn: '2027-02-02', ...first },
+        ]);
+        expect(await store.getDyad('wien', 'D-UNKNWN')).toBeUndefined();
+      });
+
+      it('keeps follow-ups when the dyad is withdrawn', async () => {
+        await fresh();
+        await store.putDyad(dyad('wien', 'D-222222'));
+        await store.noteSubmission(
+          { siteId: 'wien', dyadId: 'D-222222' },
+          { role: 'therapist', linkHash: 'b'.repeat(64) },
+          {
+            session: 1,
+            date: '2027-02-01',
+            safetyFollowUp: { id: 'therapist-1', role: 'therapist', openedOn: '2027-02-01' },
+          },
+        );
+        await store.updateDyad('wien', 'D-222222', { status: 'withdrawn' });
+        expect(await store.getDyad('wien', 'D-222222')).toMatchObject({
+          status: 'withdrawn',
+          safetyFollowUps: [{ id: 'therapist-1', role: 'therapist', openedOn: '2027-02-01' }],
+        });
       });
     });
 
@@ -370,11 +502,12 @@ export function storeContract(adapter: string, start: () => Promise<StoreFixture
         await store.updateDyad('wien', 'D-222222', { linkHashes: { interpreter: 'd'.repeat(64) } });
         await store.updateDyad('wien', 'D-222222', { status: 'ended', lastSession: 8 });
         await store.updateDyad('wien', 'D-222222', {});
+        await store.updateDyad('wien', 'D-222222', { retireLink: 'client' });
         expect(await store.getDyad('wien', 'D-222222')).toEqual({
           ...stored,
           status: 'ended',
           lastSession: 8,
-          linkHashes: { ...stored.linkHashes, interpreter: 'd'.repeat(64) },
+          linkHashes: { therapist: stored.linkHashes.therapist, interpreter: 'd'.repeat(64) },
         });
         await expect(store.updateDyad('wien', 'D-UNKNWN', { status: 'withdrawn' })).rejects.toBeInstanceOf(
           NotFoundError,
@@ -387,17 +520,25 @@ export function storeContract(adapter: string, start: () => Promise<StoreFixture
         await fresh();
         const stored = dyad('wien', 'D-222222', { currentSession: 0, sessionDates: {} });
         await store.putDyad(stored);
+        const owner = { siteId: 'wien', dyadId: 'D-222222' };
         await Promise.all([
-          store.noteSession('wien', 'D-222222', {
-            session: 2,
-            date: '2027-02-02',
-            raise: true,
-            safetyFollowUp: '2027-02-02',
-          }),
+          store.noteSubmission(
+            owner,
+            { role: 'interpreter', linkHash: 'c'.repeat(64) },
+            {
+              session: 2,
+              date: '2027-02-02',
+              safetyFollowUp: { id: 'client-2', role: 'client', openedOn: '2027-02-02' },
+            },
+          ),
           store.updateDyad('wien', 'D-222222', {
             linkHashes: { client: 'e'.repeat(64), therapist: 'f'.repeat(64) },
           }),
-          store.noteSession('wien', 'D-222222', { session: 1, date: '2027-02-01', raise: true }),
+          store.noteSubmission(
+            owner,
+            { role: 'interpreter', linkHash: 'c'.repeat(64) },
+            { session: 1, date: '2027-02-01' },
+          ),
           store.updateDyad('wien', 'D-222222', { status: 'ended', lastSession: 2 }),
         ]);
         expect(await store.getDyad('wien', 'D-222222')).toEqual({
@@ -406,7 +547,7 @@ export function storeContract(adapter: string, start: () => Promise<StoreFixture
           lastSession: 2,
           currentSession: 2,
           sessionDates: { '1': '2027-02-01', '2': '2027-02-02' },
-          safetyFollowUp: '2027-02-02',
+          safetyFollowUps: [{ id: 'client-2', role: 'client', openedOn: '2027-02-02' }],
           linkHashes: { ...stored.linkHashes, client: 'e'.repeat(64), therapist: 'f'.repeat(64) },
         });
       });

@@ -3,7 +3,7 @@ import { ROUTES, type RouteSpec } from '../../functions/routes.ts';
 import { createIdentity, type Identity, loadOrCreateKey } from '../../infra/local/identity.ts';
 import type { LocalServer } from '../../infra/local/server.ts';
 import { api, startTestStack } from '../local/harness.ts';
-import { alliance, COORDINATOR_STUDY, linkPath } from './study.ts';
+import { alliance, COORDINATOR_STUDY, linkPath, phq9 } from './study.ts';
 
 // Every route of functions/routes.ts, called by every kind of caller, through the local server that
 // checks tokens as API Gateway's JWT authorizer does. Releases are not published in this stack, so a
@@ -48,10 +48,19 @@ beforeAll(async () => {
   ids.managedDyad = (await enrol(true)).body.dyad.dyadId;
   expect((await http.post(`/s/${ids.clientToken}/consent`, { version: 1 })).status).toBe(201);
   expect((await http.post(`/s/${ids.clientToken}`, submission)).status).toBe(201);
+  // A safety flag, so that the participant dyad has a follow-up to close.
+  expect((await http.post(`/s/${ids.clientToken}`, flagged)).status).toBe(201);
 });
 afterAll(async () => stack?.stop());
 
-const submission = { session: 1, instrument: 'alliance-client', answers: alliance(4) };
+// The first submission's id: sending it again is a repeat (200, same receipt), whoever sends it.
+const submission = {
+  session: 1,
+  instrument: 'alliance-client',
+  answers: alliance(4),
+  submissionId: 'authorizationTestSubmission1',
+};
+const flagged = { session: 1, instrument: 'phq9', answers: phq9(1) };
 
 // Same issuer, audience and key id as the dev identity provider, but another key: a forged token.
 let forger: Identity | undefined;
@@ -94,7 +103,7 @@ function staff(ok: number, allowed: readonly Caller[]): Expected {
   ) as Expected;
 }
 const siteStaff = (ok: number) => staff(ok, ['lead', 'coordinator of the site']);
-const readers = (ok: number) => staff(ok, ['researcher', 'analyst']);
+const readers = (ok: number) => staff(ok, ['researcher', 'analyst', 'lead']);
 
 interface Call {
   path: () => string;
@@ -103,7 +112,6 @@ interface Call {
 }
 
 const site = '/api/v1/sites/berlin';
-const today = new Date().toISOString().slice(0, 10);
 
 const CALLS: Record<string, Call> = {
   'GET /healthz': { path: () => '/healthz', expected: everyone(200) },
@@ -115,7 +123,7 @@ const CALLS: Record<string, Call> = {
   'GET /assets/{name}': { path: () => '/assets/..%2Fmanifest.json', expected: everyone(404) },
   'GET /favicon.ico': { path: () => '/favicon.ico', expected: everyone(200) },
   'GET /s/{token}': { path: () => `/s/${ids.clientToken}`, expected: everyone(200) },
-  // The same answers again: 200 with the same receipt, whoever sends them.
+  // The same submission again (its submissionId): 200 with the same receipt, whoever sends it.
   'POST /s/{token}': { path: () => `/s/${ids.clientToken}`, body: () => submission, expected: everyone(200) },
   'POST /s/{token}/consent': {
     path: () => `/s/${ids.clientToken}/consent`,
@@ -153,6 +161,11 @@ const CALLS: Record<string, Call> = {
     path: () => `${site}/dyads/${ids.managedDyad}/links/interpreter/rotate`,
     expected: siteStaff(201),
   },
+  // Closing again answers as the first close did, so every allowed caller gets 200.
+  'POST /api/v1/sites/{siteId}/dyads/{dyadId}/follow-ups/{followUpId}/close': {
+    path: () => `${site}/dyads/${ids.participantDyad}/follow-ups/client-1/close`,
+    expected: siteStaff(200),
+  },
   'POST /api/v1/sites/{siteId}/dyads/{dyadId}/card': {
     path: () => `${site}/dyads/${ids.managedDyad}/card`,
     expected: siteStaff(200),
@@ -168,7 +181,7 @@ const CALLS: Record<string, Call> = {
     expected: siteStaff(201),
   },
   'GET /api/v1/audit': {
-    path: () => `/api/v1/audit?from=${today}&to=${today}`,
+    path: () => '/api/v1/audit',
     expected: staff(200, ['lead']),
   },
   'GET /api/v1/releases': { path: () => '/api/v1/releases', expected: readers(200) },

@@ -1,5 +1,5 @@
 import jsQRModule from 'jsqr';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalServer } from '../../infra/local/server.ts';
 import { axeViolations, launchChromium } from '../browser.ts';
@@ -47,10 +47,20 @@ async function decodeQr(page: Page, png: Buffer): Promise<string | undefined> {
   return jsQR(Uint8ClampedArray.from(image.data), image.width, image.height)?.data;
 }
 
+/** Messages of everything a Content-Security-Policy refused in any page of the context. */
+function refusedByPolicy(context: BrowserContext): string[] {
+  const refused: string[] = [];
+  context.on('console', (message) => {
+    if (message.text().includes('Content Security Policy')) refused.push(message.text());
+  });
+  return refused;
+}
+
 // Generous limits: Chromium shares two cores with the emulators and, in CI, with other test files.
 describe('coordinator dashboard in Chromium', { timeout: 120_000 }, () => {
   it('signs in, enrols a dyad, prints a card whose QR codes decode to its working links', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const refused = refusedByPolicy(context);
     const page = await context.newPage();
     page.setDefaultTimeout(30_000);
     await page.goto(`${stack.url}/signin?next=/coordinator/`);
@@ -89,12 +99,12 @@ describe('coordinator dashboard in Chromium', { timeout: 120_000 }, () => {
       .locator('section.card')
       .evaluateAll((sections) => sections.map((section) => section.getAttribute('data-role')));
     expect(roles).toEqual(['client', 'therapist', 'interpreter']);
-    // Decoded in a page of its own: the card keeps the dashboard's CSP, which allows no data: images.
-    const decoder = await context.newPage();
+    // Pixels are read in a blank page: the card's policy allows no images, data: URLs included.
+    const blank = await context.newPage();
     for (const role of roles) {
       const printed = (await card.locator(`p.url[data-role="${role}"]`).textContent()) ?? '';
       const png = await card.locator(`svg[data-role="${role}"]`).screenshot();
-      expect(await decodeQr(decoder, png)).toBe(printed);
+      expect(await decodeQr(blank, png)).toBe(printed);
       const opened = await api(stack).get(linkPath(printed), { headers: { accept: 'text/html' } });
       expect(opened.status).toBe(200);
     }
@@ -103,6 +113,12 @@ describe('coordinator dashboard in Chromium', { timeout: 120_000 }, () => {
       404,
     );
     expect(await axeViolations(card)).toEqual([]);
+    // The card (a blob: document under the dashboard's Content-Security-Policy) got its stylesheet,
+    // and neither page had anything refused.
+    const qrWidth = `getComputedStyle(document.querySelector('.qr svg')).width`;
+    const mm52 = `(() => { const d = document.createElement('div'); d.style.width = '52mm'; document.body.append(d); const w = getComputedStyle(d).width; d.remove(); return w; })()`;
+    expect(await card.evaluate(qrWidth)).toBe(await card.evaluate(mm52));
+    expect(refused).toEqual([]);
     // Three panels print on a single sheet of either paper size.
     for (const format of ['A4', 'Letter'] as const) {
       const pdf = (await card.pdf({ format })).toString('latin1');
@@ -129,6 +145,7 @@ describe('coordinator dashboard in Chromium', { timeout: 120_000 }, () => {
     expect((await http.post(client, { session: 1, instrument: 'phq9', answers: phq9(2) })).status).toBe(201);
 
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const refused = refusedByPolicy(context);
     const page = await context.newPage();
     page.setDefaultTimeout(30_000);
     const apiBodies: Promise<string>[] = [];
@@ -157,6 +174,10 @@ describe('coordinator dashboard in Chromium', { timeout: 120_000 }, () => {
     const bodies = await Promise.all(apiBodies);
     expect(bodies.length).toBeGreaterThan(3);
     for (const body of bodies) expect(body).not.toMatch(/"answers"|"i9"/);
+    // The charts' colour keys are SVG attributes, never style attributes, which the page's policy refuses.
+    expect(await page.locator('#overview svg').count()).toBeGreaterThan(0);
+    expect(await page.locator('[style]').count()).toBe(0);
+    expect(refused).toEqual([]);
 
     // The lead's audit log: linked from the header, the last 7 days by default, newest first.
     await Promise.all([
@@ -177,6 +198,7 @@ describe('coordinator dashboard in Chromium', { timeout: 120_000 }, () => {
     await page.fill('#audit-to', '2020-01-07');
     await page.getByRole('button', { name: 'Show' }).click();
     await page.getByText('No event in these days.').waitFor();
+    expect(refused).toEqual([]);
     await context.close();
   });
 });

@@ -152,6 +152,7 @@ describe('enrolment over HTTP', () => {
 
   it('withdraws a dyad: its links answer 410 and its answers are gone', async () => {
     await answer(c.links.client, 1, 'alliance-client', alliance(5));
+    await answer(c.links.client, 1, 'phq9', phq9(2));
     const withdrawn = await http.patch<{ dyad: { status: string } }>(
       `${site}/dyads/${c.dyad.dyadId}`,
       { status: 'withdrawn' },
@@ -178,7 +179,13 @@ describe('enrolment over HTTP', () => {
         responseRate: number;
       }>;
       overdue: unknown[];
-      safetyFollowUps: Array<{ dyadId: string }>;
+      safetyFollowUps: Array<{
+        id: string;
+        dyadId: string;
+        therapistId: string;
+        role: string;
+        openedOn: string;
+      }>;
     }>(`${site}/enrolment`, { as });
     expect(figures.status).toBe(200);
     const body = figures.body;
@@ -200,7 +207,18 @@ describe('enrolment over HTTP', () => {
     expect(row('client', 2, 'phq9')).toMatchObject({ due: 1, completed: 0 });
     expect(row('interpreter', 1, 'alliance-interpreter')).toBeUndefined();
     expect(body.overdue).toEqual([]);
-    expect(body.safetyFollowUps.map((d) => d.dyadId)).toEqual([a.dyad.dyadId]);
+    // c withdrew: its answers are gone, its follow-up stays (duty of care).
+    expect(body.safetyFollowUps).toEqual(
+      [a, c]
+        .map(({ dyad }) => ({
+          id: 'client-1',
+          dyadId: dyad.dyadId,
+          therapistId,
+          role: 'client',
+          openedOn: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+        }))
+        .sort((x, y) => x.dyadId.localeCompare(y.dyadId)),
+    );
     expect(figures.text).not.toMatch(/answers/);
 
     const csv = await http.get(`${site}/enrolment?format=csv`, { as });
@@ -208,6 +226,43 @@ describe('enrolment over HTTP', () => {
     expect(csv.headers.get('content-type')).toContain('text/csv');
     expect(csv.text).toContain('berlin,dyads_enrolled,,,,,3\n');
     expect(csv.text).toContain('berlin,dyad_response_rate,,phq9,client,1,0.5\n');
+  });
+
+  it('closes a safety follow-up, a withdrawn dyad’s too, with who and when on record', async () => {
+    const close = (dyadId: string, followUpId: string, caller = as) =>
+      http.post<{ followUp: Record<string, string> }>(
+        `${site}/dyads/${dyadId}/follow-ups/${followUpId}/close`,
+        undefined,
+        { as: caller },
+      );
+    const closed = await close(a.dyad.dyadId, 'client-1');
+    expect(closed.status).toBe(200);
+    expect(closed.body.followUp).toMatchObject({
+      id: 'client-1',
+      dyadId: a.dyad.dyadId,
+      role: 'client',
+      closedBy: expect.any(String),
+      closedAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
+    });
+    const coordinator = closed.body.followUp.closedBy;
+    const byLead = await close(c.dyad.dyadId, 'client-1', 'lead');
+    expect(byLead.status).toBe(200);
+    expect(byLead.body.followUp.closedBy).not.toBe(coordinator);
+    const figures = await http.get<{ safetyFollowUps: unknown[] }>(`${site}/enrolment`, { as });
+    expect(figures.body.safetyFollowUps).toEqual([]);
+    const dyad = await http.get<{ dyad: { safetyFollowUps: Array<{ closedBy: string }> } }>(
+      `${site}/dyads/${a.dyad.dyadId}`,
+      { as },
+    );
+    expect(dyad.body.dyad.safetyFollowUps.map((f) => f.closedBy)).toEqual([coordinator]);
+
+    expect((await close(a.dyad.dyadId, 'client-2')).status).toBe(404);
+    const bad = await close(a.dyad.dyadId, 'everyone');
+    expect(bad.status).toBe(400);
+    expect((bad.body as unknown as { error: { details: { path: string }[] } }).error.details[0]?.path).toBe(
+      'followUpId',
+    );
+    expect((await close(a.dyad.dyadId, 'client-1', 'coordinator-hamburg')).status).toBe(403);
   });
 
   it('prints a card that rotates every link of the dyad', async () => {
@@ -238,6 +293,7 @@ describe('enrolment over HTTP', () => {
     expect(events.status).toBe(200);
     const actions = events.body.events.map((e) => e.action);
     for (const action of [
+      'dyad.follow-up.close',
       'therapist.add',
       'dyad.enrol',
       'dyad.link.rotate',
@@ -257,5 +313,20 @@ describe('enrolment over HTTP', () => {
     );
     expect(backwards.status).toBe(400);
     expect(backwards.body.error.details[0]?.path).toBe('to');
+    for (const [query, path] of [
+      ['from=yesterday', 'from'],
+      ['to=2027-13-01', 'to'],
+      ['from=2027-02-30&to=2027-03-01', 'from'],
+    ]) {
+      const bad = await http.get<{ error: { details: { path: string }[] } }>(`/api/v1/audit?${query}`, {
+        as: 'lead',
+      });
+      expect(bad.status, query).toBe(400);
+      expect(bad.body.error.details[0]?.path, query).toBe(path);
+    }
+    // Without a range: the last 7 days, today's events included.
+    const recent = await http.get<{ events: Array<{ action: string }> }>('/api/v1/audit', { as: 'lead' });
+    expect(recent.status).toBe(200);
+    expect(recent.body.events.map((e) => e.action)).toEqual(expect.arrayContaining(actions));
   });
 });

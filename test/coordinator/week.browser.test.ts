@@ -1,7 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROUTES } from '../../functions/routes.ts';
 import type { LocalServer } from '../../infra/local/server.ts';
 import { axeViolations, launchChromium } from '../browser.ts';
 import { api, startTestStack } from '../local/harness.ts';
@@ -137,47 +136,40 @@ describe('a coordinator’s week at 360 px', { timeout: 180_000 }, () => {
     await context.close();
   });
 
-  // Needs the close route of DESIGN §6 (issue 13 item 2, built on another branch): runs as soon as
-  // functions/routes.ts declares it.
-  it.skipIf(!ROUTES.some((route) => route.path.endsWith('/follow-ups/{followUpId}/close')))(
-    'follows up a client’s safety flag on the dashboard and closes it',
-    async () => {
-      const http = api(stack);
-      const therapist = await http.post<{ therapist: { therapistId: string } }>(
-        '/api/v1/sites/berlin/therapists',
-        { language: 'en' },
-        { as: 'coordinator-berlin' },
-      );
-      const flagged = await http.post<{ dyad: { dyadId: string }; links: { client: string } }>(
-        '/api/v1/sites/berlin/dyads',
-        {
-          therapistId: therapist.body.therapist.therapistId,
-          modality: 'mixed',
-          interpreter: false,
-          language: 'en',
-        },
-        { as: 'coordinator-berlin' },
-      );
-      const client = linkPath(flagged.body.links.client);
-      expect((await http.post(`${client}/consent`, { version: 1 })).status).toBe(201);
-      expect((await http.post(client, { session: 1, instrument: 'phq9', answers: phq9(3) })).status).toBe(
-        201,
-      );
-      const context = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true });
-      const page = await context.newPage();
-      page.setDefaultTimeout(30_000);
-      await page.goto(`${stack.url}/signin?next=/coordinator/`);
-      await page.click('button[data-username="coordinator-berlin"]');
-      await page.waitForURL(`${stack.url}/coordinator/`);
-      // Follow up the safety flag, then close it (DESIGN §6: POST …/follow-ups/{id}/close).
-      const followUp = page.locator('#overview [data-follow-up]', { hasText: flagged.body.dyad.dyadId });
-      await followUp.waitFor();
-      expect(await followUp.textContent()).toContain('Client');
-      await followUp.getByRole('button', { name: /^Close the safety follow-up/ }).click();
-      await page.getByText(`Closed the safety follow-up of ${flagged.body.dyad.dyadId}.`).waitFor();
-      await followUp.waitFor({ state: 'detached' });
-      await expectFitsAndAccessible(page);
-      await context.close();
-    },
-  );
+  it('follows up a client’s safety flag on the dashboard and closes it', async () => {
+    const http = api(stack);
+    const therapist = await http.post<{ therapist: { therapistId: string } }>(
+      '/api/v1/sites/berlin/therapists',
+      { language: 'en' },
+      { as: 'coordinator-berlin' },
+    );
+    const flagged = await http.post<{ dyad: { dyadId: string }; links: { client: string } }>(
+      '/api/v1/sites/berlin/dyads',
+      {
+        therapistId: therapist.body.therapist.therapistId,
+        modality: 'mixed',
+        interpreter: false,
+        language: 'en',
+      },
+      { as: 'coordinator-berlin' },
+    );
+    const client = linkPath(flagged.body.links.client);
+    expect((await http.post(`${client}/consent`, { version: 1 })).status).toBe(201);
+    expect((await http.post(client, { session: 1, instrument: 'phq9', answers: phq9(3) })).status).toBe(201);
+    const context = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true });
+    const page = await context.newPage();
+    page.setDefaultTimeout(30_000);
+    await page.goto(`${stack.url}/signin?next=/coordinator/`);
+    await page.click('button[data-username="coordinator-berlin"]');
+    await page.waitForURL(`${stack.url}/coordinator/`);
+    // Follow up the safety flag, then close it (DESIGN §6: POST …/follow-ups/{id}/close).
+    const followUp = page.locator('#overview [data-follow-up]', { hasText: flagged.body.dyad.dyadId });
+    await followUp.waitFor();
+    expect(await followUp.textContent()).toContain('Client');
+    await followUp.getByRole('button', { name: /^Close the safety follow-up/ }).click();
+    await page.getByText(`Closed the safety follow-up of ${flagged.body.dyad.dyadId}.`).waitFor();
+    await followUp.waitFor({ state: 'detached' });
+    await expectFitsAndAccessible(page);
+    await context.close();
+  });
 });

@@ -159,14 +159,16 @@ describe('StatelessStack functions', () => {
     }
   });
 
-  it('lets participant functions use the table and nothing in the bucket', () => {
+  it('lets participant functions use the table and the attempt key, nothing in the bucket nor the pseudonym key', () => {
     const policies = Object.entries(resourcesOf(stateless, 'AWS::IAM::Policy')).filter(([id]) =>
       id.startsWith('ParticipantSubmit'),
     );
     expect(policies).toHaveLength(1);
     const actions = JSON.stringify(policies[0]?.[1].Properties.PolicyDocument);
     expect(actions).toContain('dynamodb:PutItem');
-    expect(actions).not.toMatch(/s3:|secretsmanager:|dynamodb:\*/);
+    expect(actions).toContain('secretsmanager:GetSecretValue');
+    expect(actions).toMatch(/AttemptSecret/);
+    expect(actions).not.toMatch(/s3:|PseudonymSecret|dynamodb:\*/);
   });
 
   it('lets researcher functions read released files but not the staging area', () => {
@@ -403,6 +405,7 @@ describe('stack props validation', () => {
         releaseBucket: data.releaseBucket,
         stagingPrefix: 'staging',
         pseudonymSecret: data.pseudonymSecret,
+        attemptSecret: data.attemptSecret,
         userPool: data.userPool,
         userPoolClient: data.userPoolClient,
         signInDomain: 'tandem-test.auth.eu-central-1.amazoncognito.com',

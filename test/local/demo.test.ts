@@ -2,7 +2,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { demoData, rotateDemoLinks, seedDemo } from '../../infra/local/demo.ts';
 import { MemoryTandemStore } from '../../shared/adapters/memory/store.ts';
 import { hashToken } from '../../shared/ids.ts';
+import { recordConsent } from '../../shared/participation/consent.ts';
 import { openLink } from '../../shared/participation/open-link.ts';
+import { nextStep } from '../../shared/participation/visit.ts';
 import { ownerKeyOf } from '../../shared/ports.ts';
 
 const clock = () => new Date();
@@ -48,6 +50,22 @@ describe('rotateDemoLinks', () => {
     expect(rotated.dyad.linkHashes.client).toBe(hashToken(token));
     const opened = await openLink({ store, clock }, { token });
     expect(opened.outcome).toBe('open');
+
+    // The banner and the client's session question come from one function, so they agree.
+    if (opened.outcome !== 'open') return;
+    if ((await nextStep({ store, clock }, opened, {})).step === 'consent')
+      await recordConsent({ store, clock }, opened, { version: 1, language: 'en' });
+    const reopened = await openLink({ store, clock }, { token });
+    if (reopened.outcome !== 'open') throw new Error('the rotated link stopped working');
+    expect(await nextStep({ store, clock }, reopened, {})).toEqual({
+      step: 'choose_session',
+      suggested: rotated.choices.next,
+      max: rotated.choices.max,
+      open: rotated.choices.open,
+    });
+    const dueSessions = new Set(rotated.due.map((item) => item.session));
+    dueSessions.delete(rotated.choices.next);
+    expect([...dueSessions].sort((a, b) => b - a)).toEqual(rotated.choices.open);
 
     const again = await rotateDemoLinks({ store, clock, publicUrl: 'http://localhost:3000' });
     expect(again?.dyad.dyadId).toBe(rotated.dyad.dyadId);

@@ -91,3 +91,41 @@ export function api(stack: LocalServer) {
       request<T>('PATCH', path, body, options),
   };
 }
+
+/** A therapist added at `siteId` by the lead: their id and the path of their own link. */
+export async function addTherapist(
+  http: ReturnType<typeof api>,
+  siteId = 'berlin',
+): Promise<{ therapistId: string; link: string }> {
+  const added = await http.post<{ therapist: { therapistId: string }; link: string }>(
+    `/api/v1/sites/${siteId}/therapists`,
+    {},
+    { as: 'lead' },
+  );
+  if (added.status !== 201) throw new Error(`adding a therapist answered ${added.status}: ${added.text}`);
+  return { therapistId: added.body.therapist.therapistId, link: new URL(added.body.link).pathname };
+}
+
+/** A dyad enrolled by the lead: its id and the paths of its links (interpreter only with one). */
+export async function enrolDyad(
+  http: ReturnType<typeof api>,
+  options: { therapistId: string; siteId?: string; interpreter?: boolean; language?: string },
+): Promise<{ dyadId: string; links: { client: string; therapist: string; interpreter?: string } }> {
+  const { therapistId, siteId = 'berlin', interpreter = false, language = 'en' } = options;
+  const enrolled = await http.post<{ dyad: { dyadId: string }; links: Record<string, string> }>(
+    `/api/v1/sites/${siteId}/dyads`,
+    { therapistId, modality: 'online', interpreter, language },
+    { as: 'lead' },
+  );
+  if (enrolled.status !== 201)
+    throw new Error(`enrolling a dyad answered ${enrolled.status}: ${enrolled.text}`);
+  const path = (role: string): string => new URL(enrolled.body.links[role] ?? '').pathname;
+  return {
+    dyadId: enrolled.body.dyad.dyadId,
+    links: {
+      client: path('client'),
+      therapist: path('therapist'),
+      ...(interpreter ? { interpreter: path('interpreter') } : {}),
+    },
+  };
+}

@@ -10,6 +10,7 @@ import { createIdentity, loadOrCreateKey } from '../../infra/local/identity.ts';
 import { buildWebAssets } from '../../infra/web-assets.ts';
 import { resetConfig } from '../../shared/config.ts';
 import { launchChromium } from '../browser.ts';
+import { startTestStack } from './harness.ts';
 
 // The AWS branch of /signin in real Chromium. Cognito cannot run here, so its two endpoints are
 // played by routes the test intercepts (the one mock in this file): /oauth2/authorize is only
@@ -61,6 +62,7 @@ async function storedClaims(context: BrowserContext): Promise<Record<string, unk
 }
 
 const cognito: SigninConfig = { mode: 'cognito', domain, clientId: 'client-123' };
+const devSignin: SigninConfig = { mode: 'dev', usersUrl: '/dev-idp/users', tokenUrl: '/dev-idp/token' };
 
 describe('/signin with Cognito', () => {
   it('runs the code flow with PKCE, keeps the ID token and goes on to ?next=', async () => {
@@ -167,5 +169,96 @@ describe('the staff pages’ fetch', () => {
     await page.waitForURL(`${origin}/signin?next=%2Fresearcher%2F%3Ftab%3D2`);
     expect(seen).toEqual([`Bearer ${token}`]);
     await context.close();
+  });
+});
+
+/** `?next=` values that leave the site in a naive check, as they would be put in a link (encoded). */
+const HOSTILE_NEXT = [
+  '/\t/evil.example',
+  '/\n/evil.example',
+  '//evil.example',
+  '/\\evil.example',
+  '/.//evil.example',
+  '/%2e//evil.example',
+  'javascript:alert(1)',
+  'https://evil.example/',
+];
+
+describe('/signin ?next= never leaves the site', () => {
+  it('signs in through the local server and ends on its origin for ?next=%2F%09%2Fevil.example', async () => {
+    const stack = await startTestStack();
+    const context = await browser.newContext();
+    try {
+      const offsite: string[] = [];
+      await context.route(
+        (url) => url.origin !== new URL(stack.url).origin,
+        (route) => {
+          offsite.push(route.request().url());
+          return route.fulfill({ contentType: 'text/html', body: '<h1>evil</h1>' });
+        },
+      );
+      const page = await context.newPage();
+      page.setDefaultTimeout(10_000);
+      await page.goto(`${stack.url}/signin?next=%2F%09%2Fevil.example`);
+      // The server sends the hostile next away before the page sees it.
+      expect(page.url()).toBe(`${stack.url}/signin`);
+      await page.click('button[data-username="researcher"]');
+      await page.waitForURL((url) => url.pathname !== '/signin');
+      await page.waitForLoadState('networkidle');
+      expect(new URL(page.url()).origin).toBe(new URL(stack.url).origin);
+      expect(offsite).toEqual([]);
+    } finally {
+      await context.close();
+      await stack.stop();
+    }
+  });
+
+  it('the page script itself goes to the dashboard, not off the site, for every hostile ?next=', async () => {
+    const context = await browser.newContext();
+    const offsite: string[] = [];
+    await context.route('**/*', (route) => {
+      const url = new URL(route.request().url());
+      if (url.origin !== origin) {
+        offsite.push(url.href);
+        return route.fulfill({ contentType: 'text/html', body: '<h1>evil</h1>' });
+      }
+      // The sign-in page and its assets as the server renders them; any other page is a stand-in.
+      if (url.pathname === '/signin' || url.pathname.startsWith('/assets/'))
+        return servePage(route, devSignin) || route.abort();
+      if (url.pathname === '/dev-idp/users')
+        return route.fulfill({
+          contentType: 'application/json',
+          body: JSON.stringify([{ username: 'ana', label: 'Analyst', roles: ['analyst'], sites: [] }]),
+        });
+      if (url.pathname === '/dev-idp/token')
+        return route.fulfill({
+          contentType: 'application/json',
+          body: JSON.stringify({
+            id_token: identity.issue({ username: 'ana', roles: ['analyst'], sites: [] }),
+          }),
+        });
+      return route.fulfill({ contentType: 'text/html', body: '<h1>Tandem page</h1>' });
+    });
+    try {
+      for (const next of HOSTILE_NEXT) {
+        const page = await context.newPage();
+        page.setDefaultTimeout(10_000);
+        await page.goto(`${origin}/signin?next=${encodeURIComponent(next)}`);
+        await page.click('button[data-username="ana"]');
+        await page.waitForURL((url) => url.pathname !== '/signin');
+        expect(page.url(), JSON.stringify(next)).toBe(`${origin}/researcher/`);
+        await page.close();
+      }
+      // A hostile value already in sessionStorage (as a Cognito round trip keeps it) is refused too.
+      const page = await context.newPage();
+      await page.goto(`${origin}/signin`);
+      await page.evaluate("sessionStorage.setItem('tandem.next', '/\\t/evil.example')");
+      await page.click('button[data-username="ana"]');
+      await page.waitForURL((url) => url.pathname !== '/signin');
+      expect(page.url()).toBe(`${origin}/researcher/`);
+      expect(offsite).toEqual([]);
+    } finally {
+      await context.close();
+    }
   });
 });

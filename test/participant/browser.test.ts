@@ -140,6 +140,7 @@ describe('participant pages in Chromium', () => {
       values: {},
       invalid: [],
       defaultLanguage: 'en',
+      submissionId: 'pQ3v9XkR2mT8wLs0aBcDeF',
     };
     await page.setContent(questionnairePage({ language: 'en', languages: ['en'] }, view));
     const tops = await page

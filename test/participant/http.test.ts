@@ -8,6 +8,7 @@ import { hashToken } from '../../shared/ids.ts';
 import { ATTEMPT_LIMIT } from '../../shared/participation/attempts.ts';
 import { answersAll, studyInput } from '../../shared/participation/testing.ts';
 import { api, startTestStack } from '../local/harness.ts';
+import { enrolWithLinks } from './enrol.ts';
 
 // The participant routes over HTTP against the local stack (dynalite, the real handlers), enrolled
 // through the coordinator API as a coordinator would.
@@ -21,42 +22,8 @@ beforeAll(async () => {
 });
 afterAll(async () => stack?.stop());
 
-interface Enrolled {
-  therapistId: string;
-  dyadId: string;
-  client: string;
-  therapist: string;
-  interpreter: string;
-}
-
 /** A new therapist and dyad (with an interpreter) at site berlin; returns the link paths. */
-async function enrol(): Promise<Enrolled> {
-  const therapist = await http.post<{ therapist: { therapistId: string } }>(
-    '/api/v1/sites/berlin/therapists',
-    {},
-    { as: 'lead' },
-  );
-  expect(therapist.status).toBe(201);
-  const dyad = await http.post<{ dyad: { dyadId: string }; links: Record<string, string> }>(
-    '/api/v1/sites/berlin/dyads',
-    {
-      therapistId: therapist.body.therapist.therapistId,
-      modality: 'online',
-      interpreter: true,
-      language: 'en',
-    },
-    { as: 'lead' },
-  );
-  expect(dyad.status).toBe(201);
-  const path = (url: string | undefined) => new URL(url ?? '').pathname;
-  return {
-    therapistId: therapist.body.therapist.therapistId,
-    dyadId: dyad.body.dyad.dyadId,
-    client: path(dyad.body.links.client),
-    therapist: path(dyad.body.links.therapist),
-    interpreter: path(dyad.body.links.interpreter),
-  };
-}
+const enrol = () => enrolWithLinks(http);
 
 /** Runs the nightly job on the store into a folder; the response count and site_session_summary.csv. */
 async function release(releaseId: string): Promise<{ responses: number; summary: string }> {
@@ -102,22 +69,37 @@ describe('participant routes over HTTP', () => {
     const stale = await http.post(`${links.client}/consent`, { version: 7 });
     expect(stale.status).toBe(400);
     expect(stale.body).toMatchObject({ error: { details: [{ path: 'version', received: 7 }] } });
-    expect((await http.get(links.client)).body).toEqual({ step: 'choose_session', suggested: 1, max: 10 });
+    expect((await http.get(links.client)).body).toEqual({
+      step: 'choose_session',
+      suggested: 1,
+      max: 10,
+      open: [],
+    });
   });
 
-  it('stores a submission once: 201 with a receipt, 200 with the same receipt, 409 for different answers', async () => {
+  it('stores a submission once: 201 with a receipt, 200 with the same receipt for its submissionId, 409 for any other', async () => {
     const links = await enrol();
     await http.post(`${links.client}/consent`, { version: 1 });
-    const submission = { session: 1, instrument: 'alliance-client', answers: answersAll(12, 4) };
+    const step = await http.get<{ submissionId: string }>(`${links.client}?session=1`);
+    expect(step.body.submissionId).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    const submission = {
+      session: 1,
+      instrument: 'alliance-client',
+      answers: answersAll(12, 4),
+      submissionId: step.body.submissionId,
+    };
     const first = await http.post<{ receipt: string }>(links.client, submission);
     expect(first.status).toBe(201);
     expect(first.body.receipt).toMatch(/^R-/);
     const again = await http.post<{ receipt: string }>(links.client, submission);
     expect(again.status).toBe(200);
     expect(again.body.receipt).toBe(first.body.receipt);
-    const different = await http.post(links.client, { ...submission, answers: answersAll(12, 2) });
-    expect(different.status).toBe(409);
-    expect(different.body).toMatchObject({ error: { code: 'conflict' } });
+    const { submissionId: _, ...withoutId } = submission;
+    const same = await http.post(links.client, withoutId);
+    const different = await http.post(links.client, { ...withoutId, answers: answersAll(12, 2) });
+    expect([same.status, different.status]).toEqual([409, 409]);
+    expect(different.body).toMatchObject({ error: { code: 'already_answered' } });
+    expect(different.text).toBe(same.text);
 
     const stored = await stack.store.listResponses(`DYAD#${links.dyadId}`);
     expect(stored.map((r) => [r.instrument, r.session, r.answers.i1])).toEqual([['alliance-client', 1, 4]]);
@@ -245,9 +227,11 @@ describe('participant routes over HTTP', () => {
     });
     expect(phq9.status).toBe(201);
     expect(phq9.text).toContain('Vielen Dank');
-    expect(phq9.text).toContain('Rufen Sie 112 an.');
+    expect(phq9.text).toContain('Rufen Sie <a href="tel:112" dir="ltr">112</a> an.');
     const dyad = await stack.store.getDyad('berlin', links.dyadId);
-    expect(dyad?.safetyFollowUp).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(dyad?.safetyFollowUps).toEqual([
+      { id: 'client-1', role: 'client', openedOn: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) },
+    ]);
     const again = await http.get(`${links.client}?session=1&lang=de`, { headers: { accept: 'text/html' } });
     expect(again.text).toContain('Alles beantwortet');
     const different = await postForm(links.client, {
@@ -285,10 +269,27 @@ describe('participant routes over HTTP', () => {
     expect(await stack.store.listConsents(`DYAD#${links.dyadId}`)).toEqual([]);
     const token = links.client.slice(3);
     expect((await stack.store.getLink(hashToken(token)))?.withdrawn).toBe(true);
-    for (const link of [links.client, links.therapist, links.interpreter]) {
+    for (const [link, code] of [
+      [links.client, 'withdrawn'],
+      [links.therapist, 'dyad_ended'],
+      [links.interpreter, 'dyad_ended'],
+    ] as const) {
       const gone = await http.get(link);
       expect(gone.status).toBe(410);
-      expect(gone.body).toMatchObject({ error: { code: 'withdrawn' } });
+      expect(gone.body).toMatchObject({ error: { code } });
+    }
+    // The therapist and interpreter did not leave: their pages say the dyad has ended, in each language.
+    for (const [lang, title, leftTitle] of [
+      ['en', 'Nothing more to answer', 'You have left the study'],
+      ['de', 'Nichts mehr zu beantworten', 'Sie haben die Studie verlassen'],
+      ['ar', 'لا يوجد ما تجيب عنه بعد الآن', 'لقد انسحبت من الدراسة'],
+    ] as const) {
+      for (const link of [links.therapist, links.interpreter]) {
+        const ended = await http.get(`${link}?lang=${lang}`, { headers: { accept: 'text/html' } });
+        expect(ended.status).toBe(410);
+        expect(ended.text).toContain(title);
+        expect(ended.text).not.toContain(leftTitle);
+      }
     }
     const page = await http.get(links.client, { headers: { accept: 'text/html', 'accept-language': 'ar' } });
     expect(page.status).toBe(410);
@@ -308,6 +309,7 @@ describe('participant routes over HTTP', () => {
       due: ['therapist-wellbeing'],
       answered: [],
       instrument: 'therapist-wellbeing',
+      submissionId: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/),
     });
     const answers = answersAll(6, 2);
     expect((await http.post(link, { session: 2, instrument: 'therapist-wellbeing', answers })).status).toBe(

@@ -5,6 +5,7 @@ import {
   PAGE_CSP,
   questionnairePage,
   sessionPage,
+  telLinked,
   thankYouPage,
 } from '../../functions/participant/views.ts';
 import { html } from '../../shared/html.ts';
@@ -24,7 +25,37 @@ const view = {
   values: {},
   invalid: [],
   defaultLanguage: 'en',
+  submissionId: 'pQ3v9XkR2mT8wLs0aBcDeF',
 };
+
+describe('telLinked', () => {
+  it.each([
+    ['Call 112 now.', 'Call <a href="tel:112" dir="ltr">112</a> now.'],
+    [
+      'Ring 999 or 116 123.',
+      'Ring <a href="tel:999" dir="ltr">999</a> or <a href="tel:116123" dir="ltr">116 123</a>.',
+    ],
+    ['Tel. +49 30-123 4567', 'Tel. <a href="tel:+49301234567" dir="ltr">+49 30-123 4567</a>'],
+    ['(030) 123 456', '<a href="tel:030123456" dir="ltr">(030) 123 456</a>'],
+    ['اتصل بالرقم ١١٢', 'اتصل بالرقم <a href="tel:112" dir="ltr">١١٢</a>'],
+  ])('links the phone numbers in %j', (text, html) => {
+    expect(String(telLinked(text))).toBe(html);
+  });
+
+  it.each([
+    'Open 24/7 since 2027, 9-17 h, 3 times a week.',
+    'See www.example.org/112x or item 12.',
+    'Version 1.12 of 2027-03-01',
+  ])('leaves text without a phone number as plain, escaped text: %j', (text) => {
+    expect(String(telLinked(text))).not.toContain('<a');
+  });
+
+  it('escapes everything around the numbers', () => {
+    expect(String(telLinked('<script>x</script> 112 & "more"'))).toBe(
+      '&lt;script&gt;x&lt;/script&gt; <a href="tel:112" dir="ltr">112</a> &amp; &quot;more&quot;',
+    );
+  });
+});
 
 describe('participant views', () => {
   it('escape study-supplied text', () => {
@@ -32,6 +63,7 @@ describe('participant views', () => {
       { ...frame, studyTitle: '<b>x</b>' },
       'I agree <script>alert(1)</script> & "more"',
       1,
+      'sessions',
     );
     expect(html).not.toContain('<script>');
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;more&quot;');
@@ -54,6 +86,7 @@ describe('participant views', () => {
     expect(html.match(/type="radio" name="i9"/g)).toHaveLength(4);
     expect(html).toContain('<span>Nearly every day</span>');
     expect(html).toContain('Session 3 · Questionnaire 1 of 2');
+    expect(html).toContain('<input type="hidden" name="submissionId" value="pQ3v9XkR2mT8wLs0aBcDeF">');
   });
 
   it('number the points of a scale labelled only at its ends, and describe the ends', () => {

@@ -2,7 +2,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { fetchSecretString, NodeSha256 } from '../../functions/nightly/secret.ts';
+import { fetchSecretString, NodeSha256 } from '../../functions/runtime/secrets-manager.ts';
 
 // The combine step reads the pseudonym key from Secrets Manager with one SigV4-signed request. AWS
 // cannot be reached here, so a local server stands in for Secrets Manager and checks the signature

@@ -38,6 +38,17 @@ describe('release routes over HTTP', () => {
     expect((await api(stack).get('/api/v1/releases')).status).toBe(401);
   });
 
+  it('lets the lead list releases, read a manifest and take open-tier files, not analyst ones', async () => {
+    const listed = await api(stack).get<{ latest: string }>('/api/v1/releases', { as: 'lead' });
+    expect(listed.status).toBe(200);
+    expect(listed.body.latest).toBe(FIXTURE_RELEASE);
+    expect((await api(stack).get(`/api/v1/releases/${FIXTURE_RELEASE}`, { as: 'lead' })).status).toBe(200);
+    const open = await api(stack).get<{ url: string }>(filePath('agreement.csv'), { as: 'lead' });
+    expect(open.status).toBe(200);
+    expect(await (await fetch(open.body.url)).text()).toBe(FIXTURE_FILES['agreement.csv']?.body);
+    expect((await api(stack).get(filePath('scores_long.csv'), { as: 'lead' })).status).toBe(403);
+  });
+
   it('returns the manifest, 404 for an unknown release and 400 for a malformed id', async () => {
     const manifest = await api(stack).get<{ files: { name: string }[] }>(
       `/api/v1/releases/${FIXTURE_RELEASE}`,

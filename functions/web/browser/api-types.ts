@@ -1,6 +1,8 @@
 // The JSON the staff pages read, as DESIGN §5 and §6 give it. Types of Node-free shared modules are
 // imported as they are; the enrolment use cases' own types cannot be (their modules need Node).
 
+import type { SafetyFollowUp as DyadFollowUp } from '../../../shared/ports.ts';
+
 export type { AuditEvent, ReleaseRecord } from '../../../shared/ports.ts';
 
 export type Role = 'client' | 'therapist' | 'interpreter';
@@ -57,7 +59,8 @@ export interface DyadView {
   status: 'active' | 'ended' | 'withdrawn';
   lastSession?: number;
   currentSession: number;
-  safetyFollowUp?: string;
+  /** The dyad's safety follow-ups, open and closed (a closed one has `closedAt`). */
+  safetyFollowUps: DyadFollowUp[];
   due: Partial<Record<Role, { items: unknown[]; overdue: number }>>;
 }
 

@@ -643,7 +643,7 @@ function statusText(dyad: DyadView): string {
   return (
     status +
     (dyad.lastSession ? ` (last session ${dyad.lastSession})` : '') +
-    (dyad.safetyFollowUp ? ' · safety follow-up' : '')
+    (dyad.safetyFollowUps.some((followUp) => followUp.closedAt === undefined) ? ' · safety follow-up' : '')
   );
 }
 

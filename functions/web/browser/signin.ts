@@ -1,10 +1,13 @@
 import './signin.css';
+import { safeNext } from '../safe-next.ts';
 import { claims, ID_TOKEN_KEY, rolesOf } from './auth.ts';
 import { byId, h } from './dom.ts';
 
 // /signin: with the dev identity provider it lists the demo users as buttons; with Cognito it runs
 // the hosted-UI authorization-code flow with PKCE (RFC 7636). Either way it keeps the ID token in
 // sessionStorage and goes on to `?next=` (a path on this site) or to the page that suits the roles.
+// `safeNext` (functions/web/safe-next.ts) is the one check of `next`: the server answers a hostile
+// one with a redirect to /signin before the page loads, and this script checks it again.
 
 /** What the server put into the page's `#tandem-signin` JSON (functions/web/pages.ts). */
 type SigninConfig =
@@ -29,17 +32,6 @@ const status = byId('status');
 function fail(message: string): void {
   status.textContent = message;
   status.setAttribute('data-error', '');
-}
-
-/** `next` when it is a path on this site, else null: never an open redirect. */
-export function safeNext(next: string | null): string | null {
-  if (next === null || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return null;
-  try {
-    const target = new URL(next, location.origin);
-    return target.origin === location.origin ? target.pathname + target.search + target.hash : null;
-  } catch {
-    return null;
-  }
 }
 
 const home = (roles: string[]): string =>

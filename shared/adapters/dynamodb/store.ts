@@ -116,22 +116,53 @@ class DynamoDbItemTable implements ItemTable {
     const removes = (update.remove ?? []).map(path);
     const conditions = ['attribute_exists(pk)'];
     for (const w of update.when ?? []) {
-      if ('lessThan' in w) conditions.push(`${path(w.path)} < ${value(w.lessThan)}`);
-      else conditions.push(`${w.exists ? 'attribute_exists' : 'attribute_not_exists'}(${path(w.path)})`);
+      const target = path(w.path);
+      if ('lessThan' in w) conditions.push(`${target} < ${value(w.lessThan)}`);
+      else if ('equals' in w) conditions.push(`${target} = ${value(w.equals)}`);
+      // A comparison with a missing attribute is false in DynamoDB; a missing one is unequal here.
+      else if ('notEquals' in w)
+        conditions.push(`(attribute_not_exists(${target}) OR ${target} <> ${value(w.notEquals)})`);
+      else conditions.push(`${w.exists ? 'attribute_exists' : 'attribute_not_exists'}(${target})`);
     }
     const expression = [
       sets.length > 0 ? `SET ${sets.join(', ')}` : '',
       removes.length > 0 ? `REMOVE ${removes.join(', ')}` : '',
-    ].join(' ');
+    ]
+      .join(' ')
+      .trim();
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: key.pk, sk: key.sk },
-          UpdateExpression: expression.trim(),
+          // Without an expression the update only checks its condition: it writes nothing.
+          ...(expression === '' ? {} : { UpdateExpression: expression }),
           ConditionExpression: conditions.join(' AND '),
-          ExpressionAttributeNames: names,
+          ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
           ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async increment(key: ItemKey, options: { limit: number; expiresAtSeconds: number }): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: key.pk, sk: key.sk },
+          UpdateExpression: 'ADD #count :one SET #expiresAt = if_not_exists(#expiresAt, :expiresAt)',
+          ConditionExpression: 'attribute_not_exists(#count) OR #count < :limit',
+          ExpressionAttributeNames: { '#count': 'count', '#expiresAt': 'expiresAt' },
+          ExpressionAttributeValues: {
+            ':one': 1,
+            ':limit': options.limit,
+            ':expiresAt': options.expiresAtSeconds,
+          },
         }),
       );
       return true;

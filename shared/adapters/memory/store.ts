@@ -1,4 +1,5 @@
 import {
+  conditionHolds,
   type Item,
   type ItemKey,
   type ItemPath,
@@ -31,7 +32,7 @@ function holderOf(item: Attributes, path: ItemPath): [Attributes, string] {
 }
 
 /** ItemTable in a Map, with DynamoDB's semantics: copies in and out, sort-key order, conditional put. */
-class MemoryItemTable implements ItemTable {
+export class MemoryItemTable implements ItemTable {
   private readonly partitions = new Map<string, Map<string, Item>>();
 
   async put(item: Item, options: { ifAbsent?: boolean } = {}): Promise<boolean> {
@@ -48,14 +49,8 @@ class MemoryItemTable implements ItemTable {
   async update(key: ItemKey, update: ItemUpdate): Promise<boolean> {
     const stored = this.partitions.get(key.pk)?.get(key.sk);
     if (!stored) return false;
-    for (const condition of update.when ?? []) {
-      const current = valueAt(stored, condition.path);
-      const holds =
-        'lessThan' in condition
-          ? typeof current === 'number' && current < condition.lessThan
-          : (current !== undefined) === condition.exists;
-      if (!holds) return false;
-    }
+    for (const condition of update.when ?? [])
+      if (!conditionHolds(condition, valueAt(stored, condition.path))) return false;
     // Changed on a copy, so that a refused path leaves the item as it was.
     const next = structuredClone(stored);
     for (const { path, value, ifAbsent } of update.set ?? []) {
@@ -67,6 +62,17 @@ class MemoryItemTable implements ItemTable {
       delete holder[name];
     }
     this.partitions.get(key.pk)?.set(key.sk, next);
+    return true;
+  }
+
+  async increment(key: ItemKey, options: { limit: number; expiresAtSeconds: number }): Promise<boolean> {
+    const stored = this.partitions.get(key.pk)?.get(key.sk);
+    const count = typeof stored?.count === 'number' ? stored.count : 0;
+    if (count >= options.limit) return false;
+    const next: Item = stored
+      ? { ...stored, count: count + 1 }
+      : { ...key, count: 1, expiresAt: options.expiresAtSeconds };
+    await this.put(next);
     return true;
   }
 
@@ -99,7 +105,8 @@ class MemoryItemTable implements ItemTable {
 
 /** TandemStore in memory, for fast unit tests; same keys and semantics as the DynamoDB adapter. */
 export class MemoryTandemStore extends ItemTandemStore {
-  constructor() {
-    super(new MemoryItemTable());
+  /** Over a fresh MemoryItemTable, or over `table` (a test's wrapper of one). */
+  constructor(table: ItemTable = new MemoryItemTable()) {
+    super(table);
   }
 }
