@@ -19,7 +19,14 @@ export interface ColumnDef {
   missing?: string;
   /** For enumerated strings: the values in the order rows are sorted by (else text order). */
   levels?: readonly string[];
+  /** Readable labels of some levels, by value (a level without one is labelled by its value). */
+  levelLabels?: Readonly<Record<string, string>>;
+  /** Levels that depend on the study, filled in by `withStudyLevels` (analysis/levels.ts). */
+  studyLevels?: StudyLevels;
 }
+
+/** Study-dependent level sets: site ids (with ALL on pooled files), instrument ids, scale names. */
+export type StudyLevels = 'sites' | 'sitesAndAll' | 'instruments' | 'scales';
 
 export interface FileDef {
   /** File name with extension, e.g. `site_session_summary.csv`. */
@@ -45,6 +52,7 @@ const sitePlusAll: ColumnDef = {
   type: 'string',
   meaning: 'site id, or ALL for every site together',
   range: 'site ids, ALL',
+  studyLevels: 'sitesAndAll',
 };
 const suppressed: ColumnDef = {
   name: 'suppressed',
@@ -73,12 +81,22 @@ const role: ColumnDef = {
   range: 'client, therapist, interpreter',
   levels: ['client', 'therapist', 'interpreter'],
 };
-const instrument: ColumnDef = { name: 'instrument', type: 'string', meaning: 'instrument id' };
+const instrument: ColumnDef = {
+  name: 'instrument',
+  type: 'string',
+  meaning: 'instrument id',
+  studyLevels: 'instruments',
+};
 const scale: ColumnDef = {
   name: 'scale',
   type: 'string',
   meaning: 'subscale name, or total',
+  studyLevels: 'scales',
 };
+const modalityLevels = {
+  levels: ['in_person', 'online', 'mixed'],
+  levelLabels: { in_person: 'in person', online: 'online', mixed: 'mixed' },
+} as const;
 
 export const siteSessionSummary: FileDef = {
   name: 'site_session_summary.csv',
@@ -229,6 +247,7 @@ export const ruptures: FileDef = {
       meaning: "a rupture is a drop of at least 1 or 2 SDs of the dyad's client alliance totals",
       range: '1sd, 2sd',
       levels: ['1sd', '2sd'],
+      levelLabels: { '1sd': 'drop of at least 1 SD', '2sd': 'drop of at least 2 SD' },
     },
     count('n_dyads', 'dyads with at least 4 client alliance totals'),
     count('n_dyads_rupture', 'dyads with at least one rupture'),
@@ -257,7 +276,13 @@ export const allianceOutcome: FileDef = {
       range: 'site, pooled',
       levels: ['site', 'pooled'],
     },
-    { name: 'site', type: 'string', meaning: 'site id', missing: 'empty on pooled rows' },
+    {
+      name: 'site',
+      type: 'string',
+      meaning: 'site id',
+      missing: 'empty on pooled rows',
+      studyLevels: 'sites',
+    },
     {
       name: 'method',
       type: 'string',
@@ -336,6 +361,7 @@ export const moderators: FileDef = {
       meaning: 'value of the moderator',
       range: 'in_person, online, mixed; false, true',
       levels: ['in_person', 'online', 'mixed', 'false', 'true'],
+      levelLabels: { ...modalityLevels.levelLabels, false: 'no interpreter', true: 'interpreter' },
     },
     count('n', 'dyads with at least one client alliance total'),
     statistic('mean', 'mean of dyad means of client alliance totals'),
@@ -391,7 +417,7 @@ export function scoresLong(scales: readonly string[]): FileDef {
         missing: 'empty for therapist-level instruments',
       },
       { name: 'therapist', type: 'string', meaning: 'therapist pseudonym, new in every release' },
-      { name: 'site', type: 'string', meaning: 'site id' },
+      { name: 'site', type: 'string', meaning: 'site id', studyLevels: 'sites' },
       role,
       {
         name: 'session',
@@ -414,6 +440,7 @@ export function scoresLong(scales: readonly string[]): FileDef {
         meaning: "the dyad's modality",
         range: 'in_person, online, mixed',
         missing: 'empty for therapist-level instruments',
+        ...modalityLevels,
       },
       {
         name: 'interpreter',

@@ -1,12 +1,15 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { isoDateIn } from '../shared/dates.ts';
 import { ValidationError } from '../shared/errors.ts';
 import { RELEASE_ID_PATTERN } from '../shared/ids.ts';
 import type { ReleaseBucket, ReleaseRecord, TandemStore } from '../shared/ports.ts';
+import { releaseScaleNames, scoresLong } from './columns.ts';
+import { withStudyLevels } from './levels.ts';
 import { loadRawExport, type Progress } from './load/raw-export.ts';
 import { loadStore } from './load/store.ts';
-import type { StudyData } from './load/study-data.ts';
+import { isoDay, type StudyData } from './load/study-data.ts';
 import {
   type ComputedRelease,
   computeRelease,
@@ -14,9 +17,13 @@ import {
   type Manifest,
   type ManifestFile,
   manifestEntry,
+  type Prerendered,
   releaseFiles,
   renderOpenFiles,
 } from './release.ts';
+import { type StageTimes, timeAsync, timed } from './stages.ts';
+import { COMPARED_WITH, type PreviousRelease } from './write/changes.ts';
+import { renderScoresLongInWorker } from './write/scores-long-pool.ts';
 
 // Publishing (DESIGN §8): files under releases/{id}/, then manifest.json, then
 // releases/latest.json, so a reader who follows latest.json never sees a half-written release.
@@ -59,12 +66,47 @@ export async function readManifest(sink: ReleaseSink, releaseId: string): Promis
   return bytes && (JSON.parse(new TextDecoder().decode(bytes)) as Manifest);
 }
 
+/**
+ * The release changes.md compares with: the latest one, or, when the latest is the release being
+ * written again (a rerun), the one its changes.md named, so that a rerun gives the same bytes.
+ */
+async function previousRelease(
+  sink: ReleaseSink,
+  releaseId: string,
+  timeZone: string,
+): Promise<PreviousRelease | undefined> {
+  const latest = await sink.get('releases/latest.json');
+  let previousId =
+    latest && (JSON.parse(new TextDecoder().decode(latest)) as { releaseId?: string }).releaseId;
+  if (previousId === releaseId) {
+    const changes = await sink.get(`releases/${releaseId}/changes.md`);
+    const named =
+      changes &&
+      new TextDecoder()
+        .decode(changes)
+        .split('\n')
+        .find((line) => line.startsWith(COMPARED_WITH));
+    previousId = named?.slice(COMPARED_WITH.length).replace(/\.$/, '');
+  }
+  const manifest = previousId ? await readManifest(sink, previousId) : undefined;
+  if (!manifest || Number.isNaN(Date.parse(manifest.createdAt))) return undefined;
+  return {
+    releaseId: manifest.releaseId,
+    sinceDay: isoDay(isoDateIn(timeZone, new Date(manifest.createdAt))),
+    files: manifest.files,
+  };
+}
+
 export interface PublishOptions {
   /** A given id is used as it is, or with `.2`, `.3`… when its release holds other files. */
   releaseId: string;
   secret: string;
   createdAt: string;
   progress?: Progress;
+  /** Records the time of each writer and of publishing. */
+  times?: StageTimes;
+  /** Files being rendered ahead on another thread for one release id (scores_long). */
+  prerendered?: Promise<Prerendered>;
 }
 
 /**
@@ -80,21 +122,28 @@ export async function publishRelease(
 ): Promise<Manifest> {
   const [base, suffix] = options.releaseId.split('.') as [string, string | undefined];
   const first = suffix === undefined ? 1 : Number(suffix);
-  const openFiles = renderOpenFiles(computed);
+  const openFiles = renderOpenFiles(computed, options.times);
+  const prerendered =
+    options.prerendered &&
+    (await timeAsync(options.times, 'wait for the scores_long worker', () => options.prerendered!));
   for (let attempt = first; attempt <= MAX_SAME_DAY; attempt++) {
     const releaseId = attempt === 1 ? base : `${base}.${attempt}`;
     const existing = await readManifest(sink, releaseId);
+    const previous = await previousRelease(sink, releaseId, computed.scored.data.study.timezone);
     options.progress?.(`${existing ? 'comparing with' : 'writing'} release ${releaseId}`);
     const entries: ManifestFile[] = [];
     let same = existing !== undefined;
-    for (const file of releaseFiles(computed, releaseId, options.secret, openFiles)) {
-      const entry = manifestEntry(file);
+    const fileOptions = { openFiles, times: options.times, prerendered, previous };
+    for (const file of releaseFiles(computed, releaseId, options.secret, fileOptions)) {
+      const entry = timed(options.times, 'publish (hash)', () => manifestEntry(file));
       if (existing) {
         const before = existing.files[entries.length];
         same = before?.name === entry.name && before.sha256 === entry.sha256;
         if (!same) break;
       } else {
-        await sink.put(`releases/${releaseId}/${file.name}`, file.body, file.contentType);
+        await timeAsync(options.times, 'publish (store)', () =>
+          sink.put(`releases/${releaseId}/${file.name}`, file.body, file.contentType),
+        );
       }
       entries.push(entry);
     }
@@ -133,7 +182,17 @@ export interface AggregateOptions {
   secret: string;
   clock: () => Date;
   progress?: Progress;
+  /** Records where the time goes (load, score, each statistic, each writer). */
+  times?: StageTimes;
+  /**
+   * Threads to use: parsing responses.jsonl, and scores_long rendered beside the statistics.
+   * Default: the cores available (at most 4) for inputs large enough to repay a worker's start.
+   */
+  threads?: number;
 }
+
+/** From this many responses on, scores_long is rendered on another thread while statistics run. */
+export const OFFLOAD_MIN_RESPONSES = 200_000;
 
 export interface AggregateResult {
   manifest: Manifest;
@@ -162,9 +221,19 @@ export async function aggregate(options: AggregateOptions): Promise<AggregateRes
     });
   }
   let data: StudyData;
-  if (options.from !== undefined) data = await loadRawExport(options.from, options.progress);
-  else if (options.store) data = await loadStore(options.store, options.progress);
-  else throw new ValidationError('nothing to aggregate: give a raw export folder or a store');
+  const { times } = options;
+  if (options.from !== undefined) {
+    const from = options.from;
+    data = await timeAsync(times, 'load', () =>
+      loadRawExport(from, {
+        ...(options.progress ? { progress: options.progress } : {}),
+        ...(options.threads === undefined ? {} : { threads: options.threads }),
+      }),
+    );
+  } else if (options.store) {
+    const store = options.store;
+    data = await timeAsync(times, 'load', () => loadStore(store, options.progress));
+  } else throw new ValidationError('nothing to aggregate: give a raw export folder or a store');
 
   // Below the study's k a release may only go to a folder, never where researchers read it.
   const k = options.k ?? data.study.suppressionK;
@@ -185,13 +254,27 @@ export async function aggregate(options: AggregateOptions): Promise<AggregateRes
   } else throw new ValidationError('nowhere to publish: give an output folder or a bucket');
 
   options.progress?.(`scoring ${data.responses.count} responses of ${data.dyads.count} dyads`);
-  const computed = computeRelease(data, k);
   const now = options.clock();
+  const releaseId = options.releaseId ?? isoDateIn(data.study.timezone, now);
+  const threads =
+    options.threads ??
+    (data.responses.count >= OFFLOAD_MIN_RESPONSES ? Math.min(4, availableParallelism()) : 1);
+  let prerendered: Promise<Prerendered> | undefined;
+  const computed = computeRelease(data, k, times, (scored) => {
+    if (threads < 2) return;
+    const file = scoresLong(releaseScaleNames(data.instruments));
+    const [described] = withStudyLevels([file], data);
+    prerendered = renderScoresLongInWorker(scored, file, described!, releaseId, options.secret, times);
+    // Awaited in publishRelease; until then a failure must not count as unhandled.
+    prerendered.catch(() => {});
+  });
   const manifest = await publishRelease(sink, computed, {
-    releaseId: options.releaseId ?? isoDateIn(data.study.timezone, now),
+    releaseId,
     secret: options.secret,
     createdAt: now.toISOString(),
     ...(options.progress ? { progress: options.progress } : {}),
+    ...(times ? { times } : {}),
+    ...(prerendered ? { prerendered } : {}),
   });
   if (options.out === undefined && options.store) {
     const record: ReleaseRecord = {

@@ -20,9 +20,11 @@ import {
   trajectories,
 } from './columns.ts';
 import { siteEnrolment } from './enrolment.ts';
+import { withStudyLevels } from './levels.ts';
 import type { StudyData } from './load/study-data.ts';
 import { pseudonyms } from './pseudonyms.ts';
 import { type ScoredResponses, scoredTable, scoreResponses } from './score.ts';
+import { type StageTimes, timed } from './stages.ts';
 import { siteSessionSummary as summaryRows } from './summary.ts';
 import { type Row, suppressRows } from './suppress.ts';
 import {
@@ -38,10 +40,13 @@ import {
   trajectoryRows,
   wellbeingRows,
 } from './tables.ts';
+import type { PreviousRelease } from './write/changes.ts';
 import { codebookJson, codebookMarkdown, parquetName } from './write/codebook.ts';
 import { sortForRelease, toCsv } from './write/csv.ts';
 import { toParquet } from './write/parquet.ts';
+import { redcapDictionary, redcapImport } from './write/redcap.ts';
 import { renderReport } from './write/report.ts';
+import { withResearchFiles } from './write/research.ts';
 
 // A release from loaded study data: every table of DESIGN §8 computed and suppressed, then
 // rendered to bytes. Nothing here reads a clock or the environment, so the same inputs and release
@@ -110,26 +115,49 @@ export function rowsTable(file: FileDef, rows: readonly Row[]): ColumnTable {
 }
 
 /** Scores the responses and builds every open-tier table with suppression at `k`. */
-export function computeRelease(data: StudyData, k: number): ComputedRelease {
-  const scored = scoreResponses(data);
-  const client = clientAlliance(scored);
+export function computeRelease(
+  data: StudyData,
+  k: number,
+  times?: StageTimes,
+  /** Called once the responses are scored, before the statistics (to start work on another thread). */
+  onScored?: (scored: ScoredResponses) => void,
+): ComputedRelease {
+  const scored = timed(times, 'score', () => scoreResponses(data));
+  onScored?.(scored);
+  const client = timed(times, 'score', () => clientAlliance(scored));
   const withSites = { k, complementary: true } as const;
   const primary = { k, complementary: false } as const;
+  const statistic = (file: FileDef, work: () => Row[]): [FileDef, Row[]] => [
+    file,
+    timed(times, `statistic ${file.name}`, work),
+  ];
 
-  const outcomeSites = suppressRows(allianceOutcome, allianceOutcomeSiteRows(scored, client), primary);
+  const outcomeSites = timed(times, `statistic ${allianceOutcome.name}`, () =>
+    suppressRows(allianceOutcome, allianceOutcomeSiteRows(scored, client), primary),
+  );
   const rows = new Map<FileDef, Row[]>([
-    [siteSessionSummary, suppressRows(siteSessionSummary, summaryRows(scored), withSites)],
-    [reliability, suppressRows(reliability, reliabilityRows(scored), { ...withSites, keep: ['items'] })],
-    [agreement, suppressRows(agreement, agreementRows(scored, client), withSites)],
-    [icc, iccRows(scored, client)],
-    [trajectories, suppressRows(trajectories, trajectoryRows(scored, client), withSites)],
-    [ruptures, suppressRows(ruptures, ruptureRows(scored, client), withSites)],
-    [allianceOutcome, [...outcomeSites, ...allianceOutcomePooledRows(outcomeSites)]],
-    [moderators, hideSuppressedContrasts(suppressRows(moderators, moderatorRows(scored, client), primary))],
-    [therapistWellbeing, suppressRows(therapistWellbeing, wellbeingRows(scored, client), primary)],
+    statistic(siteSessionSummary, () => suppressRows(siteSessionSummary, summaryRows(scored), withSites)),
+    statistic(reliability, () =>
+      suppressRows(reliability, reliabilityRows(scored), { ...withSites, keep: ['items'] }),
+    ),
+    statistic(agreement, () => suppressRows(agreement, agreementRows(scored, client), withSites)),
+    statistic(icc, () => iccRows(scored, client)),
+    statistic(trajectories, () => suppressRows(trajectories, trajectoryRows(scored, client), withSites)),
+    statistic(ruptures, () => suppressRows(ruptures, ruptureRows(scored, client), withSites)),
+    statistic(allianceOutcome, () => [...outcomeSites, ...allianceOutcomePooledRows(outcomeSites)]),
+    statistic(moderators, () =>
+      hideSuppressedContrasts(suppressRows(moderators, moderatorRows(scored, client), primary)),
+    ),
+    statistic(therapistWellbeing, () =>
+      suppressRows(therapistWellbeing, wellbeingRows(scored, client), primary),
+    ),
   ]);
   const tables: ReleaseTables = new Map();
-  for (const file of OPEN_FILES) tables.set(file.name, rowsTable(file, rows.get(file) ?? []));
+  for (const file of OPEN_FILES)
+    tables.set(
+      file.name,
+      timed(times, `statistic ${file.name}`, () => rowsTable(file, rows.get(file) ?? [])),
+    );
 
   return {
     studyId: data.study.studyId,
@@ -142,16 +170,18 @@ export function computeRelease(data: StudyData, k: number): ComputedRelease {
     scored,
     tables,
     files: [...OPEN_FILES, scoresLong(releaseScaleNames(data.instruments))],
-    sites: siteEnrolment(data),
+    sites: timed(times, 'enrolment', () => siteEnrolment(data)),
   };
 }
 
 /**
  * scores_long for one release: every response with pseudonymised dyad and therapist, already in
- * release order (site, therapist, dyad, role, session, instrument) without a million-row sort.
+ * release order (site, therapist, dyad, role, session, instrument) without a million-row sort:
+ * sorting the owners' blocks and building the table took 0.8 s of CPU at 1M responses, building
+ * it and ordering it with arquero's orderby 1.5 s (2026-12-01, same process and data).
  */
-export function scoresLongTable(computed: ComputedRelease, releaseId: string, secret: string): ColumnTable {
-  const { data } = computed.scored;
+export function scoresLongTable(scored: ScoredResponses, releaseId: string, secret: string): ColumnTable {
+  const { data } = scored;
   const r = data.responses;
   const names = {
     dyad: pseudonyms(secret, releaseId, data.dyads.id, 'D'),
@@ -179,7 +209,7 @@ export function scoresLongTable(computed: ComputedRelease, releaseId: string, se
   let next = 0;
   for (const { block } of blocks)
     for (let i = blockStart[block]!; i < blockStart[block + 1]!; i++) order[next++] = i;
-  return scoredTable(computed.scored, names, order);
+  return scoredTable(scored, names, order);
 }
 
 const sha256 = (body: Uint8Array): string => createHash('sha256').update(body).digest('hex');
@@ -196,41 +226,123 @@ export function manifestEntry(file: ReleaseFile): ManifestFile {
 }
 
 /** Renders the open-tier tables once (CSV and Parquet); they do not depend on the release id. */
-export function renderOpenFiles(computed: ComputedRelease): ReleaseFile[] {
-  return OPEN_FILES.flatMap((file) => tableFiles(file, computed.tables.get(file.name)!));
+export function renderOpenFiles(computed: ComputedRelease, times?: StageTimes): ReleaseFile[] {
+  return OPEN_FILES.flatMap((file) => tableFiles(file, computed.tables.get(file.name)!, times));
 }
 
-function tableFiles(file: FileDef, rows: ColumnTable): ReleaseFile[] {
+/** A table's CSV and its Parquet twin, each timed as the stage `write {name}`. */
+function tableFiles(file: FileDef, rows: ColumnTable, times?: StageTimes): ReleaseFile[] {
   const common = { tier: file.tier, rows: rows.numRows() };
+  const parquet = parquetName(file.name);
   return [
-    { ...common, name: file.name, contentType: CSV_TYPE, body: toCsv(file, rows) },
-    { ...common, name: parquetName(file.name), contentType: PARQUET_TYPE, body: toParquet(file, rows) },
+    {
+      ...common,
+      name: file.name,
+      contentType: CSV_TYPE,
+      body: timed(times, `write ${file.name}`, () => toCsv(file, rows)),
+    },
+    {
+      ...common,
+      name: parquet,
+      contentType: PARQUET_TYPE,
+      body: timed(times, `write ${parquet}`, () => toParquet(file, rows)),
+    },
   ];
 }
 
+/** What a writer of release-id-dependent files gets. */
+export interface WriterInput {
+  computed: ComputedRelease;
+  releaseId: string;
+  /** Pseudonym key of the analyst-tier files. */
+  secret: string;
+  /** The release's file definitions with the study's levels (describedFiles). */
+  described: FileDef[];
+  /** Files rendered ahead, on another thread, for one release id (scores_long). */
+  prerendered?: Prerendered;
+}
+
+/** Files rendered ahead for a release id; used when the release gets that id. */
+export interface Prerendered {
+  releaseId: string;
+  files: ReleaseFile[];
+}
+
 /**
- * Every file of a release with the given id, one at a time (so a caller can write and drop each
- * before the next is rendered): open tables (pass `openFiles` to reuse them), the analyst-tier
- * scores_long, the codebook and the report. Same inputs and id → same bytes.
+ * A writer renders one or more files of a release, one at a time (a generator, so the largest is
+ * never in memory next to the others). Adding a file to releases is adding a writer to WRITERS.
  */
-export function* releaseFiles(
-  computed: ComputedRelease,
+export type ReleaseWriter = (input: WriterInput, times?: StageTimes) => Iterable<ReleaseFile>;
+
+/** scores_long (analyst tier): pseudonyms depend on the release id, so it is rendered per id. */
+function* scoresLongFiles(
+  { computed, releaseId, secret, prerendered, described }: WriterInput,
+  times?: StageTimes,
+): Iterable<ReleaseFile> {
+  if (prerendered?.releaseId === releaseId) {
+    yield* prerendered.files;
+    return;
+  }
+  const longFile = computed.files[computed.files.length - 1]!;
+  yield* renderScoresLong(
+    computed.scored,
+    longFile,
+    described[described.length - 1]!,
+    releaseId,
+    secret,
+    times,
+  );
+}
+
+/**
+ * scores_long's CSV and Parquet for one release id, and its REDCap form (import and dictionary:
+ * `described` is scores_long's definition with the study's levels), from the scored responses alone.
+ */
+export function renderScoresLong(
+  scored: ScoredResponses,
+  file: FileDef,
+  described: FileDef,
   releaseId: string,
   secret: string,
-  openFiles: ReleaseFile[] = renderOpenFiles(computed),
-): Generator<ReleaseFile> {
-  yield* openFiles;
-  const longFile = computed.files[computed.files.length - 1]!;
-  let long: ColumnTable | undefined = scoresLongTable(computed, releaseId, secret);
-  const common = { tier: longFile.tier, rows: long.numRows() };
-  yield { ...common, name: longFile.name, contentType: CSV_TYPE, body: toCsv(longFile, long) };
-  yield {
-    ...common,
-    name: parquetName(longFile.name),
-    contentType: PARQUET_TYPE,
-    body: toParquet(longFile, long),
-  };
-  long = undefined;
+  times?: StageTimes,
+): ReleaseFile[] {
+  const long = timed(times, `write ${file.name}`, () => scoresLongTable(scored, releaseId, secret));
+  const { instruments } = scored.data;
+  return [
+    ...tableFiles(file, long, times),
+    timed(times, 'write redcap_import.csv', () => ({
+      tier: 'analyst' as const,
+      name: 'redcap_import.csv',
+      contentType: CSV_TYPE,
+      ...redcapImport(described, instruments, long),
+    })),
+    {
+      tier: 'analyst',
+      name: 'redcap_dictionary.csv',
+      contentType: CSV_TYPE,
+      ...redcapDictionary(described, instruments),
+    },
+  ];
+}
+
+const textFile = (name: string, contentType: string, body: string): ReleaseFile => ({
+  name,
+  tier: 'open',
+  rows: null,
+  contentType,
+  body: new TextEncoder().encode(body),
+});
+
+function* codebookFiles({ described }: WriterInput, times?: StageTimes): Iterable<ReleaseFile> {
+  yield timed(times, 'write codebook.json', () =>
+    textFile('codebook.json', 'application/json', codebookJson(described)),
+  );
+  yield timed(times, 'write codebook.md', () =>
+    textFile('codebook.md', 'text/markdown; charset=utf-8', codebookMarkdown(described)),
+  );
+}
+
+function* reportFile({ computed, releaseId }: WriterInput, times?: StageTimes): Iterable<ReleaseFile> {
   const report: ReportInput = {
     releaseId,
     studyId: computed.studyId,
@@ -242,16 +354,62 @@ export function* releaseFiles(
     tables: computed.tables,
     sites: computed.sites,
   };
-  const text = (name: string, contentType: string, body: string): ReleaseFile => ({
-    name,
-    tier: 'open',
-    rows: null,
-    contentType,
-    body: new TextEncoder().encode(body),
+  yield timed(times, 'write report.html', () =>
+    textFile('report.html', 'text/html; charset=utf-8', renderReport(report)),
+  );
+}
+
+/** The writers of the files after the open tables, in release order. */
+export const WRITERS: readonly ReleaseWriter[] = [scoresLongFiles, codebookFiles, reportFile];
+
+/** What releaseFiles may be given besides the computed release. */
+export interface ReleaseFileOptions {
+  /** The open tables, when already rendered (they do not depend on the release id). */
+  openFiles?: ReleaseFile[] | undefined;
+  times?: StageTimes | undefined;
+  prerendered?: Prerendered | undefined;
+  /** The release before this one, for changes.md. */
+  previous?: PreviousRelease | undefined;
+}
+
+/** The release's file definitions with the study's own levels (sites, instruments, scales). */
+export function describedFiles(computed: ComputedRelease): FileDef[] {
+  return withStudyLevels(computed.files, computed.scored.data);
+}
+
+/**
+ * Every file of a release with the given id, one at a time (so a caller can write and drop each
+ * before the next is rendered): open tables (pass `openFiles` to reuse them), then each writer's
+ * files (scores_long, codebook, report). Same inputs and id → same bytes.
+ */
+export function releaseFiles(
+  computed: ComputedRelease,
+  releaseId: string,
+  secret: string,
+  options: ReleaseFileOptions = {},
+): Generator<ReleaseFile> {
+  const { openFiles = renderOpenFiles(computed), times, prerendered, previous } = options;
+  const described = describedFiles(computed);
+  const input: WriterInput = {
+    computed,
+    releaseId,
+    secret,
+    described,
+    ...(prerendered ? { prerendered } : {}),
+  };
+  function* tables(): Generator<ReleaseFile> {
+    yield* openFiles;
+    for (const writer of WRITERS) yield* writer(input, times);
+  }
+  // The loaders, datapackage.json, changes.md and open-files.zip follow the tables they describe.
+  return withResearchFiles(tables(), {
+    data: computed.scored.data,
+    studyTitle: computed.studyTitle,
+    suppressionK: computed.suppressionK,
+    releaseId,
+    described,
+    previous,
   });
-  yield text('codebook.json', 'application/json', codebookJson(computed.files));
-  yield text('codebook.md', 'text/markdown; charset=utf-8', codebookMarkdown(computed.files));
-  yield text('report.html', 'text/html; charset=utf-8', renderReport(report));
 }
 
 /** Every file of a release with the given id, rendered at once (see releaseFiles). */
@@ -259,7 +417,7 @@ export function renderRelease(
   computed: ComputedRelease,
   releaseId: string,
   secret: string,
-  openFiles: ReleaseFile[] = renderOpenFiles(computed),
+  options: ReleaseFileOptions = {},
 ): ReleaseFile[] {
-  return [...releaseFiles(computed, releaseId, secret, openFiles)];
+  return [...releaseFiles(computed, releaseId, secret, options)];
 }

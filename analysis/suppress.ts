@@ -62,9 +62,10 @@ function complementary(
     else groups.set(key, [index]);
   });
   for (const members of groups.values()) {
-    let hidden = 0;
-    for (const index of members) if (suppressed[index]) hidden += counted[index]!.units;
-    while (hidden > 0 && hidden < k) {
+    for (;;) {
+      let held = 0;
+      for (const index of members) if (suppressed[index]) held += counted[index]!.units;
+      if (held === 0 || held >= k) break;
       let next: number | undefined;
       for (const index of members) {
         if (suppressed[index]) continue;
@@ -72,7 +73,6 @@ function complementary(
       }
       if (next === undefined) break;
       suppressed[next] = true;
-      hidden += counted[next]!.units;
     }
   }
 }

@@ -73,6 +73,22 @@ export class TooManyRequestsError extends TandemError {
   readonly code = 'too_many_requests';
 }
 
+/**
+ * The store or bucket is throttled, failing or not answering in time: nothing was decided, and the
+ * same request sent again later can succeed (503 with `Retry-After`).
+ */
+export class UnavailableError extends TandemError {
+  readonly status = 503;
+  readonly code = 'unavailable';
+  /** Seconds a client should wait before trying again (the `Retry-After` header). */
+  readonly retryAfterSeconds: number;
+
+  constructor(message: string, options: { cause?: unknown; retryAfterSeconds?: number } = {}) {
+    super(message, options.cause === undefined ? {} : { cause: options.cause });
+    this.retryAfterSeconds = options.retryAfterSeconds ?? 2;
+  }
+}
+
 /** A zod issue as detailsFromIssues reads it; a union's issue carries each option's own issues. */
 type Issue = { path: PropertyKey[]; message: string; code?: string; input?: unknown; errors?: unknown };
 

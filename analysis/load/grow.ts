@@ -28,6 +28,13 @@ export class GrowableColumn<T extends TypedArray> {
     this.length += count;
   }
 
+  /** Appends every value of `values`. */
+  extend(values: ArrayLike<number>): void {
+    this.reserve(this.length + values.length);
+    this.data.set(values as never, this.length);
+    this.length += values.length;
+  }
+
   /** The value at `index` (< length). */
   get(index: number): number {
     return this.data[index]!;

@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -120,3 +120,36 @@ describe('loadRawExport', () => {
     });
   });
 });
+
+describe('loadRawExport on several threads', () => {
+  it('gives exactly what one thread gives, problems and their line numbers included', async () => {
+    const data = fixture([3, 2, 4]);
+    const good = data.responses.find((r) => r.instrument === 'alliance-client')!;
+    // Malformed lines, a duplicate, a blank line and CRLF line ends spread over the file, so every
+    // range holds some and a duplicate's first copy lies in another range than its second.
+    const { dir } = await exportWithLines(data, (lines) => [
+      '{not json',
+      ...lines.slice(0, 20),
+      '',
+      JSON.stringify({ ...good, siteId: 'nowhere' }),
+      ...lines.slice(20, 40).map((line) => `${line}\r`),
+      JSON.stringify(good),
+      ...lines.slice(40),
+      JSON.stringify({ ...good, answers: { i99: 1 } }),
+    ]);
+    const one = await loadRawExport(dir, { threads: 1 });
+    expect(one.skipped).toBe(4);
+    for (const threads of [2, 3, 7]) expect(await loadRawExport(dir, { threads })).toEqual(one);
+  }, 60_000);
+});
+
+async function exportWithLines(
+  data: ReturnType<typeof fixture>,
+  arrange: (lines: string[]) => string[],
+): Promise<{ dir: string }> {
+  const dir = await mkdtemp(join(tmpdir(), 'tandem-load-'));
+  await writeFixture(dir, data);
+  const lines = (await readFile(join(dir, 'responses.jsonl'), 'utf8')).trimEnd().split('\n');
+  await writeFile(join(dir, 'responses.jsonl'), `${arrange(lines).join('\n')}\n`);
+  return { dir };
+}

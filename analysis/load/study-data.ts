@@ -19,6 +19,25 @@ export const MAX_SESSION = 65535;
 /** Malformed records kept with their messages; beyond this only the count grows. */
 export const MAX_PROBLEMS_KEPT = 1000;
 
+/**
+ * Responses one builder read, unsorted, as another builder absorbs them (StudyDataBuilder.absorb):
+ * the response columns, with `therapist` and `dyad` indexing this part's own therapistIds and
+ * dyadIds.
+ */
+export interface ResponsePart extends Omit<ResponseColumns, 'count'> {
+  /** Line of each response within the part (1-based). */
+  line: Int32Array;
+  dyadIds: string[];
+  therapistIds: string[];
+  /** Site of each therapist (the first one seen). */
+  therapistSite: Int32Array;
+  /** Malformed lines of the part (the first MAX_PROBLEMS_KEPT), lines within the part. */
+  problems: Problem[];
+  skipped: number;
+  /** Responses of withdrawn dyads left out of the part. */
+  withdrawn: number;
+}
+
 /** A record that was skipped, with where it was. */
 export interface Problem {
   source: string;
@@ -356,6 +375,77 @@ export class StudyDataBuilder {
     this.day.push(day);
     this.answerStart.push(start);
     return null;
+  }
+
+  /**
+   * The responses read so far, unsorted, with the problems they had: one part of a file that
+   * several builders read in parallel (analysis/load/raw-export.ts). Leaves this builder empty of
+   * responses and problems.
+   */
+  takeResponses(): ResponsePart {
+    const part: ResponsePart = {
+      site: this.site.finish(),
+      therapist: this.therapist.finish(),
+      dyad: this.dyad.finish(),
+      role: this.role.finish(),
+      session: this.session.finish(),
+      instrument: this.instrument.finish(),
+      day: this.day.finish(),
+      answerStart: this.answerStart.finish(),
+      answers: this.answers.finish(),
+      line: this.line.finish(),
+      dyadIds: this.dyadIds.values,
+      therapistIds: this.therapistIds.values,
+      therapistSite: this.therapistSite.finish(),
+      problems: this.problems.splice(0),
+      skipped: this.skipped,
+      withdrawn: this.withdrawn,
+    };
+    this.skipped = 0;
+    this.withdrawn = 0;
+    for (const column of [this.site, this.therapist, this.dyad, this.role, this.session, this.instrument])
+      column.truncate(0);
+    for (const column of [this.day, this.answerStart, this.answers, this.line, this.sourceIndex])
+      column.truncate(0);
+    return part;
+  }
+
+  /** Forgets the problems recorded so far (a parse worker's dyads are the main builder's to report). */
+  clearProblems(): void {
+    this.problems.length = 0;
+    this.skipped = 0;
+  }
+
+  /**
+   * Appends a part another builder read from `source`, whose first line is line `lineOffset` + 1
+   * of the file; parts must come in file order so that the first of two duplicates stays first.
+   */
+  absorb(part: ResponsePart, source: string, lineOffset: number): void {
+    const dyadOf = Int32Array.from(part.dyadIds, (id) => this.dyadIds.get(id) ?? -1);
+    const therapistOf = Int32Array.from(part.therapistIds, (id, t) =>
+      this.therapistOf(id, part.therapistSite[t]!),
+    );
+    const answerOffset = this.answers.length;
+    const n = part.site.length;
+    const sourceIndex = this.sources.intern(source);
+    this.site.extend(part.site);
+    this.role.extend(part.role);
+    this.session.extend(part.session);
+    this.instrument.extend(part.instrument);
+    this.day.extend(part.day);
+    this.answers.extend(part.answers);
+    for (let i = 0; i < n; i++) {
+      const d = part.dyad[i]!;
+      this.dyad.push(d < 0 ? d : dyadOf[d]!);
+      this.therapist.push(therapistOf[part.therapist[i]!]!);
+      this.answerStart.push(part.answerStart[i]! + answerOffset);
+      this.line.push(part.line[i]! + lineOffset);
+      this.sourceIndex.push(sourceIndex);
+    }
+    for (const problem of part.problems) this.problem(source, problem.line + lineOffset, problem.message);
+    // Problems beyond those kept were counted in the part; count them here too.
+    this.skipped += part.skipped - part.problems.length;
+    this.withdrawn += part.withdrawn;
   }
 
   /** The loaded study, in canonical order. */

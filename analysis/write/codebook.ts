@@ -1,4 +1,5 @@
 import type { ColumnDef, ColumnType, FileDef, Tier } from '../columns.ts';
+import { columnLevels, type Level } from '../levels.ts';
 
 // The codebook is generated from the same FileDefs the CSV and Parquet writers use, so every column
 // of every released table has an entry. Each CSV's Parquet twin gets its own entry with the same
@@ -10,6 +11,8 @@ export interface CodebookColumn {
   type: ColumnType;
   range: string;
   missing: string;
+  /** A categorical column's values in order, with labels (DESIGN §8). */
+  levels?: Level[];
 }
 
 export interface CodebookFile {
@@ -29,6 +32,7 @@ const DEFAULT_RANGE: Record<ColumnType, string> = {
 export const parquetName = (csvName: string): string => csvName.replace(/\.csv$/, '.parquet');
 
 function entry(column: ColumnDef): CodebookColumn {
+  const levels = columnLevels(column);
   return {
     name: column.name,
     meaning: column.meaning,
@@ -36,6 +40,7 @@ function entry(column: ColumnDef): CodebookColumn {
     range:
       column.range ?? (column.levels ? column.levels.filter(Boolean).join(', ') : DEFAULT_RANGE[column.type]),
     missing: column.missing ?? 'never empty',
+    ...(levels ? { levels } : {}),
   };
 }
 
@@ -50,7 +55,7 @@ export function codebookFiles(files: readonly FileDef[]): CodebookFile[] {
   });
 }
 
-/** codebook.json: `{files: [{name, tier, columns: [{name, meaning, type, range, missing}]}]}`, LF-terminated. */
+/** codebook.json: `{files: [{name, tier, columns: [{name, meaning, type, range, missing, levels?}]}]}`, LF-terminated. */
 export function codebookJson(files: FileDef[]): string {
   return `${JSON.stringify({ files: codebookFiles(files) }, null, 2)}\n`;
 }

@@ -22,4 +22,6 @@ export const SiteId = z.string().check(z.regex(SITE_ID_PATTERN, 'expected a site
 export const Code = z.string().check(z.regex(ID_PATTERN, 'expected a code such as D-93XHM4'));
 
 export const SitePath = z.object({ siteId: SiteId });
+/** The body of an action that takes none: nothing, or `{}`; any field is refused with its path. */
+export const NoBody = z.strictObject({});
 export const DyadPath = z.object({ siteId: SiteId, dyadId: Code });

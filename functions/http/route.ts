@@ -59,9 +59,10 @@ export function httpRoute<P = Params, Q = Params, B = unknown>(
       fn({
         path: validated(options.path, event.pathParameters ?? {}, 'path'),
         query: validated(options.query, event.queryStringParameters ?? {}, 'query'),
+        // No body reads as `{}`; a JSON `null` is a body, and refused where an object is expected.
         body: validated(
           typeof options.body === 'function' ? options.body(event) : options.body,
-          event.parsedBody ?? {},
+          event.parsedBody === undefined ? {} : event.parsedBody,
           'request body',
         ),
         principal: event.principal,

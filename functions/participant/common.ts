@@ -50,7 +50,8 @@ export const TokenPath = z.object({ token: z.string() });
 export const PAGE_HEADERS = { [CSP]: PAGE_CSP };
 
 /** An HTML page response with the participant headers. */
-export const page = (status: number, body: string): HttpResult => html(status, body, PAGE_HEADERS);
+export const page = (status: number, body: string, headers: Record<string, string> = {}): HttpResult =>
+  html(status, body, { ...PAGE_HEADERS, ...headers });
 
 /** Languages of `Accept-Language`, best first. */
 function acceptedLanguages(header: string | undefined): string[] {

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
-import { ValidationError } from '../../shared/errors.ts';
-import { withdraw } from '../../shared/participation/withdraw.ts';
+import { GoneError, ValidationError } from '../../shared/errors.ts';
+import { hashToken } from '../../shared/ids.ts';
+import { finishWithdrawal, withdraw } from '../../shared/participation/withdraw.ts';
 import type { HttpResult } from '../http/event.ts';
 import { json, wantsHtml } from '../http/respond.ts';
 import { page, participantDeps, participantRoute } from './common.ts';
@@ -33,4 +34,15 @@ export const handler = participantRoute(
       return page(200, withdrawnPage({ ...context.frame, withdraw: false, base: undefined } as never));
     return json(200, { withdrawn: result.scope });
   },
-);
+).use({
+  // Sent again after a failure part-way: the link is gone already (410), but the erasure may not be.
+  onError: async (request) => {
+    const token = request.event.pathParameters?.token;
+    if (!(request.error instanceof GoneError) || token === undefined) return;
+    const gone = request.error;
+    request.error = await finishWithdrawal(participantDeps(), hashToken(token)).then(
+      () => gone,
+      (error: unknown) => (error instanceof Error ? error : gone),
+    );
+  },
+});

@@ -20,11 +20,15 @@ export function dynamoDbClient(options: {
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }
 
-/** The store for this process, built once per config(): TANDEM_TABLE, AWS_REGION, TANDEM_DYNAMODB_ENDPOINT. */
+/**
+ * The document client of this process, built once per config(): AWS_REGION, TANDEM_DYNAMODB_ENDPOINT.
+ * The store's own; fault tests add a middleware to its stack (test/faults/inject.ts).
+ */
+export const documentClient: () => DynamoDBDocumentClient = perConfig((env) =>
+  dynamoDbClient({ region: env.AWS_REGION, endpoint: env.TANDEM_DYNAMODB_ENDPOINT }),
+);
+
+/** The store for this process, built once per config(): TANDEM_TABLE and the client above. */
 export const store: () => TandemStore = perConfig(
-  (env) =>
-    new DynamoDbTandemStore(
-      dynamoDbClient({ region: env.AWS_REGION, endpoint: env.TANDEM_DYNAMODB_ENDPOINT }),
-      env.TANDEM_TABLE,
-    ),
+  (env) => new DynamoDbTandemStore(documentClient(), env.TANDEM_TABLE),
 );

@@ -1,4 +1,5 @@
 import { existsSync, realpathSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -56,6 +57,10 @@ function wholeNumber(values: Values, name: string, min = 1): number | undefined 
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value) || Number(value) < min) {
     throw new UsageError(`--${name} must be a whole number ≥ ${min} (received ${JSON.stringify(value)})`);
+  }
+  // Past 2^53 digits no longer name one number; such a count would also never finish.
+  if (!Number.isSafeInteger(Number(value))) {
+    throw new UsageError(`--${name} is too large (received ${JSON.stringify(value)})`);
   }
   return Number(value);
 }
@@ -237,13 +242,14 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   aggregate: {
-    usage: 'tandem aggregate [--from DIR] [--out DIR] [--release-id ID] [--k N]',
+    usage: 'tandem aggregate [--from DIR] [--out DIR] [--release-id ID] [--k N] [--timings FILE]',
     summary: 'run the nightly job: score, summarise and publish a release',
     options: {
       from: { type: 'string' },
       out: { type: 'string' },
       'release-id': { type: 'string' },
       k: { type: 'string' },
+      timings: { type: 'string' },
     },
     positionals: [0, 0],
     async run(values) {
@@ -251,7 +257,10 @@ const COMMANDS: Record<string, Command> = {
       const out = text(values, 'out');
       const releaseId = text(values, 'release-id');
       const k = wholeNumber(values, 'k');
+      const timings = text(values, 'timings');
       const { aggregate } = await import('../../analysis/publish.ts');
+      const { StageTimes } = await import('../../analysis/stages.ts');
+      const times = timings === undefined ? undefined : new StageTimes();
       const { openLocalData } = await import('./access.ts');
       const { pseudonymSecret } = await import('./server.ts');
       // The local store is needed unless both input and output are folders.
@@ -262,6 +271,7 @@ const COMMANDS: Record<string, Command> = {
           ...(out === undefined ? (local ? { bucket: local.bucket } : {}) : { out }),
           ...(releaseId === undefined ? {} : { releaseId }),
           ...(k === undefined ? {} : { k }),
+          ...(times ? { times } : {}),
           secret: pseudonymSecret(DATA_DIR),
           clock: () => new Date(),
           ...(process.stderr.isTTY
@@ -271,6 +281,8 @@ const COMMANDS: Record<string, Command> = {
         for (const problem of result.problems.slice(0, 20)) {
           process.stderr.write(`skipped ${problem.source} line ${problem.line}: ${problem.message}\n`);
         }
+        if (times && timings !== undefined)
+          await writeFile(timings, `${JSON.stringify({ stages: times.stages }, null, 2)}\n`);
         const { manifest } = result;
         const where = result.destination === 'bucket' ? 'the local bucket' : result.destination;
         say(
@@ -304,33 +316,48 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   study: {
-    usage: 'tandem study validate FILE',
-    summary: 'check a study definition and print every problem with its path',
-    options: {},
+    usage: 'tandem study validate FILE | tandem study import-redcap DICTIONARY.csv [--out FILE]',
+    summary:
+      'check a study definition and print every problem with its path; or turn a REDCap data dictionary into instrument definitions',
+    options: { out: { type: 'string' } },
     positionals: [2, 2],
-    async run(_values, positionals) {
+    async run(values, positionals) {
+      if (positionals[0] === 'import-redcap') {
+        const { importRedcapFile } = await import('../../shared/study/redcap.ts');
+        const { lines, json } = await importRedcapFile(positionals[1] ?? '');
+        for (const line of lines) process.stderr.write(`${line}\n`);
+        const out = text(values, 'out');
+        if (out === undefined) process.stdout.write(json);
+        else {
+          const { writeFile } = await import('node:fs/promises');
+          await writeFile(out, json);
+          say(`Wrote ${out}.`);
+        }
+        return 0;
+      }
       if (positionals[0] !== 'validate') {
         throw new UsageError(
-          `unknown study command ${JSON.stringify(positionals[0])}; try: tandem study validate FILE`,
+          `unknown study command ${JSON.stringify(positionals[0])}; try: tandem study validate FILE, or tandem study import-redcap DICTIONARY.csv`,
         );
       }
       const { validateStudyFile } = await import('../../shared/study/validate.ts');
       const { lines, exitCode } = await validateStudyFile(positionals[1] ?? '');
-      for (const line of lines) (exitCode === 0 ? process.stdout : process.stderr).write(`${line}\n`);
+      for (const line of lines)
+        (exitCode === 0 ? process.stdout : process.stderr).write(`${oneLine(line)}\n`);
       return exitCode;
     },
   },
   bench: {
-    usage: 'tandem bench [--quick]',
-    summary: 'run the benchmarks of DESIGN §11 and write bench/results.json',
-    options: { quick: { type: 'boolean' } },
+    usage: 'tandem bench [--quick] [--release]',
+    summary:
+      'run the benchmarks of DESIGN §11 (--release: the release budgets only) and write bench/results.json',
+    options: { quick: { type: 'boolean' }, release: { type: 'boolean' } },
     positionals: [0, 0],
     async run(values) {
-      const { runBench } = await load<{ runBench: (args: { quick: boolean }) => Promise<number> }>(
-        'bench/run.ts',
-        'tandem bench',
-      );
-      return runBench({ quick: values.quick === true });
+      const { runBench } = await load<{
+        runBench: (args: { quick: boolean; releaseOnly: boolean }) => Promise<number>;
+      }>('bench/run.ts', 'tandem bench');
+      return runBench({ quick: values.quick === true, releaseOnly: values.release === true });
     },
   },
   'build-web': {
@@ -357,6 +384,12 @@ function help(): string {
     '',
     'tandem <command> --help shows one command.',
   ].join('\n');
+}
+
+/** The text on one line whatever it holds: control characters (line breaks too) appear escaped. */
+function oneLine(text: string): string {
+  const control = (char: string) => char < ' ' || char === '\u007f' || char === '\u2028' || char === '\u2029';
+  return [...text].map((char) => (control(char) ? JSON.stringify(char).slice(1, -1) : char)).join('');
 }
 
 /** parseArgs explains itself in several sentences; keep the first, which names the problem. */
@@ -406,16 +439,19 @@ export async function main(argv: string[]): Promise<number> {
     return await command.run(parsed.values, parsed.positionals);
   } catch (error) {
     const prefix = command ? `tandem ${name}` : 'tandem';
+    // Bad input may hold line breaks (an option, a file name): the error stays one line.
     if (error instanceof UsageError) {
-      process.stderr.write(`${prefix}: ${error.message}\n`);
+      process.stderr.write(`${oneLine(`${prefix}: ${error.message}`)}\n`);
       return 1;
     }
     if (error instanceof TandemError && error.expose) {
       const details = error.details?.map((d) => `${d.path}: ${d.message}`).join('; ');
-      process.stderr.write(`${prefix}: ${error.message}${details ? ` (${details})` : ''}\n`);
+      process.stderr.write(`${oneLine(`${prefix}: ${error.message}${details ? ` (${details})` : ''}`)}\n`);
       return 1;
     }
-    process.stderr.write(`${prefix}: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(
+      `${oneLine(`${prefix}: ${error instanceof Error ? error.message : String(error)}`)}\n`,
+    );
     return 1;
   }
 }

@@ -2,7 +2,7 @@ import type { Role } from '../instruments/schema.ts';
 import { type AnsweredKey, type DueAdministration, dueFor } from '../participation/due.ts';
 import { type Dyad, ownerKeyOf, type SafetyFollowUp, type StoredResponse } from '../ports.ts';
 import type { Study } from '../study/schema.ts';
-import { currentStudy, dyadRoles, type EnrolmentDeps, requireDyad } from './deps.ts';
+import { currentStudy, dyadRoles, type EnrolmentDeps, requireDyad, siteOf } from './deps.ts';
 
 /** What is due for one role of a dyad: completion status only. */
 export interface RoleDue {
@@ -79,6 +79,7 @@ export async function listDyads(deps: EnrolmentDeps, siteId: string): Promise<Dy
     deps.store.listDyads(siteId),
     deps.store.listSiteResponses(siteId),
   ]);
+  siteOf(study, siteId);
   const answered = answeredKeys(responses);
   const now = deps.clock();
   return dyads.map((dyad) => dyadView(dyad, dyadDue(study, dyad, answered.get(ownerKeyOf(dyad)) ?? [], now)));

@@ -1,5 +1,5 @@
 import type { Therapist } from '../ports.ts';
-import type { EnrolmentDeps } from './deps.ts';
+import { currentStudy, type EnrolmentDeps, siteOf } from './deps.ts';
 
 export interface TherapistView {
   siteId: string;
@@ -24,10 +24,12 @@ export async function listTherapists(
   deps: Pick<EnrolmentDeps, 'store'>,
   siteId: string,
 ): Promise<TherapistListing[]> {
-  const [therapists, dyads] = await Promise.all([
+  const [study, therapists, dyads] = await Promise.all([
+    currentStudy(deps.store),
     deps.store.listTherapists(siteId),
     deps.store.listDyads(siteId),
   ]);
+  siteOf(study, siteId);
   return therapists.map((therapist) => ({
     ...therapistView(therapist),
     activeDyads: dyads.filter((d) => d.therapistId === therapist.therapistId && d.status === 'active').length,

@@ -66,6 +66,7 @@ export type ErrorCode =
   | 'dyad_ended'
   | 'payload_too_large'
   | 'too_many_requests'
+  | 'unavailable'
   | 'unauthorized'
   | 'forbidden';
 
@@ -153,6 +154,10 @@ const en: ParticipantStrings = {
     too_many_requests: {
       title: 'Too many attempts',
       body: 'Please wait a while (up to an hour), then try your link again.',
+    },
+    unavailable: {
+      title: 'Please try again',
+      body: 'We could not save this just now; nothing was lost on your side. Please send it again in a moment.',
     },
     unauthorized: { title: 'Not allowed', body: 'This page is not available.' },
     forbidden: { title: 'Not allowed', body: 'This page is not available.' },
@@ -250,6 +255,10 @@ const de: ParticipantStrings = {
       title: 'Zu viele Versuche',
       body: 'Bitte warten Sie eine Weile (bis zu einer Stunde) und versuchen Sie Ihren Link dann erneut.',
     },
+    unavailable: {
+      title: 'Bitte erneut versuchen',
+      body: 'Das konnte gerade nicht gespeichert werden. Bitte senden Sie es in einem Moment noch einmal.',
+    },
     unauthorized: { title: 'Nicht erlaubt', body: 'Diese Seite ist nicht verfügbar.' },
     forbidden: { title: 'Nicht erlaubt', body: 'Diese Seite ist nicht verfügbar.' },
   },
@@ -333,6 +342,10 @@ const ar: ParticipantStrings = {
     too_many_requests: {
       title: 'محاولات كثيرة جدًا',
       body: 'يرجى الانتظار قليلًا (حتى ساعة)، ثم جرّب رابطك مرة أخرى.',
+    },
+    unavailable: {
+      title: 'يرجى المحاولة مرة أخرى',
+      body: 'تعذّر الحفظ الآن. يرجى الإرسال مرة أخرى بعد لحظة.',
     },
     unauthorized: { title: 'غير مسموح', body: 'هذه الصفحة غير متاحة.' },
     forbidden: { title: 'غير مسموح', body: 'هذه الصفحة غير متاحة.' },

@@ -112,3 +112,29 @@ export async function withdraw(
   }
   return { scope: 'dyad', ...(await withdrawDyad(deps, participant.dyad)) };
 }
+
+/**
+ * Finishes a withdrawal that stopped part-way (a store fault or a crash after the owner was marked
+ * withdrawn): for the link of `tokenHash`, erases what its owner's withdrawal covers. Idempotent,
+ * and nothing for a link whose owner has not withdrawn. A participant who got an error and sends
+ * the withdrawal again reaches this, since their link already answers 410.
+ */
+export async function finishWithdrawal(deps: ParticipationDeps, tokenHash: string): Promise<void> {
+  const { store } = deps;
+  const link = await store.getLink(tokenHash);
+  if (!link) return;
+  const { owner } = link;
+  const therapistWithdrawn = async (siteId: string, therapistId: string) =>
+    (await store.getTherapist(siteId, therapistId))?.status === 'withdrawn';
+  if (owner.kind === 'therapist') {
+    if (await therapistWithdrawn(owner.siteId, owner.therapistId))
+      await withdrawTherapist(deps, owner.siteId, owner.therapistId);
+    return;
+  }
+  const dyad = await store.getDyad(owner.siteId, owner.dyadId);
+  if (!dyad) return;
+  if (dyad.status === 'withdrawn') await withdrawDyad(deps, dyad);
+  else if (owner.role === 'therapist' && (await therapistWithdrawn(dyad.siteId, dyad.therapistId)))
+    await withdrawTherapist(deps, dyad.siteId, dyad.therapistId);
+  else if (owner.role === 'interpreter' && link.withdrawn) await withdrawInterpreter(deps, dyad);
+}

@@ -65,7 +65,8 @@ function unknownKeys(schema: z.core.$ZodType, value: unknown, path: string[], ou
       if (!isRecord(value)) return;
       const shape = (def as z.core.$ZodObjectDef).shape;
       for (const [key, child] of Object.entries(value)) {
-        const childSchema = shape[key];
+        // Own keys only: `__proto__` or `constructor` in a study file would reach Object.prototype.
+        const childSchema = Object.hasOwn(shape, key) ? shape[key] : undefined;
         if (childSchema) unknownKeys(childSchema, child, [...path, key], out);
         else out.push(problem([...path, key], 'unknown key; it is ignored'));
       }

@@ -53,14 +53,22 @@ describe('tandem command line', () => {
     const run = tandem('study', 'validate');
     expect(run.status).toBe(1);
     expect(run.stderrLines).toEqual([
-      'tandem study: wrong number of arguments (usage: tandem study validate FILE)',
+      'tandem study: wrong number of arguments (usage: tandem study validate FILE | tandem study import-redcap DICTIONARY.csv [--out FILE])',
     ]);
   });
 
   it('lists every command with --help and exits 0', () => {
     const run = tandem('--help');
     expect(run.status).toBe(0);
-    for (const command of ['dev', 'demo-data', 'aggregate', 'export', 'study validate', 'bench']) {
+    for (const command of [
+      'dev',
+      'demo-data',
+      'aggregate',
+      'export',
+      'study validate',
+      'study import-redcap',
+      'bench',
+    ]) {
       expect(run.stdout).toContain(`tandem ${command}`);
     }
   });

@@ -2,22 +2,7 @@
 reference_dir <- dirname(sub("--file=", "", grep("--file=", commandArgs(FALSE), value = TRUE)))
 source(file.path(reference_dir, "common.R"))
 set.seed(81)
-count <- function(x, c) {
-  x <- x[!is.na(x)]
-  if (length(x) < 4) return(NULL)
-  s <- sd(x)
-  out <- c(ruptures = 0, followed = 0, repaired = 0)
-  if (s == 0) return(out)
-  for (t in 2:length(x)) {
-    if (x[t] <= x[t - 1] - c * s + 1e-9) {
-      out["ruptures"] <- out["ruptures"] + 1
-      nxt <- x[seq(t + 1, length.out = min(2, length(x) - t))]
-      if (length(nxt) > 0) out["followed"] <- out["followed"] + 1
-      if (any(nxt >= x[t - 1])) out["repaired"] <- out["repaired"] + 1
-    }
-  }
-  out
-}
+count <- function(x, c) rupture_counts(x[!is.na(x)], c)
 summarise <- function(dyads, c) {
   per <- Filter(Negate(is.null), lapply(dyads, count, c = c))
   m <- if (length(per) > 0) do.call(rbind, per) else matrix(0, 0, 3, dimnames = list(NULL, c("ruptures", "followed", "repaired")))

@@ -48,7 +48,13 @@ describe('a nightly release over HTTP', () => {
     const before = (await downloads()).length;
     const open = manifest.files.filter((file) => file.tier === 'open');
     const analystOnly = manifest.files.filter((file) => file.tier === 'analyst');
-    expect(analystOnly.map((file) => file.name).sort()).toEqual(['scores_long.csv', 'scores_long.parquet']);
+    expect(analystOnly.map((file) => file.name).sort()).toEqual([
+      'load_analyst.sps',
+      'redcap_dictionary.csv',
+      'redcap_import.csv',
+      'scores_long.csv',
+      'scores_long.parquet',
+    ]);
     for (const file of open) {
       const link = await api(stack).get<{ url: string }>(`/api/v1/releases/${RELEASE}/files/${file.name}`, {
         as: 'researcher',

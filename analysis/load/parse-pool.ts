@@ -1,0 +1,22 @@
+import type { Study } from '../../shared/study/schema.ts';
+import { runWorker } from '../threads.ts';
+import type { ByteRange } from './raw-export.ts';
+import type { ResponsePart } from './study-data.ts';
+
+/** What a parse worker is given: the folder, the validated study and its range of responses.jsonl. */
+export interface ParseTask {
+  dir: string;
+  study: Study;
+  range: ByteRange;
+}
+
+/** What a parse worker returns: the responses of its range and how many lines the range held. */
+export interface ParseResult {
+  part: ResponsePart;
+  lines: number;
+}
+
+const WORKER = new URL('./parse-worker.ts', import.meta.url);
+
+/** Parses one range of responses.jsonl on another thread (parse-worker.ts). */
+export const parseInWorker = (task: ParseTask): Promise<ParseResult> => runWorker<ParseResult>(WORKER, task);

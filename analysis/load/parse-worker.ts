@@ -1,0 +1,23 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import type { ParseResult, ParseTask } from './parse-pool.ts';
+import { readDyads, readResponses } from './raw-export.ts';
+import { StudyDataBuilder } from './study-data.ts';
+
+// One range of responses.jsonl, parsed and validated into typed columns by the same builder the
+// main thread uses; the columns are transferred back, not copied. The worker reads dyads.jsonl
+// itself to validate responses against it; problems in it are the main thread's to report.
+
+const task = workerData as ParseTask;
+const builder = new StudyDataBuilder(task.study);
+readDyads(task.dir, builder);
+builder.clearProblems();
+const lines = readResponses(task.dir, builder, task.range);
+const part = builder.takeResponses();
+const result: ParseResult = { part, lines };
+const columns = [part.site, part.therapist, part.dyad, part.role, part.session, part.instrument, part.day];
+parentPort!.postMessage(
+  result,
+  [...columns, part.answerStart, part.answers, part.line, part.therapistSite].map(
+    (column) => column.buffer as ArrayBuffer,
+  ),
+);

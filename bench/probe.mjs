@@ -1,0 +1,10 @@
+// Preloaded (`node --import`) into a measured process, the release or a yardstick: on exit it
+// reports the process's peak resident set size (worker threads included: they share it) and its
+// CPU time, user and system, on every thread. CPU time stays comparable on a busy machine, where
+// wall time depends on how many other processes share the cores.
+process.on('exit', () => {
+  const usage = process.resourceUsage();
+  process.stderr.write(
+    `\nTANDEM_PROBE=${JSON.stringify({ maxRssKb: usage.maxRSS, cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6 })}\n`,
+  );
+});
