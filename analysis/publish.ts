@@ -1,7 +1,9 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
+import { isoDateIn } from '../shared/dates.ts';
 import { ValidationError } from '../shared/errors.ts';
+import { RELEASE_ID_PATTERN } from '../shared/ids.ts';
 import type { ReleaseBucket, ReleaseRecord, TandemStore } from '../shared/ports.ts';
 import { releaseScaleNames, scoresLong } from './columns.ts';
 import { withStudyLevels } from './levels.ts';
@@ -55,19 +57,8 @@ export class FolderSink implements ReleaseSink {
   }
 }
 
-const RELEASE_ID = /^\d{4}-\d{2}-\d{2}(\.[1-9][0-9]*)?$/;
 /** More same-day releases than this means something is re-publishing in a loop. */
 const MAX_SAME_DAY = 99;
-
-/** The date of `now` in the time zone, as YYYY-MM-DD. */
-export function dateIn(timeZone: string, now: Date): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(now);
-}
 
 /** The manifest at releases/{id}/manifest.json, or undefined when there is none. */
 export async function readManifest(sink: ReleaseSink, releaseId: string): Promise<Manifest | undefined> {
@@ -101,7 +92,7 @@ async function previousRelease(
   if (!manifest || Number.isNaN(Date.parse(manifest.createdAt))) return undefined;
   return {
     releaseId: manifest.releaseId,
-    sinceDay: isoDay(dateIn(timeZone, new Date(manifest.createdAt))),
+    sinceDay: isoDay(isoDateIn(timeZone, new Date(manifest.createdAt))),
     files: manifest.files,
   };
 }
@@ -217,7 +208,7 @@ export interface AggregateResult {
  * bucket. Returns the manifest and the malformed records that were skipped.
  */
 export async function aggregate(options: AggregateOptions): Promise<AggregateResult> {
-  if (options.releaseId !== undefined && !RELEASE_ID.test(options.releaseId)) {
+  if (options.releaseId !== undefined && !RELEASE_ID_PATTERN.test(options.releaseId)) {
     throw new ValidationError('release id must be YYYY-MM-DD or YYYY-MM-DD.N', {
       details: [
         { path: 'releaseId', message: 'expected YYYY-MM-DD or YYYY-MM-DD.N', received: options.releaseId },
@@ -264,7 +255,7 @@ export async function aggregate(options: AggregateOptions): Promise<AggregateRes
 
   options.progress?.(`scoring ${data.responses.count} responses of ${data.dyads.count} dyads`);
   const now = options.clock();
-  const releaseId = options.releaseId ?? dateIn(data.study.timezone, now);
+  const releaseId = options.releaseId ?? isoDateIn(data.study.timezone, now);
   const threads =
     options.threads ??
     (data.responses.count >= OFFLOAD_MIN_RESPONSES ? Math.min(4, availableParallelism()) : 1);

@@ -19,7 +19,7 @@ export interface RouteSpec {
 }
 
 const site: readonly StaffRole[] = ['lead', 'coordinator'];
-// The lead reads releases too: the open tier (functions/researcher/releases.ts decides by tier).
+// The lead reads releases too: the open tier (shared/releases.ts decides by tier).
 const readers: readonly StaffRole[] = ['researcher', 'analyst', 'lead'];
 
 /**
@@ -31,6 +31,9 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/signin', handler: 'functions/web/pages.ts', access: 'public', uses: {} },
   { method: 'GET', path: '/coordinator/', handler: 'functions/web/pages.ts', access: 'public', uses: {} },
   { method: 'GET', path: '/researcher/', handler: 'functions/web/pages.ts', access: 'public', uses: {} },
+  { method: 'GET', path: '/audit/', handler: 'functions/web/pages.ts', access: 'public', uses: {} },
+  { method: 'GET', path: '/assets/{name}', handler: 'functions/web/pages.ts', access: 'public', uses: {} },
+  { method: 'GET', path: '/favicon.ico', handler: 'functions/web/pages.ts', access: 'public', uses: {} },
 
   {
     method: 'GET',

@@ -30,6 +30,8 @@ const Env = z.object({
   /** Cognito hosted sign-in for the static pages (AWS); absent locally, where the dev identity provider signs in. */
   TANDEM_COGNITO_DOMAIN: z.optional(z.string()),
   TANDEM_COGNITO_CLIENT_ID: z.optional(z.string()),
+  /** Folder of the built staff-page assets; beside the Lambda bundle when unset (functions/web/assets.ts). */
+  TANDEM_WEB_DIR: z.optional(z.string()),
   LOG_LEVEL: z._default(z.enum(['debug', 'info', 'warn', 'error', 'silent']), 'info'),
 });
 export type Config = z.infer<typeof Env> & {

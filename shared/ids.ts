@@ -6,6 +6,8 @@ export const CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTVWXYZ';
 /** Ids an imported raw export may carry. */
 export const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 export const SITE_ID_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+/** A release id: the day it was built (`2027-03-01`), then `.2`, `.3` … for more releases that day. */
+export const RELEASE_ID_PATTERN = /^\d{4}-\d{2}-\d{2}(\.[1-9][0-9]*)?$/;
 
 /** A fresh therapist (`T-…`) or dyad (`D-…`) code of 6 random characters. */
 export function newCode(prefix: 'T' | 'D'): string {

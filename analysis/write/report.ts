@@ -1,4 +1,5 @@
 import type { ColumnTable } from 'arquero';
+import { escapeText as escapeXml } from '../../shared/html.ts';
 import {
   ALL_SITES,
   agreement,
@@ -16,7 +17,7 @@ import {
   trajectories,
 } from '../columns.ts';
 import { parquetName } from './codebook.ts';
-import { barChart, escapeXml, type ForestRow, forestPlot, type LineSeries, lineChart } from './svg.ts';
+import { barChart, type ForestRow, forestPlot, type LineSeries, lineChart } from './svg.ts';
 
 // report.html: one self-contained page (inline CSS and SVG, no script, no external request) that a
 // researcher can open offline. Everything it shows comes from the release's own tables, so it is
@@ -158,10 +159,10 @@ function allianceBySession(rows: Row[]): string {
     .map((view) => ({
       name: view.name,
       points: totals
-        .filter((r) => r.role === view.role && r.instrument === view.instrument && isNumber(r.mean))
-        .map((r) => ({ x: Number(r.session), y: r.mean as number })),
+        .filter((r) => r.role === view.role && r.instrument === view.instrument)
+        .map((r) => ({ x: Number(r.session), y: isNumber(r.mean) ? r.mean : null })),
     }))
-    .filter((s, index) => index < 2 || s.points.length > 0);
+    .filter((s, index) => index < 2 || s.points.some((p) => p.y !== null));
   const suppressedSessions = totals.filter(
     (r) => r.suppressed === true && String(r.instrument).startsWith('alliance-'),
   );
@@ -291,6 +292,7 @@ td.na{color:#555;text-align:center}
 .id{color:#555;font-weight:normal}
 .note{color:#444;font-size:.9rem}
 figure{margin:1rem 0}
+svg[data-chart]{max-width:640px;height:auto}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.1rem 1rem}dt{font-weight:600}dd{margin:0}
 nav ul{columns:2;padding-left:1.2rem}
 `;

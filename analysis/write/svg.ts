@@ -1,15 +1,9 @@
-// Inline SVG charts for report.html: plain strings, no scripts, deterministic output (numbers are
-// rounded to two decimals so the same input always gives the same bytes).
+import { escapeText as escapeXml } from '../../shared/html.ts';
 
-/** Escapes text for HTML and SVG content and attribute values. */
-export function escapeXml(text: string): string {
-  return text
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('"', '&quot;')
-    .replaceAll("'", '&#39;');
-}
+// The one chart module: inline SVG for report.html and, parsed in the browser, for the staff pages'
+// charts (functions/web/browser/charts.ts). Plain markup with every text escaped, no scripts, no
+// style attributes (the pages' CSP allows none), deterministic output (numbers are rounded to two
+// decimals so the same input always gives the same bytes).
 
 const px = (value: number): string => String(Math.round(value * 100) / 100);
 
@@ -55,11 +49,14 @@ function linear(min: number, max: number, from: number, to: number): Scale {
 
 const tickLabel = (value: number): string => String(Math.round(value * 1000) / 1000);
 
+/** A rate (0–1) as a whole percentage, `83%`. */
+export const percentLabel = (rate: number): string => `${Math.round(rate * 100)}%`;
+
 function open(chart: string, title: string, description: string, frame: Frame): string {
   const id = `chart-${chart}`;
   return (
     `<svg data-chart="${escapeXml(chart)}" role="img" aria-labelledby="${id}-title ${id}-desc" ` +
-    `viewBox="0 0 ${frame.width} ${frame.height}" width="100%" style="max-width:${frame.width}px" ` +
+    `viewBox="0 0 ${frame.width} ${frame.height}" width="100%" ` +
     `xmlns="http://www.w3.org/2000/svg" font-family="system-ui, sans-serif" font-size="12">` +
     `<title id="${id}-title">${escapeXml(title)}</title><desc id="${id}-desc">${escapeXml(description)}</desc>`
   );
@@ -77,13 +74,13 @@ function xAxis(scale: Scale, frame: Frame, label: string): string {
   return `${out}<text x="${middle}" y="${frame.height - 6}" text-anchor="middle" fill="#222">${escapeXml(label)}</text>`;
 }
 
-function yAxis(scale: Scale, frame: Frame, label: string): string {
+function yAxis(scale: Scale, frame: Frame, label: string, format: (value: number) => string): string {
   const x = frame.left;
   let out = `<line x1="${x}" y1="${frame.top}" x2="${x}" y2="${frame.height - frame.bottom}" stroke="#333"/>`;
   for (const tick of scale.ticks) {
     const y = px(scale(tick));
     out += `<line x1="${x - 4}" y1="${y}" x2="${frame.width - frame.right}" y2="${y}" stroke="#ddd"/>`;
-    out += `<text x="${x - 6}" y="${y}" dy="4" text-anchor="end" fill="#222">${tickLabel(tick)}</text>`;
+    out += `<text x="${x - 6}" y="${y}" dy="4" text-anchor="end" fill="#222">${escapeXml(format(tick))}</text>`;
   }
   const middle = px((frame.top + frame.height - frame.bottom) / 2);
   return `${out}<text transform="translate(14 ${middle}) rotate(-90)" text-anchor="middle" fill="#222">${escapeXml(label)}</text>`;
@@ -91,7 +88,8 @@ function yAxis(scale: Scale, frame: Frame, label: string): string {
 
 export interface LineSeries {
   name: string;
-  points: { x: number; y: number }[];
+  /** `y: null` marks a point that is not shown (suppressed, nothing due): the line breaks there. */
+  points: { x: number; y: number | null }[];
 }
 
 export interface LineChartInput {
@@ -101,39 +99,58 @@ export interface LineChartInput {
   xLabel: string;
   yLabel: string;
   series: LineSeries[];
+  /** Fixed ends of the y axis (rates: 0 and 1); by default the data's range, including 0 and 1. */
+  yDomain?: [number, number];
+  /** Tick and description labels of y values; plain numbers by default. */
+  yFormat?: (value: number) => string;
 }
 
-/** A line chart with markers and a legend; series without points are listed as "no data". */
+/** Runs of consecutive shown points: a line joins the points of one run and never crosses a gap. */
+function runs(points: readonly { x: number; y: number | null }[]): { x: number; y: number }[][] {
+  const out: { x: number; y: number }[][] = [[]];
+  for (const p of points) {
+    if (p.y === null) out.push([]);
+    else out[out.length - 1]!.push({ x: p.x, y: p.y });
+  }
+  return out.filter((run) => run.length > 0);
+}
+
+/** A line chart with markers and a legend; lines break at hidden points; series without points are listed as "no data". */
 export function lineChart(input: LineChartInput): string {
   const frame: Frame = { width: 640, height: 300, left: 56, right: 150, top: 16, bottom: 44 };
-  const points = input.series.flatMap((series) => series.points);
-  const xs = points.map((p) => p.x);
-  const ys = points.map((p) => p.y);
+  const format = input.yFormat ?? tickLabel;
+  const shown = input.series.flatMap((series) => series.points.filter((p) => p.y !== null));
+  const xs = input.series.flatMap((series) => series.points.map((p) => p.x));
+  const ys = shown.map((p) => p.y as number);
+  const [yMin, yMax] = input.yDomain ?? [Math.min(...ys, 0), Math.max(...ys, 1)];
   const x = linear(Math.min(...xs, 1), Math.max(...xs, 1), frame.left, frame.width - frame.right);
-  const y = linear(Math.min(...ys, 0), Math.max(...ys, 1), frame.height - frame.bottom, frame.top);
+  const y = linear(yMin, yMax, frame.height - frame.bottom, frame.top);
   const description = input.series
-    .map(
-      (s) =>
-        `${s.name}: ${s.points.map((p) => `${tickLabel(p.x)} → ${tickLabel(p.y)}`).join(', ') || 'no data'}`,
-    )
+    .map((s) => {
+      const values = s.points
+        .filter((p) => p.y !== null)
+        .map((p) => `${tickLabel(p.x)} → ${format(p.y as number)}`);
+      return `${s.name}: ${values.join(', ') || 'no data'}`;
+    })
     .join('; ');
-  let out = open(input.chart, input.title, description, frame) + yAxis(y, frame, input.yLabel);
+  let out = open(input.chart, input.title, description, frame) + yAxis(y, frame, input.yLabel, format);
   out += xAxis(x, frame, input.xLabel);
   input.series.forEach((series, index) => {
     const style = PALETTE[index % PALETTE.length]!;
     const sorted = [...series.points].sort((a, b) => a.x - b.x);
-    const path = sorted.map((p) => `${px(x(p.x))},${px(y(p.y))}`).join(' ');
     const dash = style.dash ? ` stroke-dasharray="${style.dash}"` : '';
-    if (sorted.length > 1) {
+    const segments = runs(sorted);
+    for (const run of segments.filter((r) => r.length > 1)) {
+      const path = run.map((p) => `${px(x(p.x))},${px(y(p.y))}`).join(' ');
       out += `<polyline points="${path}" fill="none" stroke="${style.stroke}" stroke-width="2"${dash}/>`;
     }
-    for (const p of sorted) {
+    for (const p of segments.flat()) {
       out += `<circle cx="${px(x(p.x))}" cy="${px(y(p.y))}" r="3" fill="${style.stroke}"/>`;
     }
     const legendY = frame.top + 8 + index * 18;
     const legendX = frame.width - frame.right + 12;
     out += `<line x1="${legendX}" y1="${legendY}" x2="${legendX + 20}" y2="${legendY}" stroke="${style.stroke}" stroke-width="2"${dash}/>`;
-    const name = sorted.length ? series.name : `${series.name} (no data)`;
+    const name = segments.length ? series.name : `${series.name} (no data)`;
     out += `<text x="${legendX + 26}" y="${legendY}" dy="4" fill="#222">${escapeXml(name)}</text>`;
   });
   return `${out}</svg>`;
@@ -154,6 +171,8 @@ export interface BarChartInput {
   /** Upper end of the axis; 1 for rates. */
   max: number;
   format: (value: number) => string;
+  /** A dashed line across the bars at a value, such as a target. */
+  reference?: { value: number; label: string };
 }
 
 /** A horizontal bar chart; a bar without a value shows its note (e.g. "suppressed") instead. */
@@ -173,7 +192,8 @@ export function barChart(input: BarChartInput): string {
       (bar) => `${bar.label}: ${bar.value === undefined ? (bar.note ?? 'no data') : input.format(bar.value)}`,
     )
     .join('; ');
-  let out = open(input.chart, input.title, description, frame);
+  const reference = input.reference ? `; ${input.reference.label}` : '';
+  let out = open(input.chart, input.title, description + reference, frame);
   input.bars.forEach((bar, index) => {
     const top = frame.top + index * rowHeight;
     out += `<text x="${frame.left - 8}" y="${top + rowHeight / 2}" dy="4" text-anchor="end" fill="#222">${escapeXml(bar.label)}</text>`;
@@ -185,6 +205,11 @@ export function barChart(input: BarChartInput): string {
     out += `<rect x="${frame.left}" y="${top + 4}" width="${px(width)}" height="${rowHeight - 8}" fill="#1f5f99"/>`;
     out += `<text x="${px(frame.left + width + 6)}" y="${top + rowHeight / 2}" dy="4" fill="#222">${escapeXml(input.format(bar.value))}</text>`;
   });
+  if (input.reference) {
+    const at = px(x(Math.min(input.reference.value, input.max)));
+    out += `<line data-reference="" x1="${at}" y1="${frame.top - 4}" x2="${at}" y2="${frame.height - frame.bottom}" stroke="#a4161a" stroke-width="2" stroke-dasharray="6 4"/>`;
+    out += `<text x="${at}" y="${frame.top - 6}" text-anchor="middle" fill="#a4161a">${escapeXml(input.reference.label)}</text>`;
+  }
   return `${out + xAxis(x, frame, input.xLabel)}</svg>`;
 }
 

@@ -8,7 +8,7 @@ import { html, json, wantsHtml } from './respond.ts';
 export interface HttpErrorsOptions {
   /** Renders a readable page for browsers; undefined falls back to JSON. */
   errorPage?: ((error: TandemError, event: HttpEvent) => string | undefined) | undefined;
-  /** Headers of those pages (their Content-Security-Policy). */
+  /** Headers of a rendered error page, such as its Content-Security-Policy. */
   pageHeaders?: Record<string, string> | undefined;
   log?: (entry: Record<string, unknown>) => void;
 }

@@ -14,12 +14,13 @@ type Params = Record<string, string | undefined>;
 export interface RouteOptions<P, Q, B> {
   path?: Schema<P>;
   query?: Schema<Q>;
-  body?: Schema<B>;
+  /** The body's schema, or one chosen by the request (a form post and a JSON body differ in shape). */
+  body?: Schema<B> | ((event: HttpEvent) => Schema<B>);
   /** Default 16 KB (DESIGN §5). */
   maxBodyBytes?: number;
   /** A readable page for browsers (participant routes); JSON otherwise. */
   errorPage?: (error: TandemError, event: HttpEvent) => string | undefined;
-  /** Headers of those pages (their Content-Security-Policy). */
+  /** Headers of those error pages (the participant pages' CSP). */
   errorPageHeaders?: Record<string, string>;
 }
 
@@ -62,7 +63,11 @@ export function httpRoute<P = Params, Q = Params, B = unknown>(
         path: validated(options.path, event.pathParameters ?? {}, 'path'),
         query: validated(options.query, event.queryStringParameters ?? {}, 'query'),
         // No body reads as `{}`; a JSON `null` is a body, and refused where an object is expected.
-        body: validated(options.body, event.parsedBody === undefined ? {} : event.parsedBody, 'request body'),
+        body: validated(
+          typeof options.body === 'function' ? options.body(event) : options.body,
+          event.parsedBody === undefined ? {} : event.parsedBody,
+          'request body',
+        ),
         principal: event.principal,
         event,
       }),

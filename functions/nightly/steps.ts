@@ -2,9 +2,11 @@ import { randomBytes } from 'node:crypto';
 import * as z from 'zod/mini';
 import { StudyDataBuilder } from '../../analysis/load/study-data.ts';
 import { readSiteForRelease } from '../../analysis/load/withdrawn.ts';
-import { dateIn, publishRelease } from '../../analysis/publish.ts';
+import { publishRelease } from '../../analysis/publish.ts';
 import { computeRelease, type Manifest } from '../../analysis/release.ts';
+import { isoDateIn } from '../../shared/dates.ts';
 import { ValidationError } from '../../shared/errors.ts';
+import { RELEASE_ID_PATTERN } from '../../shared/ids.ts';
 import type { Dyad, ReleaseBucket, StoredResponse, TandemStore } from '../../shared/ports.ts';
 import type { Site, Study } from '../../shared/study/schema.ts';
 import { writeLog } from '../runtime/observability.ts';
@@ -27,9 +29,7 @@ export interface NightlyDeps {
 /** Staged partials live under this prefix, one folder per run. */
 export const STAGING_PREFIX = 'staging/';
 
-const ReleaseIdInput = z
-  .string()
-  .check(z.regex(/^\d{4}-\d{2}-\d{2}(\.[1-9][0-9]*)?$/, 'expected YYYY-MM-DD or YYYY-MM-DD.N'));
+const ReleaseIdInput = z.string().check(z.regex(RELEASE_ID_PATTERN, 'expected YYYY-MM-DD or YYYY-MM-DD.N'));
 const RunId = z.string().check(z.regex(/^[A-Za-z0-9._-]{1,80}$/, 'expected a run id'));
 const SiteId = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected a site id'));
 
@@ -165,7 +165,7 @@ export async function listSites(
   const runId = `${now.toISOString().replace(/[:.]/g, '-')}-${randomBytes(4).toString('hex')}`;
   return {
     runId,
-    releaseId: input.releaseId ?? dateIn(study.timezone, now),
+    releaseId: input.releaseId ?? isoDateIn(study.timezone, now),
     ...(input.k === undefined ? {} : { k: input.k }),
     sites: siteIds.map((siteId) => ({ runId, siteId })),
   };

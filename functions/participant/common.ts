@@ -3,7 +3,7 @@ import {
   DyadWithdrawnError,
   GoneError,
   NotFoundError,
-  TandemError,
+  type TandemError,
   TooManyRequestsError,
 } from '../../shared/errors.ts';
 import { PAGE_LANGUAGES } from '../../shared/i18n/languages.ts';
@@ -14,10 +14,9 @@ import { type OpenLink, openLink } from '../../shared/participation/open-link.ts
 import { cachedStudy, STUDY_TTL_SECONDS } from '../../shared/participation/study-cache.ts';
 import type { TandemStore } from '../../shared/ports.ts';
 import type { Study } from '../../shared/study/schema.ts';
-import { errorHeaders, unavailableFrom } from '../http/errors.ts';
 import type { HttpEvent, HttpResult } from '../http/event.ts';
-import { html, wantsHtml } from '../http/respond.ts';
-import { httpRoute, type RouteInput } from '../http/route.ts';
+import { html } from '../http/respond.ts';
+import { httpRoute, type RouteInput, type RouteOptions } from '../http/route.ts';
 import { CSP } from '../http/security-headers.ts';
 import { configSecret } from '../runtime/secrets-manager.ts';
 import { store } from '../runtime/store.ts';
@@ -102,13 +101,14 @@ const explicitLanguage = (body: unknown): string | undefined =>
 export const GONE_MESSAGE = 'This participant has withdrawn; the link no longer works.';
 
 /** Opens the token of the request or throws the matching 404 / 410 / 429, and sets the page frame. */
-export async function openOrThrow(
+async function openOrThrow(
   deps: ParticipationDeps,
-  input: RouteInput<{ token: string }, unknown, unknown>,
+  event: HttpEvent & { parsedBody?: unknown },
   context: PageContext,
 ): Promise<OpenLink> {
-  const source = input.event.requestContext?.http?.sourceIp;
-  const result = await openLink(deps, { token: input.path.token, ...(source ? { source } : {}) });
+  const token = event.pathParameters?.token ?? '';
+  const source = event.requestContext?.http?.sourceIp;
+  const result = await openLink(deps, { token, ...(source ? { source } : {}) });
   if (result.outcome === 'not_found') throw new NotFoundError('This link is unknown or has been replaced.');
   if (result.outcome === 'gone')
     throw result.reason === 'dyad_withdrawn'
@@ -117,8 +117,8 @@ export async function openOrThrow(
   if (result.outcome === 'too_many_attempts')
     throw new TooManyRequestsError('Too many unknown links from this address; try again in ten minutes.');
   const { study } = result;
-  const language = chooseLanguage(input.event, study.languages, {
-    explicit: explicitLanguage(input.body),
+  const language = chooseLanguage(event, study.languages, {
+    explicit: explicitLanguage(event.parsedBody),
     link: result.link.language,
     fallback: study.defaultLanguage,
   });
@@ -127,7 +127,7 @@ export async function openOrThrow(
   context.frame = {
     language,
     languages: study.languages,
-    base: `/s/${encodeURIComponent(input.path.token)}`,
+    base: `/s/${encodeURIComponent(token)}`,
     withdraw: true,
     studyTitle: textIn(study.title, language, study.defaultLanguage),
     // A therapist (or interpreter) holds one link per dyad: say which one this is.
@@ -156,32 +156,42 @@ function bareFrame(event: HttpEvent, body?: unknown): PageFrame {
   };
 }
 
+// What each request has learnt (its page frame), for the error page the HTTP layer renders.
+const contexts = new WeakMap<HttpEvent, PageContext>();
+
+/** The schemas of a participant route's query and body (the path is always the token). */
+export type ParticipantSchemas<Q, B> = Pick<RouteOptions<{ token: string }, Q, B>, 'query' | 'body'>;
+
 /**
- * A participant route: the HTTP layer's parsing and errors, plus translated error pages for
- * browsers, in the language of the link once it is known.
+ * A participant route: the link opens first (404, 410, 429 otherwise), then the HTTP layer
+ * validates the query and body against the route's schemas and calls `fn`; every error, invalid
+ * fields included, becomes a page in the link's language in the HTTP layer's one error middleware.
  */
-export function participantRoute(
+export function participantRoute<Q = Record<string, string | undefined>, B = unknown>(
+  schemas: ParticipantSchemas<Q, B>,
   fn: (
-    input: RouteInput<{ token: string }, Record<string, string | undefined>, unknown>,
-    context: PageContext,
+    input: RouteInput<{ token: string }, Q, B>,
+    context: PageContext & { open: OpenLink },
   ) => Promise<HttpResult>,
 ) {
-  return httpRoute(
+  return httpRoute<{ token: string }, Q, B>(
     {
       path: TokenPath,
-      errorPage: (error, event) => renderError(error, bareFrame(event)),
+      ...schemas,
+      errorPage: (error, event) =>
+        error.expose ? renderError(error, contexts.get(event)?.frame ?? bareFrame(event)) : undefined,
       errorPageHeaders: PAGE_HEADERS,
     },
     async (input) => {
-      const context: PageContext = { frame: bareFrame(input.event, input.body) };
-      try {
-        return await fn(input, context);
-      } catch (caught) {
-        const error = unavailableFrom(caught) ?? caught;
-        if (error instanceof TandemError && error.expose && wantsHtml(input.event.headers ?? {}))
-          return page(error.status, renderError(error, context.frame), errorHeaders(error));
-        throw error;
-      }
+      const context = contexts.get(input.event);
+      if (!context?.open) throw new Error('the participant link was not opened before the handler');
+      return fn(input, { ...context, open: context.open });
     },
-  );
+  ).use({
+    before: async ({ event }) => {
+      const context: PageContext = { frame: bareFrame(event, event.parsedBody) };
+      contexts.set(event, context);
+      await openOrThrow(participantDeps(), event, context);
+    },
+  });
 }

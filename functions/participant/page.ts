@@ -1,3 +1,4 @@
+import * as z from 'zod/mini';
 import { ValidationError } from '../../shared/errors.ts';
 import { participantStrings } from '../../shared/i18n/participant.ts';
 import { newSubmissionId } from '../../shared/ids.ts';
@@ -6,7 +7,7 @@ import type { OpenLink } from '../../shared/participation/open-link.ts';
 import { nextStep, type SessionPlan } from '../../shared/participation/visit.ts';
 import type { HttpResult } from '../http/event.ts';
 import { json, wantsHtml } from '../http/respond.ts';
-import { openOrThrow, type PageContext, page, participantDeps, participantRoute } from './common.ts';
+import { type PageContext, page, participantDeps, participantRoute } from './common.ts';
 import {
   consentPage,
   declinedPage,
@@ -63,12 +64,18 @@ export function questionnaireFor(
   });
 }
 
-const SESSION = /^[0-9]{1,4}$/;
+const PageQuery = z.object({
+  // The session form sends the typed session (maybe left empty) and the open session picked.
+  session: z.optional(z.string().check(z.regex(/^[0-9]{0,4}$/, 'expected a whole number'))),
+  pick: z.optional(z.string().check(z.regex(/^[0-9]{1,4}$/, 'expected a whole number'))),
+  step: z.optional(z.enum(['withdraw', 'decline'])),
+  lang: z.optional(z.string()),
+});
 
 /** GET /s/{token}: consent, the session question, the next questionnaire due, or a friendly status page. */
-export const handler = participantRoute(async (input, context): Promise<HttpResult> => {
+export const handler = participantRoute({ query: PageQuery }, async (input, context): Promise<HttpResult> => {
   const deps = participantDeps();
-  const open = await openOrThrow(deps, input, context);
+  const { open } = context;
   const { frame } = context;
   const browser = wantsHtml(input.event.headers ?? {});
   // A typed session wins; otherwise the session chosen among the open ones (`pick`).
@@ -84,14 +91,9 @@ export const handler = participantRoute(async (input, context): Promise<HttpResu
   if (input.query.step === 'decline') {
     return browser ? page(200, declinedPage(frame)) : json(200, { step: 'decline' });
   }
-  const session = raw !== undefined && SESSION.test(raw) ? Number(raw) : undefined;
+  const session = raw === undefined ? undefined : Number(raw);
   let step: Awaited<ReturnType<typeof nextStep>>;
   try {
-    if (raw !== undefined && session === undefined) {
-      throw new ValidationError('The session is not a number.', {
-        details: [{ path: 'session', message: 'expected a whole number', received: raw }],
-      });
-    }
     step = await nextStep(deps, open, session === undefined ? {} : { session });
   } catch (error) {
     if (!(error instanceof ValidationError) || !browser) throw error;

@@ -1,3 +1,5 @@
+import { isoDateIn } from '../../shared/dates.ts';
+import { type HtmlValue, html, type Markup, trusted } from '../../shared/html.ts';
 import { isRtl, LANGUAGE_NAMES } from '../../shared/i18n/languages.ts';
 import { type ParticipantStrings, participantStrings } from '../../shared/i18n/participant.ts';
 import type { InstrumentDefinition, LocalizedText } from '../../shared/instruments/schema.ts';
@@ -24,8 +26,10 @@ const CSS = [
   '.o{display:flex;gap:.75rem;width:100%;padding:.4rem .75rem;margin:.3rem 0;border:2px solid #555;border-radius:.5rem;cursor:pointer;background:#fff}',
   '.o:has(:checked){background:#dce7fb;border-color:#0b3d91;font-weight:600}',
   '.o input{width:1.4rem;height:1.4rem;margin:0;flex:none;accent-color:#0b3d91}',
-  '.pts{display:flex;flex-wrap:wrap;gap:.4rem}',
-  '.pts .o{width:auto;min-width:3.1rem;flex-direction:column;gap:.1rem;justify-content:center;padding:.3rem;margin:0}',
+  // A numeric scale (0–10) stays on one row at 360 px: equal columns instead of wrapping.
+  '.pts{display:flex;gap:.15rem}',
+  '.pts .o{width:auto;min-width:0;flex:1 1 0;flex-direction:column;gap:.1rem;justify-content:center;align-items:center;padding:.3rem 0;margin:0}',
+  '.pts .o input{width:1.2rem;height:1.2rem}',
   'button{font:inherit;font-weight:600;width:100%;justify-content:center;margin:1rem 0;border:0;border-radius:.5rem;background:#0b3d91;color:#fff;cursor:pointer}',
   'button.s{background:#fff;color:#0b3d91;border:2px solid #0b3d91}',
   'input[type=number]{font:inherit;width:7rem;min-height:3rem;padding:.25rem .5rem;border:2px solid #555;border-radius:.5rem}',
@@ -38,14 +42,6 @@ const CSS = [
 
 /** Content-Security-Policy of every participant page: nothing but this inline stylesheet. */
 export const PAGE_CSP = contentSecurityPolicy({ styles: [CSS], forms: ["'self'"] });
-
-/** Escapes text for HTML content and attribute values. */
-export function esc(text: string | number): string {
-  return String(text).replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
-  );
-}
 
 /** The text of a localised field in the language, else the study's default, else English, else any. */
 export function textIn(text: LocalizedText, language: string, fallback: string): string {
@@ -79,25 +75,23 @@ function href(frame: PageFrame, params: Record<string, string>): string {
 }
 
 /** A whole page: header with the language switcher, main content, footer with the withdrawal link. */
-export function layout(frame: PageFrame, title: string, main: string): string {
+export function layout(frame: PageFrame, title: string, main: Markup): string {
   const t = participantStrings(frame.language);
   const switcher =
     frame.base !== undefined && frame.languages.length > 1
-      ? `<nav aria-label="${esc(t.languageNav)}"><ul>${frame.languages
-          .map((language) => {
-            const name = esc(LANGUAGE_NAMES[language as keyof typeof LANGUAGE_NAMES] ?? language);
-            return language === frame.language
-              ? `<li><a href="${esc(href(frame, { lang: language }))}" aria-current="page" lang="${esc(language)}"><b>${name}</b></a></li>`
-              : `<li><a href="${esc(href(frame, { lang: language }))}" lang="${esc(language)}" hreflang="${esc(language)}">${name}</a></li>`;
-          })
-          .join('')}</ul></nav>`
+      ? html`<nav aria-label="${t.languageNav}"><ul>${frame.languages.map((language) => {
+          const name = LANGUAGE_NAMES[language as keyof typeof LANGUAGE_NAMES] ?? language;
+          return language === frame.language
+            ? html`<li><a href="${href(frame, { lang: language })}" aria-current="page" lang="${language}"><b>${name}</b></a></li>`
+            : html`<li><a href="${href(frame, { lang: language })}" lang="${language}" hreflang="${language}">${name}</a></li>`;
+        })}</ul></nav>`
       : '';
   const footer =
     frame.withdraw && frame.base !== undefined
-      ? `<footer><a href="${esc(href(frame, { step: 'withdraw', lang: frame.language }))}">${esc(t.withdrawLink)}</a></footer>`
+      ? html`<footer><a href="${href(frame, { step: 'withdraw', lang: frame.language })}">${t.withdrawLink}</a></footer>`
       : '';
-  const about = frame.dyadCode === undefined ? '' : `<p class="sub">${esc(t.aboutDyad(frame.dyadCode))}</p>`;
-  return `<!doctype html><html lang="${esc(frame.language)}" dir="${isRtl(frame.language) ? 'rtl' : 'ltr'}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex"><title>${esc(title)}</title><style>${CSS}</style></head><body><header><span>${esc(frame.studyTitle ?? '')}</span>${switcher}</header><main>${about}${main}</main>${footer}</body></html>`;
+  const about = frame.dyadCode !== undefined && html`<p class="sub">${t.aboutDyad(frame.dyadCode)}</p>`;
+  return html`<!doctype html><html lang="${frame.language}" dir="${isRtl(frame.language) ? 'rtl' : 'ltr'}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex"><title>${title}</title><style>${trusted(CSS)}</style></head><body><header><span>${frame.studyTitle ?? ''}</span>${switcher}</header><main>${about}${main}</main>${footer}</body></html>`.toString();
 }
 
 // Phone numbers in free text: international (+ and 6–17 digits), national (a leading 0, maybe in
@@ -116,38 +110,36 @@ function dialled(number: string): string {
 }
 
 /** Text as HTML with every phone number in it a `tel:` link; everything else escaped. */
-export function telLinked(text: string): string {
-  let html = '';
+export function telLinked(text: string): Markup {
+  const parts: Markup[] = [];
   let at = 0;
   for (const match of text.matchAll(PHONE)) {
-    html += esc(text.slice(at, match.index));
-    html += `<a href="tel:${dialled(match[0])}" dir="ltr">${esc(match[0])}</a>`;
+    parts.push(
+      html`${text.slice(at, match.index)}<a href="tel:${dialled(match[0])}" dir="ltr">${match[0]}</a>`,
+    );
     at = match.index + match[0].length;
   }
-  return html + esc(text.slice(at));
+  return html`${parts}${text.slice(at)}`;
 }
 
-const paragraphs = (text: string, render: (text: string) => string = esc): string =>
-  text
-    .split(/\n\s*\n/)
-    .map((part) => `<p>${render(part.trim())}</p>`)
-    .join('');
+/** Paragraphs of a text (split at blank lines), each rendered as text unless `render` says otherwise. */
+const paragraphs = (text: string, render: (text: string) => HtmlValue = (part) => part): Markup[] =>
+  text.split(/\n\s*\n/).map((part) => html`<p>${render(part.trim())}</p>`);
 
 /** The study office, with its e-mail and phone as links; nothing when the study names none. */
-function contactBlock(frame: PageFrame): string {
+function contactBlock(frame: PageFrame): Markup | undefined {
   const { contact } = frame;
-  if (!contact) return '';
+  if (!contact) return undefined;
   const t = participantStrings(frame.language);
-  const parts = [esc(contact.name)];
-  if (contact.email) parts.push(`<a href="mailto:${esc(contact.email)}">${esc(contact.email)}</a>`);
+  const parts: HtmlValue[] = [contact.name];
+  if (contact.email) parts.push(html`<a href="mailto:${contact.email}">${contact.email}</a>`);
   if (contact.phone) parts.push(telLinked(contact.phone));
-  return `<p class="sub">${esc(t.contact)} ${parts.join(' · ')}</p>`;
+  const joined = parts.flatMap((part, index) => (index === 0 ? [part] : [' · ', part]));
+  return html`<p class="sub">${t.contact} ${joined}</p>`;
 }
 
-const hidden = (fields: Record<string, string | number>): string =>
-  Object.entries(fields)
-    .map(([name, value]) => `<input type="hidden" name="${esc(name)}" value="${esc(value)}">`)
-    .join('');
+const hidden = (fields: Record<string, string | number>): Markup[] =>
+  Object.entries(fields).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`);
 
 /**
  * The consent page: what this link asks (after sessions, or monthly), the study's text, the agree
@@ -164,7 +156,7 @@ export function consentPage(
   return layout(
     frame,
     t.consentTitle,
-    `<h1>${esc(t.consentTitle)}</h1><p class="sub">${esc(t.consentIntro)}</p><p>${esc(t.consentWhat[asks])}</p>${paragraphs(text)}<form method="post" action="${esc(frame.base ?? '')}/consent">${hidden({ version, lang: frame.language })}<button>${esc(t.agree)}</button></form><p><a href="${esc(decline)}">${esc(t.decline)}</a></p>${contactBlock(frame)}`,
+    html`<h1>${t.consentTitle}</h1><p class="sub">${t.consentIntro}</p><p>${t.consentWhat[asks]}</p>${paragraphs(text)}<form method="post" action="${frame.base ?? ''}/consent">${hidden({ version, lang: frame.language })}<button>${t.agree}</button></form><p><a href="${decline}">${t.decline}</a></p>${contactBlock(frame)}`,
   );
 }
 
@@ -174,7 +166,7 @@ export function declinedPage(frame: PageFrame): string {
   return layout(
     { ...frame, withdraw: false },
     t.declinedTitle,
-    `<h1>${esc(t.declinedTitle)}</h1><p>${esc(t.declinedBody)}</p>${contactBlock(frame)}`,
+    html`<h1>${t.declinedTitle}</h1><p>${t.declinedBody}</p>${contactBlock(frame)}`,
   );
 }
 
@@ -200,19 +192,19 @@ export function sessionPage(
     : t.sessionHint(num(lang, 1), num(lang, max));
   const open = choices.open.slice(0, MAX_OPEN_CHOICES);
   const input = (shown: string, label: string) =>
-    `<label for="session">${esc(label)}</label><br><input type="number" id="session" name="session" inputmode="numeric" min="1" max="${max}" value="${esc(shown)}"${open.length === 0 ? ' required' : ''} aria-describedby="session-hint"${invalid ? ' aria-invalid="true"' : ''}>`;
+    html`<label for="session">${label}</label><br><input type="number" id="session" name="session" inputmode="numeric" min="1" max="${max}" value="${shown}"${open.length === 0 && html` required`} aria-describedby="session-hint"${invalid && html` aria-invalid="true"`}>`;
   const radio = (session: number, text: string, checked: boolean) =>
-    `<label class="o"><input type="radio" name="pick" value="${session}"${checked ? ' checked' : ''}><span>${esc(text)}</span></label>`;
+    html`<label class="o"><input type="radio" name="pick" value="${session}"${checked && html` checked`}><span>${text}</span></label>`;
   const fields =
     open.length === 0
       ? input(value, t.sessionLabel)
-      : `<fieldset><legend>${esc(t.sessionLabel)}</legend>${radio(choices.next, t.sessionNext(num(lang, choices.next)), true)}${open
-          .map((session) => radio(session, t.sessionOpen(num(lang, session)), false))
-          .join('')}</fieldset>${input(invalid ? value : '', t.sessionOther)}`;
+      : html`<fieldset><legend>${t.sessionLabel}</legend>${radio(choices.next, t.sessionNext(num(lang, choices.next)), true)}${open.map(
+          (session) => radio(session, t.sessionOpen(num(lang, session)), false),
+        )}</fieldset>${input(invalid ? value : '', t.sessionOther)}`;
   return layout(
     frame,
     t.sessionTitle,
-    `<h1>${esc(t.sessionTitle)}</h1><form method="get" action="${esc(frame.base ?? '')}"${invalid ? ' class="bad"' : ''}>${hidden({ lang })}${fields}<p id="session-hint" class="${invalid ? 'err' : 'sub'}">${esc(hint)}</p><button>${esc(t.next)}</button></form>`,
+    html`<h1>${t.sessionTitle}</h1><form method="get" action="${frame.base ?? ''}"${invalid && html` class="bad"`}>${hidden({ lang })}${fields}<p id="session-hint" class="${invalid ? 'err' : 'sub'}">${hint}</p><button>${t.next}</button></form>`,
   );
 }
 
@@ -252,47 +244,42 @@ export function questionnairePage(frame: PageFrame, view: QuestionnaireView): st
     ? t.monthN(num(language, view.session))
     : t.sessionN(num(language, view.session));
   const progress = t.questionnaireOf(num(language, view.index), num(language, view.count));
-  const items = def.items
-    .map((item, n) => {
-      const bad = view.invalid.includes(item.id);
-      const described = [bad ? `e-${item.id}` : '', ends ? 'ends' : ''].filter(Boolean).join(' ');
-      const options = points
-        .map((point, p) => {
-          const checked = view.values[item.id] === String(point) ? ' checked' : '';
-          const text = named ? (labels?.[p] ?? '') : num(language, point);
-          return `<label class="o"><input type="radio" name="${item.id}" value="${point}"${checked}><span>${esc(text)}</span></label>`;
-        })
-        .join('');
-      return `<fieldset id="f-${item.id}"${bad ? ' class="bad"' : ''}${described ? ` aria-describedby="${described}"` : ''}><legend>${num(language, n + 1)}. ${esc(textIn(item.text, language, view.defaultLanguage))}</legend>${bad ? `<p class="err" id="e-${item.id}">${esc(t.itemInvalid)}</p>` : ''}${named ? options : `<div class="pts">${options}</div>`}</fieldset>`;
-    })
-    .join('');
+  const items = def.items.map((item, n) => {
+    const bad = view.invalid.includes(item.id);
+    const described = [bad ? `e-${item.id}` : '', ends ? 'ends' : ''].filter(Boolean).join(' ');
+    const options = points.map((point, p) => {
+      const checked = view.values[item.id] === String(point) && html` checked`;
+      const text = named ? (labels?.[p] ?? '') : num(language, point);
+      return html`<label class="o"><input type="radio" name="${item.id}" value="${point}"${checked}><span>${text}</span></label>`;
+    });
+    return html`<fieldset id="f-${item.id}"${bad && html` class="bad"`}${described && html` aria-describedby="${described}"`}><legend>${num(language, n + 1)}. ${textIn(item.text, language, view.defaultLanguage)}</legend>${bad && html`<p class="err" id="e-${item.id}">${t.itemInvalid}</p>`}${named ? options : html`<div class="pts">${options}</div>`}</fieldset>`;
+  });
   const first = view.invalid[0];
   const summary =
     view.problem !== undefined
-      ? esc(view.problem)
+      ? view.problem
       : first !== undefined
-        ? `<a href="#f-${esc(first)}">${esc(t.errorSummary)}</a>`
-        : '';
-  const problems = summary === '' ? '' : `<div class="box" role="alert"><p class="err">${summary}</p></div>`;
+        ? html`<a href="#f-${first}">${t.errorSummary}</a>`
+        : undefined;
+  const problems = summary && html`<div class="box" role="alert"><p class="err">${summary}</p></div>`;
   return layout(
     frame,
     `${title} – ${progress}`,
-    `<p class="sub">${esc(where)} · ${esc(progress)}</p><progress value="${view.index}" max="${view.count}" aria-label="${esc(progress)}"></progress><h1>${esc(title)}</h1>${problems}<p class="sub">${esc(t.skipHint)}</p>${ends ? `<p id="ends">${esc(ends)}</p>` : ''}<form method="post" action="${esc(frame.base ?? '')}">${hidden({ session: view.session, instrument: def.id, submissionId: view.submissionId, lang: language })}${items}<button>${esc(t.send)}</button></form>`,
+    html`<p class="sub">${where} · ${progress}</p><progress value="${view.index}" max="${view.count}" aria-label="${progress}"></progress><h1>${title}</h1>${problems}<p class="sub">${t.skipHint}</p>${ends && html`<p id="ends">${ends}</p>`}<form method="post" action="${frame.base ?? ''}">${hidden({ session: view.session, instrument: def.id, submissionId: view.submissionId, lang: language })}${items}<button>${t.send}</button></form>`,
   );
 }
 
 /** The crisis box shown when a safety flag fired. */
-function crisis(t: ParticipantStrings, text: string | undefined): string {
+function crisis(t: ParticipantStrings, text: string | undefined): Markup | undefined {
   return text === undefined
-    ? ''
-    : `<section class="box" aria-labelledby="crisis"><h2 id="crisis">${esc(t.crisisTitle)}</h2>${paragraphs(text, telLinked)}</section>`;
+    ? undefined
+    : html`<section class="box" aria-labelledby="crisis"><h2 id="crisis">${t.crisisTitle}</h2>${paragraphs(text, telLinked)}</section>`;
 }
 
 /** A day shown in the page language (`25 November 2026`, `25. November 2026`), in a `<time>` element. */
-export function dateElement(language: string, timezone: string, at: Date): string {
-  const iso = new Intl.DateTimeFormat('en-CA', { timeZone: timezone }).format(at);
+export function dateElement(language: string, timezone: string, at: Date): Markup {
   const text = new Intl.DateTimeFormat(language, { dateStyle: 'long', timeZone: timezone }).format(at);
-  return `<time datetime="${esc(iso)}">${esc(text)}</time>`;
+  return html`<time datetime="${isoDateIn(timezone, at)}">${text}</time>`;
 }
 
 /**
@@ -302,14 +289,14 @@ export function dateElement(language: string, timezone: string, at: Date): strin
 export function thankYouPage(
   frame: PageFrame,
   receipt: string,
-  day: string,
+  day: Markup,
   crisisText: string | undefined,
 ): string {
   const t = participantStrings(frame.language);
   return layout(
     frame,
     t.thanksTitle,
-    `<h1>${esc(t.thanksTitle)}</h1>${crisis(t, crisisText)}<p>${esc(t.thanksBody)}</p><p class="sub">${esc(t.receipt(receipt))} · ${day}</p>${contactBlock(frame)}`,
+    html`<h1>${t.thanksTitle}</h1>${crisis(t, crisisText)}<p>${t.thanksBody}</p><p class="sub">${t.receipt(receipt)} · ${day}</p>${contactBlock(frame)}`,
   );
 }
 
@@ -325,9 +312,9 @@ export function sessionStatusPage(
   const title = kind === 'done' ? t.doneTitle : t.nothingTitle;
   const body = kind === 'done' ? t.doneBody(where) : t.nothingBody(where);
   const another = chooseAnother
-    ? `<p><a href="${esc(`${frame.base ?? ''}?${new URLSearchParams({ lang: frame.language })}`)}">${esc(t.otherSession)}</a></p>`
-    : '';
-  return layout(frame, title, `<h1>${esc(title)}</h1>${crisis(t, crisisText)}<p>${esc(body)}</p>${another}`);
+    ? html`<p><a href="${`${frame.base ?? ''}?${new URLSearchParams({ lang: frame.language })}`}">${t.otherSession}</a></p>`
+    : undefined;
+  return layout(frame, title, html`<h1>${title}</h1>${crisis(t, crisisText)}<p>${body}</p>${another}`);
 }
 
 /** The withdrawal confirmation: what is deleted, what backups and releases keep, and two buttons. */
@@ -340,14 +327,14 @@ export function withdrawPage(
   return layout(
     frame,
     t.withdrawTitle,
-    `<h1>${esc(t.withdrawTitle)}</h1>${missing ? `<p class="err" role="alert">${esc(t.confirmMissing)}</p>` : ''}<p>${esc(t.withdrawWhat[scope])}</p><p class="sub">${esc(t.withdrawKept)}</p><form method="post" action="${esc(frame.base ?? '')}/withdraw">${hidden({ confirm: 'yes', lang: frame.language })}<button>${esc(t.withdrawConfirm)}</button></form><p><a href="${esc(`${frame.base ?? ''}?${new URLSearchParams({ lang: frame.language })}`)}">${esc(t.withdrawCancel)}</a></p>`,
+    html`<h1>${t.withdrawTitle}</h1>${missing && html`<p class="err" role="alert">${t.confirmMissing}</p>`}<p>${t.withdrawWhat[scope]}</p><p class="sub">${t.withdrawKept}</p><form method="post" action="${frame.base ?? ''}/withdraw">${hidden({ confirm: 'yes', lang: frame.language })}<button>${t.withdrawConfirm}</button></form><p><a href="${`${frame.base ?? ''}?${new URLSearchParams({ lang: frame.language })}`}">${t.withdrawCancel}</a></p>`,
   );
 }
 
 /** After withdrawal. */
 export function withdrawnPage(frame: PageFrame): string {
   const t = participantStrings(frame.language);
-  return layout(frame, t.withdrawnTitle, `<h1>${esc(t.withdrawnTitle)}</h1><p>${esc(t.withdrawnBody)}</p>`);
+  return layout(frame, t.withdrawnTitle, html`<h1>${t.withdrawnTitle}</h1><p>${t.withdrawnBody}</p>`);
 }
 
 /** A readable, translated error page; `back` links to the link's start when it still works. */
@@ -355,7 +342,7 @@ export function errorPage(frame: PageFrame, title: string, body: string, back: b
   const t = participantStrings(frame.language);
   const link =
     back && frame.base !== undefined
-      ? `<p><a href="${esc(`${frame.base}?${new URLSearchParams({ lang: frame.language })}`)}">${esc(t.back)}</a></p>`
-      : '';
-  return layout(frame, title, `<h1>${esc(title)}</h1><div role="alert"><p>${esc(body)}</p></div>${link}`);
+      ? html`<p><a href="${`${frame.base}?${new URLSearchParams({ lang: frame.language })}`}">${t.back}</a></p>`
+      : undefined;
+  return layout(frame, title, html`<h1>${title}</h1><div role="alert"><p>${body}</p></div>${link}`);
 }

@@ -1,8 +1,8 @@
 import { UnauthorizedError } from '../../shared/errors.ts';
+import type { DownloadDeps } from '../../shared/releases.ts';
 import type { Principal } from '../http/event.ts';
 import { bucket } from '../runtime/bucket.ts';
 import { store } from '../runtime/store.ts';
-import type { DownloadDeps } from './releases.ts';
 
 /** The release use cases' dependencies in a Lambda or the local server: the real store and bucket, the wall clock. */
 export function releaseDeps(): DownloadDeps {

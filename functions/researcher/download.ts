@@ -1,8 +1,9 @@
 import * as z from 'zod/mini';
+import { downloadLink } from '../../shared/releases.ts';
 import { json, redirect } from '../http/respond.ts';
 import { httpRoute } from '../http/route.ts';
 import { callerOf, releaseDeps } from './deps.ts';
-import { downloadLink, FileName, ReleaseId } from './releases.ts';
+import { FileName, ReleaseId } from './paths.ts';
 
 /**
  * GET /api/v1/releases/{releaseId}/files/{name}: `{url, expiresInSeconds}` for JSON clients, a 302

@@ -3,8 +3,8 @@
  * null. The value is parsed with the URL parser browsers use (which drops tabs and newlines and reads
  * `\` as `/`), so `/\t/evil.example`, `/\evil.example` and `/.//evil.example` cannot leave the site.
  *
- * Self-contained (no imports, nothing from outside its body but `URL`): the sign-in page's inline
- * script embeds this function's source until the page script is a bundled module.
+ * Self-contained (no imports, nothing from outside its body but `URL`): the server and the bundled
+ * sign-in script (functions/web/browser/signin.ts) both import it.
  */
 export function safeNext(next: unknown): string | null {
   if (typeof next !== 'string' || next.charAt(0) !== '/') return null;

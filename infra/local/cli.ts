@@ -460,6 +460,20 @@ const COMMANDS: Record<string, Command> = {
       return runBench({ quick: values.quick === true, releaseOnly: values.release === true });
     },
   },
+  'build-web': {
+    usage: 'tandem build-web --out DIR',
+    summary:
+      "bundle the staff pages' scripts and styles into hashed files in DIR (tandem dev does this on start)",
+    options: { out: { type: 'string' } },
+    positionals: [0, 0],
+    async run(values) {
+      const out = resolve(required(values, 'out'));
+      const { buildWebAssets } = await import('../web-assets.ts');
+      const manifest = await buildWebAssets(out);
+      say(`Built ${Object.keys(manifest.pages).length} pages' assets into ${out}.`);
+      return 0;
+    },
+  },
 };
 
 function help(): string {

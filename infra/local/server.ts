@@ -1,7 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { type AddressInfo, isIPv6 } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
 import type { HttpEvent, HttpResult } from '../../functions/http/event.ts';
@@ -13,6 +14,7 @@ import { auditSignIn } from '../../shared/audit.ts';
 import { config, resetConfig } from '../../shared/config.ts';
 import type { TandemStore } from '../../shared/ports.ts';
 import type { StudyInput } from '../../shared/study/schema.ts';
+import { buildWebAssets } from '../web-assets.ts';
 import { type Emulators, startEmulators } from './emulators.ts';
 import { buildEvent, fromIncomingMessage, matchRoute } from './events.ts';
 import {
@@ -207,6 +209,10 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       else response.destroy();
     });
   });
+  // The staff pages' scripts and styles, built from functions/web/browser/ on every start (a fresh
+  // clone needs no build step); in memory runs they go to a temporary folder removed on stop.
+  const webDir = dataDir === undefined ? mkdtempSync(join(tmpdir(), 'tandem-web-')) : join(dataDir, 'web');
+  await buildWebAssets(webDir);
   const host = options.host ?? LOOPBACK;
   const port = await listen(server, options.port, host);
   const url = `http://${publicHost(host)}:${port}`;
@@ -216,6 +222,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   process.env.TANDEM_PUBLIC_URL = url;
   process.env.TANDEM_PSEUDONYM_SECRET = pseudonymSecret(dataDir);
+  process.env.TANDEM_WEB_DIR = webDir;
   process.env.TANDEM_ATTEMPT_SECRET = localSecret(dataDir, 'attempt-secret');
   process.env.TANDEM_TABLE ??= 'tandem';
   process.env.TANDEM_BUCKET ??= 'tandem-releases';
@@ -404,6 +411,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
         server.closeAllConnections();
       });
       if (endpointsFile) rmSync(endpointsFile, { force: true });
+      if (dataDir === undefined) rmSync(webDir, { recursive: true, force: true });
       await emulators.stop();
     })();
     return stopping;

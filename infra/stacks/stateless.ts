@@ -19,6 +19,7 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import { ROUTES, type RouteSpec } from '../../functions/routes.ts';
 import { NIGHTLY_STEPS, type Uses } from '../../functions/uses.ts';
+import { isTimeZone } from '../../shared/dates.ts';
 import { Monitoring } from '../constructs/monitoring.ts';
 import {
   TandemFunction,
@@ -101,6 +102,21 @@ export interface StatelessStackProps extends StackProps {
    * @default REPOSITORY_ROOT
    */
   readonly sourceRoot?: string;
+}
+
+/** Builds the staff pages' assets into `web/` beside the function's bundle, where functions/web/assets.ts reads them. */
+function webAssetsBundling(root: string): Partial<TandemFunctionProps> {
+  return {
+    bundling: {
+      commandHooks: {
+        beforeBundling: () => [],
+        beforeInstall: () => [],
+        afterBundling: (_inputDir: string, outputDir: string) => [
+          `node "${root}/bin/tandem.js" build-web --out "${outputDir}/web"`,
+        ],
+      },
+    },
+  };
 }
 
 /** `functions/coordinator/list-sites.ts` → `CoordinatorListSites`: a stable construct id. */
@@ -247,7 +263,9 @@ export class StatelessStack extends Stack {
           message: `routes of one handler must declare the same uses: ${route.method} ${route.path} (${handler}) declares ${JSON.stringify(route.uses)}, another ${JSON.stringify(uses)}`,
         })),
       );
-      const f = fn(constructIdOf(handler), handler, uses);
+      // The pages function carries the staff pages' built scripts and styles (functions/web/assets.ts).
+      const bundling = handler === 'functions/web/pages.ts' ? webAssetsBundling(root) : {};
+      const f = fn(constructIdOf(handler), handler, uses, bundling);
       if (handler.startsWith('functions/coordinator/'))
         f.addEnvironment('TANDEM_PUBLIC_URL', props.publicUrl ?? this.httpApi.apiEndpoint);
       if (handler.startsWith('functions/web/')) {
@@ -406,11 +424,7 @@ function withRetries<T extends sfn.TaskStateBase>(task: T): T {
   return task;
 }
 
+/** An IANA zone with a region (or UTC): EventBridge Scheduler refuses bare abbreviations. */
 function supportedTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return zone.includes('/') || zone === 'UTC';
-  } catch {
-    return false;
-  }
+  return isTimeZone(zone) && (zone.includes('/') || zone === 'UTC');
 }

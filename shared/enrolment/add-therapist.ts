@@ -1,4 +1,5 @@
 import { audit } from '../audit.ts';
+import { isoDateIn, siteTimeZone } from '../dates.ts';
 import { ValidationError } from '../errors.ts';
 import type { Therapist } from '../ports.ts';
 import type { Study } from '../study/schema.ts';
@@ -6,11 +7,9 @@ import {
   currentStudy,
   type EnrolmentDeps,
   type IssuedLink,
-  isoDateIn,
   issueLink,
   reserveNewCode,
   siteOf,
-  siteTimezone,
 } from './deps.ts';
 
 export interface AddTherapistInput {
@@ -53,7 +52,7 @@ export async function addTherapist(
   const therapist: Therapist = {
     siteId: site.siteId,
     therapistId,
-    enrolledOn: isoDateIn(siteTimezone(study, site), deps.clock()),
+    enrolledOn: isoDateIn(siteTimeZone(study, site.siteId), deps.clock()),
     status: 'active',
     linkHash: link.tokenHash,
   };

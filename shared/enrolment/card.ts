@@ -1,8 +1,5 @@
-import QRCode from 'qrcode';
 import { audit } from '../audit.ts';
 import { GoneError } from '../errors.ts';
-import { isRtl } from '../i18n/languages.ts';
-import type { Role } from '../instruments/schema.ts';
 import type { Dyad } from '../ports.ts';
 import type { Study } from '../study/schema.ts';
 import { currentStudy, type DyadLinks, type EnrolmentDeps, issueDyadLinks, requireDyad } from './deps.ts';
@@ -14,13 +11,13 @@ export interface MakeCardInput {
 }
 
 /**
- * Issues fresh links for every role of a dyad (the previous ones stop at once; tokens are never
- * stored, so a reprint is a new card) and renders the printable card.
+ * Issues fresh links for every role of a dyad for its printed card (the previous ones stop at once;
+ * tokens are never stored, so a reprint is a new card). Rendering the card is the caller's.
  */
 export async function makeCard(
   deps: EnrolmentDeps,
   input: MakeCardInput,
-): Promise<{ html: string; dyad: Dyad; links: DyadLinks }> {
+): Promise<{ study: Study; dyad: Dyad; links: DyadLinks }> {
   const study = await currentStudy(deps.store);
   const dyad = await requireDyad(deps.store, input.siteId, input.dyadId);
   if (dyad.status === 'withdrawn') throw new GoneError(`Dyad ${dyad.dyadId} has withdrawn.`);
@@ -29,129 +26,5 @@ export async function makeCard(
   await deps.store.updateDyad(dyad.siteId, dyad.dyadId, { linkHashes });
   const updated: Dyad = { ...dyad, linkHashes: { ...dyad.linkHashes, ...linkHashes } };
   await audit(deps, { actor: input.actor, action: 'dyad.card', siteId: dyad.siteId, target: dyad.dyadId });
-  return { html: await renderCard(study, updated, links, deps.clock()), dyad: updated, links };
-}
-
-interface CardText {
-  heading: Record<Role, string>;
-  code: string;
-  scan: string;
-  when: string;
-  private: string;
-  lost: string;
-}
-
-// Instructions for the participant, in the dyad's language; a language not listed here falls back
-// to English (the study's own wording can be added here as languages are added).
-const CARD_TEXT: Record<string, CardText> = {
-  en: {
-    heading: { client: 'For the client', therapist: 'For the therapist', interpreter: 'For the interpreter' },
-    code: 'Code',
-    scan: 'Scan the code with your phone’s camera, or type the address below into a browser.',
-    when: 'After each session, open your link and answer the short questionnaire. It takes a few minutes. Your answers are anonymous: your clinic does not see them.',
-    private: 'This link is yours alone. Keep this card private.',
-    lost: 'Lost the card? Ask the study coordinator for a new one; this link then stops working.',
-  },
-  de: {
-    heading: {
-      client: 'Für die Klientin / den Klienten',
-      therapist: 'Für die Therapeutin / den Therapeuten',
-      interpreter: 'Für die Dolmetscherin / den Dolmetscher',
-    },
-    code: 'Code',
-    scan: 'Scannen Sie den Code mit der Kamera Ihres Telefons oder geben Sie die Adresse unten in einen Browser ein.',
-    when: 'Öffnen Sie nach jeder Sitzung Ihren Link und beantworten Sie den kurzen Fragebogen. Das dauert wenige Minuten. Ihre Antworten sind anonym: Ihre Einrichtung sieht sie nicht.',
-    private: 'Dieser Link gehört nur Ihnen. Bewahren Sie diese Karte vertraulich auf.',
-    lost: 'Karte verloren? Die Studienkoordination gibt Ihnen eine neue; dieser Link funktioniert dann nicht mehr.',
-  },
-  ar: {
-    heading: { client: 'للعميل', therapist: 'للمعالج', interpreter: 'للمترجم' },
-    code: 'الرمز',
-    scan: 'امسح الرمز بكاميرا هاتفك، أو اكتب العنوان أدناه في المتصفح.',
-    when: 'بعد كل جلسة، افتح رابطك وأجب على الاستبيان القصير. يستغرق ذلك بضع دقائق. إجاباتك مجهولة الهوية: لا تراها عيادتك.',
-    private: 'هذا الرابط لك وحدك. احتفظ بهذه البطاقة بشكل خاص.',
-    lost: 'فقدت البطاقة؟ اطلب بطاقة جديدة من منسق الدراسة؛ عندها يتوقف هذا الرابط عن العمل.',
-  },
-};
-
-const escapeHtml = (text: string): string =>
-  text.replace(
-    /[&<>"']/g,
-    (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char] ?? char,
-  );
-
-/** Words a card is written in: the dyad's language when the card knows it, else English. */
-export function cardLanguage(language: string): string {
-  return language in CARD_TEXT ? language : 'en';
-}
-
-const CARD_CSS = `
-*{box-sizing:border-box}
-body{margin:0;font:10.5pt/1.35 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Noto Sans Arabic",sans-serif;color:#000;background:#fff}
-main{width:180mm;margin:0 auto;padding:4mm 0}
-.sheet-head{display:flex;justify-content:space-between;align-items:baseline;gap:4mm;font-size:9pt;color:#333;margin:0 0 3mm}
-.sheet-head h1{font-size:12pt;margin:0}
-.card{width:180mm;height:76mm;border:0.4mm dashed #555;padding:5mm;margin:0 0 4mm;display:flex;gap:5mm;overflow:hidden;break-inside:avoid;page-break-inside:avoid}
-.qr{flex:0 0 52mm;margin:0}
-.qr svg{display:block;width:52mm;height:52mm}
-.qr figcaption{font:700 11pt ui-monospace,monospace;text-align:center;margin-top:1mm}
-.text{flex:1 1 auto;min-width:0}
-.text h2{font-size:13pt;margin:0 0 2mm}
-.text p{margin:0 0 1.6mm}
-.url{font:9pt ui-monospace,monospace;overflow-wrap:anywhere;direction:ltr;unicode-bidi:embed;text-align:left}
-.small{font-size:8.5pt;color:#333}
-.actions{margin:4mm 0}
-.actions button{font:inherit;padding:2mm 4mm}
-@page{margin:10mm}
-@media print{.actions{display:none}main{padding:0}}
-`;
-
-const PRINT_HANDLER = 'window.print()';
-
-/**
- * What the card holds inline (its stylesheet and the print button's handler), for the
- * Content-Security-Policy of whatever serves or shows it; QR codes are inline SVG.
- */
-export const CARD_INLINE = { styles: [CARD_CSS], handlers: [PRINT_HANDLER] } as const;
-
-/** The printable card: one cut-out panel per role with its QR code, link and instructions. */
-export async function renderCard(
-  study: Study,
-  dyad: Dyad,
-  links: DyadLinks,
-  printedAt: Date,
-): Promise<string> {
-  const language = cardLanguage(dyad.language);
-  const text = CARD_TEXT[language] ?? (CARD_TEXT.en as CardText);
-  const dir = isRtl(language) ? 'rtl' : 'ltr';
-  const title =
-    study.title[language] ?? study.title[study.defaultLanguage] ?? Object.values(study.title)[0] ?? '';
-  const panels: string[] = [];
-  for (const role of ['client', 'therapist', 'interpreter'] as const) {
-    const link = links[role];
-    if (!link) continue;
-    const svg = (
-      await QRCode.toString(link.url, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 })
-    ).replace('<svg ', `<svg role="img" aria-label="QR code: ${escapeHtml(link.url)}" data-role="${role}" `);
-    panels.push(`<section class="card" data-role="${role}" aria-labelledby="h-${role}">
-<figure class="qr">${svg}<figcaption>${escapeHtml(dyad.dyadId)}</figcaption></figure>
-<div class="text">
-<h2 id="h-${role}">${escapeHtml(text.heading[role])}</h2>
-<p>${escapeHtml(text.scan)}</p>
-<p class="url" data-role="${role}">${escapeHtml(link.url)}</p>
-<p>${escapeHtml(text.when)}</p>
-<p class="small">${escapeHtml(text.private)} ${escapeHtml(text.lost)}</p>
-</div>
-</section>`);
-  }
-  return `<!doctype html>
-<html lang="${escapeHtml(language)}" dir="${dir}">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${escapeHtml(`${title} – ${dyad.dyadId}`)}</title>
-<style>${CARD_CSS}</style></head>
-<body><main>
-<div class="sheet-head"><h1>${escapeHtml(title)}</h1><span>${escapeHtml(text.code)}: ${escapeHtml(dyad.dyadId)} · ${escapeHtml(dyad.siteId)} · ${escapeHtml(printedAt.toISOString().slice(0, 10))}</span></div>
-<div class="actions" dir="ltr"><button type="button" onclick="${PRINT_HANDLER}">Print</button> <span class="small">Cut along the dashed lines. A reprint issues new links and this card’s links stop working.</span></div>
-${panels.join('\n')}
-</main></body></html>`;
+  return { study, dyad: updated, links };
 }

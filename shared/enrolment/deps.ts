@@ -50,28 +50,6 @@ export async function requireTherapist(
   return therapist;
 }
 
-/** `YYYY-MM-DD` of an instant in a time zone. */
-export function isoDateIn(timezone: string, at: Date): string {
-  let format = dateFormats.get(timezone);
-  if (!format) {
-    // en-CA formats dates as YYYY-MM-DD.
-    format = new Intl.DateTimeFormat('en-CA', {
-      timeZone: timezone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-    });
-    dateFormats.set(timezone, format);
-  }
-  return format.format(at);
-}
-
-// Building a formatter costs about a millisecond (time zone data); formatting with one is cheap.
-const dateFormats = new Map<string, Intl.DateTimeFormat>();
-
-/** The time zone a site keeps its dates in. */
-export const siteTimezone = (study: Study, site: Site): string => site.timezone ?? study.timezone;
-
 const MAX_CODE_ATTEMPTS = 20;
 
 /** A fresh pseudonymous code, reserved study-wide before anything uses it (retries on a clash). */

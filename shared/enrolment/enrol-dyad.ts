@@ -1,4 +1,5 @@
 import { audit } from '../audit.ts';
+import { isoDateIn, siteTimeZone } from '../dates.ts';
 import { ValidationError } from '../errors.ts';
 import type { Dyad, Modality } from '../ports.ts';
 import { requireStudyLanguage } from './add-therapist.ts';
@@ -6,11 +7,9 @@ import {
   currentStudy,
   type DyadLinks,
   type EnrolmentDeps,
-  isoDateIn,
   issueDyadLinks,
   reserveNewCode,
   siteOf,
-  siteTimezone,
 } from './deps.ts';
 
 export interface EnrolDyadInput {
@@ -58,7 +57,7 @@ export async function enrolDyad(
   const { links, linkHashes } = await issueDyadLinks(deps, base);
   const dyad: Dyad = {
     ...base,
-    enrolledOn: isoDateIn(siteTimezone(study, site), deps.clock()),
+    enrolledOn: isoDateIn(siteTimeZone(study, site.siteId), deps.clock()),
     status: 'active',
     currentSession: 0,
     sessionDates: {},

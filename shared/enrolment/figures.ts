@@ -1,7 +1,8 @@
+import { isoDateIn, siteTimeZone } from '../dates.ts';
 import type { Role } from '../instruments/schema.ts';
 import { type AnsweredKey, monthlyAdministration, monthlyInstruments } from '../participation/due.ts';
 import { type Dyad, ownerKeyOf } from '../ports.ts';
-import { currentStudy, type EnrolmentDeps, isoDateIn, siteOf, siteTimezone } from './deps.ts';
+import { currentStudy, type EnrolmentDeps, siteOf } from './deps.ts';
 import { answeredKeys, dyadDue } from './list-dyads.ts';
 
 /** Due and completed administrations of one scheduled (instrument, role, session). */
@@ -84,7 +85,7 @@ export async function enrolmentFigures(deps: EnrolmentDeps, siteId: string): Pro
   ]);
   const answered = answeredKeys(responses);
   const now = deps.clock();
-  const asOf = isoDateIn(siteTimezone(study, site), now);
+  const asOf = isoDateIn(siteTimeZone(study, site.siteId), now);
 
   const rows = new Map<string, ScheduleFigure>();
   const count = (row: Omit<ScheduleFigure, 'due' | 'completed' | 'responseRate'>, completed: boolean) => {

@@ -235,7 +235,7 @@ describe('endDyad', () => {
 });
 
 describe('makeCard', () => {
-  it('rotates every link of the dyad and puts each on the card as text and as a QR code', async () => {
+  it('rotates every link of the dyad and returns the new ones for the card', async () => {
     const { deps, store, dyad, links } = await withDyad(true);
     const card = await makeCard(deps, { actor, siteId: 'berlin', dyadId: dyad.dyadId });
     const stored = await store.getDyad('berlin', dyad.dyadId);
@@ -243,11 +243,8 @@ describe('makeCard', () => {
       const url = card.links[role]?.url ?? '';
       expect(url).not.toBe(links[role]?.url);
       expect(stored?.linkHashes[role]).toBe(hashToken(tokenOf(url)));
-      expect(card.html).toContain(`<p class="url" data-role="${role}">${url}</p>`);
-      expect(card.html).toContain(`data-role="${role}"`);
     }
-    expect(card.html).toContain('@page');
-    expect(card.html).toContain(dyad.dyadId);
+    expect(card.dyad.dyadId).toBe(dyad.dyadId);
   });
 
   it('keeps a session a participant reported while the card was being made', async () => {
@@ -258,14 +255,6 @@ describe('makeCard', () => {
       ...NOTED,
       linkHashes: { client: hashToken(card.links.client.token) },
     });
-  });
-
-  it('writes the instructions in the dyad’s language, right to left for Arabic', async () => {
-    const { deps, store, dyad } = await withDyad();
-    await store.putDyad({ ...dyad, language: 'ar' });
-    const card = await makeCard(deps, { actor, siteId: 'berlin', dyadId: dyad.dyadId });
-    expect(card.html).toMatch(/<html lang="ar" dir="rtl">/);
-    expect(card.html).toContain('للعميل');
   });
 });
 

@@ -1,9 +1,8 @@
-import { isoDateIn } from '../enrolment/deps.ts';
+import { isoDateIn, siteTimeZone } from '../dates.ts';
 import { ValidationError } from '../errors.ts';
 import type { OwnerRef } from '../ports.ts';
 import type { Study } from '../study/schema.ts';
 import type { ParticipationDeps } from './deps.ts';
-import { timezoneOfSite } from './due.ts';
 import type { OpenLink, Participant } from './open-link.ts';
 
 export type ConsentVersion = Study['consent'][number];
@@ -82,7 +81,7 @@ export async function recordConsent(
       role: participant.role,
       version,
       language: input.language,
-      consentedOn: isoDateIn(timezoneOfSite(study, participant.siteId), deps.clock()),
+      consentedOn: isoDateIn(siteTimeZone(study, participant.siteId), deps.clock()),
     });
   }
   await deps.store.noteConsentVersion(ownerOf(open), participant.role, version);

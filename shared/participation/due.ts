@@ -1,4 +1,4 @@
-import { isoDateIn } from '../enrolment/deps.ts';
+import { isoDateIn, siteTimeZone } from '../dates.ts';
 import type { Role } from '../instruments/schema.ts';
 import type { Dyad, StoredResponse, Therapist } from '../ports.ts';
 import type { Study } from '../study/schema.ts';
@@ -27,11 +27,6 @@ const DAY_MS = 86_400_000;
 /** Whole days from one ISO date to another. */
 function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
-}
-
-/** The time zone a site keeps its dates in: its own, else the study's. */
-export function timezoneOfSite(study: Study, siteId: string): string {
-  return study.sites.find((site) => site.siteId === siteId)?.timezone ?? study.timezone;
 }
 
 /** Dyad-level instruments scheduled for a role at one session, in schedule order, each once. */
@@ -119,7 +114,7 @@ export function dueFor(
   if (dyad.status === 'withdrawn') return [];
   const last = dyad.status === 'ended' ? dyad.lastSession : undefined;
   const reached = Math.max(dyad.currentSession, last ?? 0);
-  const today = isoDateIn(timezoneOfSite(study, dyad.siteId), now);
+  const today = isoDateIn(siteTimeZone(study, dyad.siteId), now);
   const due: DueAdministration[] = [];
   for (let session = 1; session <= reached; session++) {
     for (const instrument of scheduledAt(study, role, session, last)) {

@@ -1,5 +1,5 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import { isoDateIn } from '../enrolment/deps.ts';
+import { isoDateIn, siteTimeZone } from '../dates.ts';
 import { type ErrorDetail, NotScheduledError, ValidationError } from '../errors.ts';
 import { CODE_ALPHABET, SUBMISSION_ID_PATTERN } from '../ids.ts';
 import type { Answers, InstrumentDefinition } from '../instruments/schema.ts';
@@ -7,7 +7,6 @@ import { type StoredResponse, safetyFollowUpId } from '../ports.ts';
 import { countAlreadyAnswered } from './attempts.ts';
 import { needsConsent } from './consent.ts';
 import { ConsentRequiredError, type ParticipationDeps } from './deps.ts';
-import { timezoneOfSite } from './due.ts';
 import type { OpenLink } from './open-link.ts';
 import { checkSession, firesSafety, scheduledFor } from './visit.ts';
 
@@ -124,7 +123,7 @@ export async function submitResponse(
     );
   }
   const answers = validateAnswers(def, input.answers);
-  const today = isoDateIn(timezoneOfSite(study, participant.siteId), now);
+  const today = isoDateIn(siteTimeZone(study, participant.siteId), now);
   const response: StoredResponse = {
     responseId: randomUUID(),
     ownerKey: participant.ownerKey,

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
 import * as z from 'zod/mini';
+import { isTimeZone } from '../dates.ts';
 import { detailsFromIssues, type ErrorDetail } from '../errors.ts';
 import { isPageLanguage } from '../i18n/languages.ts';
 import { BUILTIN_INSTRUMENTS } from '../instruments/builtins.ts';
@@ -90,16 +91,6 @@ function unknownKeys(schema: z.core.$ZodType, value: unknown, path: string[], ou
     }
     default:
       return;
-  }
-}
-
-/** Whether a name is an IANA time zone this runtime knows. */
-export function isTimeZone(name: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: name });
-    return true;
-  } catch {
-    return false;
   }
 }
 

@@ -118,6 +118,10 @@ const CALLS: Record<string, Call> = {
   'GET /signin': { path: () => '/signin', expected: everyone(200) },
   'GET /coordinator/': { path: () => '/coordinator/', expected: everyone(200) },
   'GET /researcher/': { path: () => '/researcher/', expected: everyone(200) },
+  'GET /audit/': { path: () => '/audit/', expected: everyone(200) },
+  // A name the asset manifest does not list: never a file read by path.
+  'GET /assets/{name}': { path: () => '/assets/..%2Fmanifest.json', expected: everyone(404) },
+  'GET /favicon.ico': { path: () => '/favicon.ico', expected: everyone(200) },
   'GET /s/{token}': { path: () => `/s/${ids.clientToken}`, expected: everyone(200) },
   // The same submission again (its submissionId): 200 with the same receipt, whoever sends it.
   'POST /s/{token}': { path: () => `/s/${ids.clientToken}`, body: () => submission, expected: everyone(200) },

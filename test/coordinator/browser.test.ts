@@ -156,8 +156,16 @@ describe('coordinator dashboard in Chromium', { timeout: 120_000 }, () => {
     await page.click('button[data-username="lead"]');
     await page.waitForURL(`${stack.url}/coordinator/`);
     await page.getByRole('heading', { name: 'Hamburg', level: 3 }).waitFor();
-    await page.locator('#overview svg[aria-label^="Cumulative enrolment: 2 of a target of 4"]').waitFor();
-    await page.locator('#overview svg[aria-label^="Response rate by session and role"]').waitFor();
+    await page
+      .locator('#overview svg[data-chart="enrolment-berlin"] title', {
+        hasText: /^Cumulative enrolment: 2 of a target of 4/,
+      })
+      .waitFor({ state: 'attached' });
+    await page
+      .locator('#overview svg[data-chart="response-berlin"] title', {
+        hasText: /^Response rate by session and role/,
+      })
+      .waitFor({ state: 'attached' });
     await page.locator('#dyads').waitFor();
     expect(await page.locator('#overview article').count()).toBe(2);
     const berlin = page.locator('#overview article', { has: page.getByRole('heading', { name: 'Berlin' }) });
@@ -166,8 +174,30 @@ describe('coordinator dashboard in Chromium', { timeout: 120_000 }, () => {
     const bodies = await Promise.all(apiBodies);
     expect(bodies.length).toBeGreaterThan(3);
     for (const body of bodies) expect(body).not.toMatch(/"answers"|"i9"/);
-    // The legend's colour keys are set without style attributes, which the page's policy refuses.
-    expect(await page.locator('.legend span').count()).toBeGreaterThan(0);
+    // The charts' colour keys are SVG attributes, never style attributes, which the page's policy refuses.
+    expect(await page.locator('#overview svg').count()).toBeGreaterThan(0);
+    expect(await page.locator('[style]').count()).toBe(0);
+    expect(refused).toEqual([]);
+
+    // The lead's audit log: linked from the header, the last 7 days by default, newest first.
+    await Promise.all([
+      page.waitForURL(`${stack.url}/audit/`),
+      page.getByRole('link', { name: 'Audit log' }).click(),
+    ]);
+    await page.locator('#audit tbody tr').first().waitFor();
+    const today = new Date().toISOString().slice(0, 10);
+    expect(await page.inputValue('#audit-to')).toBe(today);
+    expect(await page.inputValue('#audit-from')).toBe(
+      new Date(Date.now() - 6 * 86_400_000).toISOString().slice(0, 10),
+    );
+    expect(await page.locator('#audit tbody').textContent()).toContain(enrolled.body.dyad.dyadId);
+    expect(await page.locator('#audit tbody').textContent()).toContain('dyad.enrol');
+    expect(await axeViolations(page)).toEqual([]);
+    // A range without events says so.
+    await page.fill('#audit-from', '2020-01-01');
+    await page.fill('#audit-to', '2020-01-07');
+    await page.getByRole('button', { name: 'Show' }).click();
+    await page.getByText('No event in these days.').waitFor();
     expect(refused).toEqual([]);
     await context.close();
   });

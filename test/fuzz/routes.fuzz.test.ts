@@ -457,6 +457,7 @@ const STAFF: StaffRoute[] = [
     as: 'lead',
   },
   {
+    // No follow-up is open in this stack: a well-formed request is a 404, a malformed one a 400.
     key: 'POST /api/v1/sites/{siteId}/dyads/{dyadId}/follow-ups/{followUpId}/close',
     method: 'POST',
     path: '/api/v1/sites/{siteId}/dyads/{dyadId}/follow-ups/{followUpId}/close',
@@ -687,17 +688,40 @@ function tampered(authorization: string, at: number): string {
 }
 
 describe('public pages', () => {
-  it('serve /healthz, /signin, /coordinator/ and /researcher/ under odd queries and headers without a 5xx', async () => {
+  it('serve /healthz, /signin, /coordinator/, /researcher/, /audit/ and /favicon.ico under odd queries and headers without a 5xx', async () => {
     await fuzz(
-      ['GET /healthz', 'GET /signin', 'GET /coordinator/', 'GET /researcher/'],
+      [
+        'GET /healthz',
+        'GET /signin',
+        'GET /coordinator/',
+        'GET /researcher/',
+        'GET /audit/',
+        'GET /favicon.ico',
+      ],
       fc
         .record({
-          path: fc.constantFrom('/healthz', '/signin', '/coordinator/', '/researcher/'),
+          path: fc.constantFrom(
+            '/healthz',
+            '/signin',
+            '/coordinator/',
+            '/researcher/',
+            '/audit/',
+            '/favicon.ico',
+          ),
           query,
           headers: withHeaders({}),
         })
         .map(({ path, query, headers }) => ({ method: 'GET', path: `${path}${query}`, headers })),
       true,
+    );
+  });
+
+  it('answers an asset name it did not build (traversal and garbage included) with a 4xx', async () => {
+    await fuzz(
+      ['GET /assets/{name}'],
+      fc
+        .record({ name: pathSegment, headers: withHeaders({}) })
+        .map(({ name, headers }) => ({ method: 'GET', path: `/assets/${name}`, headers })),
     );
   });
 

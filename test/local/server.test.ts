@@ -88,6 +88,26 @@ describe('local server', () => {
     const response = await api(stack).get('/signin', { headers: { accept: 'text/html' } });
     expect(response.status).toBe(200);
     expect(response.text).toContain('"mode":"dev"');
-    expect(response.text).toContain('tandem.idToken');
+    // Its script is a hashed asset, the only script its CSP allows; nothing inline runs.
+    const script = /<script type="module" src="(\/assets\/signin-[A-Z0-9]+\.js)"><\/script>/.exec(
+      response.text,
+    )?.[1];
+    expect(script).toBeDefined();
+    expect(response.headers.get('content-security-policy')).toContain("script-src 'self';");
+    expect(response.headers.get('content-security-policy')).not.toContain('unsafe-inline');
+    const tags = response.text.match(/<script[^>]*>/g) ?? [];
+    expect(tags.every((tag) => tag.includes(' src=') || tag.includes('type="application/json"'))).toBe(true);
+    const asset = await fetch(new URL(script ?? '', stack.url));
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('content-type')).toContain('text/javascript');
+    expect(asset.headers.get('cache-control')).toContain('immutable');
+    expect(await asset.text()).toContain('tandem.idToken');
+  });
+
+  it('serves a favicon instead of a 404', async () => {
+    const icon = await fetch(new URL('/favicon.ico', stack.url));
+    expect(icon.status).toBe(200);
+    expect(icon.headers.get('content-type')).toBe('image/svg+xml');
+    expect(await icon.text()).toContain('<svg');
   });
 });

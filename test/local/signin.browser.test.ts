@@ -1,10 +1,14 @@
 import { createHash } from 'node:crypto';
-import type { Browser } from 'playwright-core';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CSP } from '../../functions/http/security-headers.ts';
-import { authClientScript } from '../../functions/web/auth-client.ts';
-import { type SigninConfig, signinPage } from '../../functions/web/signin-page.ts';
+import { type WebAssets, webAssets } from '../../functions/web/assets.ts';
+import { PAGES, type SigninConfig, staffCsp } from '../../functions/web/pages.ts';
 import { createIdentity, loadOrCreateKey } from '../../infra/local/identity.ts';
+import { buildWebAssets } from '../../infra/web-assets.ts';
+import { resetConfig } from '../../shared/config.ts';
 import { launchChromium } from '../browser.ts';
 import { startTestStack } from './harness.ts';
 
@@ -19,17 +23,46 @@ const identity = createIdentity({
   privateKey: loadOrCreateKey(undefined),
 });
 
-/** The sign-in page as the server sends it: with its Content-Security-Policy. */
-function signinResponse(config: SigninConfig) {
-  const page = signinPage(config);
-  return { contentType: 'text/html', headers: { [CSP]: page.csp }, body: page.html };
-}
-
 let browser: Browser;
+let assets: WebAssets;
+const webDir = mkdtempSync(join(tmpdir(), 'tandem-web-test-'));
 beforeAll(async () => {
+  await buildWebAssets(webDir);
+  process.env.TANDEM_WEB_DIR = webDir;
+  resetConfig();
+  assets = webAssets();
   browser = await launchChromium();
 });
-afterAll(async () => browser?.close());
+afterAll(async () => {
+  await browser?.close();
+  rmSync(webDir, { recursive: true, force: true });
+});
+
+/** Serves a static page as the pages handler renders it, with its CSP, or one of the built assets; false for other paths. */
+function servePage(route: Route, signin: SigninConfig): Promise<void> | false {
+  const url = new URL(route.request().url());
+  if (url.origin !== origin) return false;
+  const page = PAGES[`GET ${url.pathname}`];
+  if (page) {
+    return route.fulfill({
+      contentType: 'text/html',
+      headers: { 'content-security-policy': staffCsp(signin) },
+      body: page(assets, signin),
+    });
+  }
+  const file = url.pathname.startsWith('/assets/') ? assets.file(url.pathname.slice(8)) : undefined;
+  return file ? route.fulfill({ contentType: file.contentType, body: file.body }) : false;
+}
+
+/** The claims of the ID token the page keeps, decoded here rather than in the page. */
+async function storedClaims(context: BrowserContext): Promise<Record<string, unknown>> {
+  const [page] = context.pages();
+  const token = String(await page?.evaluate("sessionStorage.getItem('tandem.idToken')"));
+  return JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'));
+}
+
+const cognito: SigninConfig = { mode: 'cognito', domain, clientId: 'client-123' };
+const devSignin: SigninConfig = { mode: 'dev', usersUrl: '/dev-idp/users', tokenUrl: '/dev-idp/token' };
 
 describe('/signin with Cognito', () => {
   it('runs the code flow with PKCE, keeps the ID token and goes on to ?next=', async () => {
@@ -40,17 +73,11 @@ describe('/signin with Cognito', () => {
     let tokenRequest: URLSearchParams | undefined;
     await context.route('**/*', async (route) => {
       const url = new URL(route.request().url());
-      if (url.origin === origin && url.pathname === '/signin') {
-        return route.fulfill({
-          ...signinResponse({ mode: 'cognito', domain, clientId: 'client-123' }),
-        });
+      if (url.origin === origin && url.pathname.startsWith('/api/')) {
+        return route.fulfill({ contentType: 'application/json', body: '{"releases":[],"latest":null}' });
       }
-      if (url.origin === origin && url.pathname === '/researcher/') {
-        return route.fulfill({
-          contentType: 'text/html',
-          body: `<h1>Researcher</h1><script>${authClientScript}</script>`,
-        });
-      }
+      const served = servePage(route, cognito);
+      if (served) return served;
       if (url.host === domain && url.pathname === '/oauth2/authorize') {
         return route.fulfill({ contentType: 'text/html', body: '<h1>Hosted UI</h1>' });
       }
@@ -85,8 +112,9 @@ describe('/signin with Cognito', () => {
     );
     expect(tokenRequest?.get('grant_type')).toBe('authorization_code');
     expect(tokenRequest?.get('code')).toBe('the-code');
-    const claims = (await page.evaluate('tandemClaims()')) as Record<string, unknown>;
-    expect(claims['cognito:groups']).toEqual(['analyst']);
+    expect((await storedClaims(context))['cognito:groups']).toEqual(['analyst']);
+    // The researcher page ran under its CSP: its own script, signed in with the kept token.
+    await expect.poll(() => page.textContent('#releases')).toContain('No release has been published yet');
     await context.close();
   });
 
@@ -95,11 +123,8 @@ describe('/signin with Cognito', () => {
     const page = await context.newPage();
     page.setDefaultTimeout(10_000);
     await context.route(
-      (url) => url.origin === origin && url.pathname === '/signin',
-      (route) =>
-        route.fulfill({
-          ...signinResponse({ mode: 'cognito', domain, clientId: 'c' }),
-        }),
+      (url) => url.origin === origin,
+      (route) => servePage(route, { mode: 'cognito', domain, clientId: 'c' }) || route.abort(),
     );
     await context.route(
       (url) => url.host === domain,
@@ -114,7 +139,7 @@ describe('/signin with Cognito', () => {
   });
 });
 
-describe('tandemFetch', () => {
+describe('the staff pages’ fetch', () => {
   it('sends the token as a Bearer header and goes to /signin with the page as ?next= on a 401', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
@@ -134,19 +159,14 @@ describe('tandemFetch', () => {
         }
         if (url.pathname === '/signin')
           return route.fulfill({ contentType: 'text/html', body: '<h1>Sign in</h1>' });
-        return route.fulfill({
-          contentType: 'text/html',
-          body: `<h1>Page</h1><script>${authClientScript}</script>`,
-        });
+        return servePage(route, cognito) || route.abort();
       },
     );
     const token = identity.issue({ username: 'r', roles: ['researcher'], sites: [] });
-    await page.goto(`${origin}/researcher/?tab=2`);
+    await page.goto(`${origin}/signin`);
     await page.evaluate(`sessionStorage.setItem('tandem.idToken', ${JSON.stringify(token)})`);
-    await Promise.all([
-      page.waitForURL(`${origin}/signin?next=%2Fresearcher%2F%3Ftab%3D2`),
-      page.evaluate("tandemFetch('/api/v1/releases')").catch(() => undefined),
-    ]);
+    await page.goto(`${origin}/researcher/?tab=2`);
+    await page.waitForURL(`${origin}/signin?next=%2Fresearcher%2F%3Ftab%3D2`);
     expect(seen).toEqual([`Bearer ${token}`]);
     await context.close();
   });
@@ -202,10 +222,9 @@ describe('/signin ?next= never leaves the site', () => {
         offsite.push(url.href);
         return route.fulfill({ contentType: 'text/html', body: '<h1>evil</h1>' });
       }
-      if (url.pathname === '/signin')
-        return route.fulfill({
-          ...signinResponse({ mode: 'dev', usersUrl: '/dev-idp/users', tokenUrl: '/dev-idp/token' }),
-        });
+      // The sign-in page and its assets as the server renders them; any other page is a stand-in.
+      if (url.pathname === '/signin' || url.pathname.startsWith('/assets/'))
+        return servePage(route, devSignin) || route.abort();
       if (url.pathname === '/dev-idp/users')
         return route.fulfill({
           contentType: 'application/json',

@@ -1,6 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { questionnairePage } from '../../functions/participant/views.ts';
 import type { LocalServer } from '../../infra/local/server.ts';
+import { sessionRating } from '../../shared/instruments/builtins.ts';
 import { studyInput } from '../../shared/participation/testing.ts';
 import { axeViolations, launchChromium } from '../browser.ts';
 import { api, startTestStack } from '../local/harness.ts';
@@ -126,6 +128,31 @@ describe('participant pages in Chromium', () => {
       });
     }
   }
+
+  it('keeps a 0–10 scale on one row at 360 px', async () => {
+    const page = await phone(true);
+    const view = {
+      instrument: sessionRating,
+      session: 1,
+      monthly: false,
+      index: 1,
+      count: 1,
+      values: {},
+      invalid: [],
+      defaultLanguage: 'en',
+      submissionId: 'pQ3v9XkR2mT8wLs0aBcDeF',
+    };
+    await page.setContent(questionnairePage({ language: 'en', languages: ['en'] }, view));
+    const tops = await page
+      .locator('fieldset')
+      .first()
+      .locator('label.o')
+      .evaluateAll((labels) => labels.map((label) => label.getBoundingClientRect().top));
+    expect(tops).toHaveLength(11);
+    expect(new Set(tops).size).toBe(1);
+    expect(await fitsPhone(page)).toBe(true);
+    await page.context().close();
+  });
 
   it('switches language with ?lang= and keeps the session', async () => {
     const { url } = await enrolClient('en');

@@ -138,6 +138,36 @@ describe('participant routes over HTTP', () => {
     expect(await stack.store.listResponses(`DYAD#${links.dyadId}`)).toEqual([]);
   });
 
+  it('checks query and form fields with the route schemas: field paths for scripts, a translated page with the participant CSP for browsers', async () => {
+    const links = await enrol();
+    expect((await http.post(`${links.client}/consent`, { version: 1 })).status).toBe(201);
+    const json = await http.post(links.client, {
+      session: 'two',
+      instrument: 'alliance-client',
+      answers: {},
+    });
+    expect(json.status).toBe(400);
+    expect(json.body).toMatchObject({ error: { details: [{ path: 'session', received: 'two' }] } });
+    const query = await http.get(`${links.client}?session=x`);
+    expect(query.status).toBe(400);
+    expect(query.body).toMatchObject({ error: { details: [{ path: 'session', received: 'x' }] } });
+    const step = await http.get(`${links.client}?step=elsewhere`);
+    expect(step.body).toMatchObject({ error: { details: [{ path: 'step', received: 'elsewhere' }] } });
+    // A form post in the link's language (German) fails validation before the handler runs: the
+    // error page is still German, and carries the participant pages' CSP.
+    const dyad = await http.post<{ links: { client: string } }>(
+      '/api/v1/sites/berlin/dyads',
+      { therapistId: links.therapistId, modality: 'online', interpreter: false, language: 'de' },
+      { as: 'lead' },
+    );
+    const german = new URL(dyad.body.links.client).pathname;
+    const page = await postForm(`${german}/consent`, { version: 'eins' });
+    expect(page.status).toBe(400);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect(page.headers.get('content-security-policy')).toMatch(/^default-src 'none'; style-src 'sha256-/);
+    expect(page.text).toContain('lang="de"');
+  });
+
   it('refuses a body over 16 KB with 413', async () => {
     const links = await enrol();
     const response = await http.post(links.client, { padding: 'x'.repeat(17 * 1024) });

@@ -8,6 +8,7 @@ import {
   telLinked,
   thankYouPage,
 } from '../../functions/participant/views.ts';
+import { html } from '../../shared/html.ts';
 import { phq9, sessionRating } from '../../shared/instruments/builtins.ts';
 
 const frame = {
@@ -38,7 +39,7 @@ describe('telLinked', () => {
     ['(030) 123 456', '<a href="tel:030123456" dir="ltr">(030) 123 456</a>'],
     ['اتصل بالرقم ١١٢', 'اتصل بالرقم <a href="tel:112" dir="ltr">١١٢</a>'],
   ])('links the phone numbers in %j', (text, html) => {
-    expect(telLinked(text)).toBe(html);
+    expect(String(telLinked(text))).toBe(html);
   });
 
   it.each([
@@ -46,11 +47,11 @@ describe('telLinked', () => {
     'See www.example.org/112x or item 12.',
     'Version 1.12 of 2027-03-01',
   ])('leaves text without a phone number as plain, escaped text: %j', (text) => {
-    expect(telLinked(text)).not.toContain('<a');
+    expect(String(telLinked(text))).not.toContain('<a');
   });
 
   it('escapes everything around the numbers', () => {
-    expect(telLinked('<script>x</script> 112 & "more"')).toBe(
+    expect(String(telLinked('<script>x</script> 112 & "more"'))).toBe(
       '&lt;script&gt;x&lt;/script&gt; <a href="tel:112" dir="ltr">112</a> &amp; &quot;more&quot;',
     );
   });
@@ -70,10 +71,10 @@ describe('participant views', () => {
   });
 
   it('set lang and dir on <html>, right to left for Arabic', () => {
-    expect(thankYouPage({ ...frame, language: 'ar' }, 'R-X', '', undefined)).toMatch(
+    expect(thankYouPage({ ...frame, language: 'ar' }, 'R-X', html``, undefined)).toMatch(
       /^<!doctype html><html lang="ar" dir="rtl">/,
     );
-    expect(thankYouPage({ ...frame, language: 'de' }, 'R-X', '', undefined)).toMatch(
+    expect(thankYouPage({ ...frame, language: 'de' }, 'R-X', html``, undefined)).toMatch(
       /^<!doctype html><html lang="de" dir="ltr">/,
     );
   });
@@ -117,9 +118,11 @@ describe('participant views', () => {
   it('show days in the page language and the site’s time zone', () => {
     // 23:30 UTC on 31 March is 1 April in Berlin.
     const at = new Date('2027-03-31T23:30:00Z');
-    expect(dateElement('de', 'Europe/Berlin', at)).toBe('<time datetime="2027-04-01">1. April 2027</time>');
-    expect(dateElement('en', 'UTC', at)).toBe('<time datetime="2027-03-31">March 31, 2027</time>');
-    expect(dateElement('ar', 'Europe/Berlin', at)).toMatch(
+    expect(String(dateElement('de', 'Europe/Berlin', at))).toBe(
+      '<time datetime="2027-04-01">1. April 2027</time>',
+    );
+    expect(String(dateElement('en', 'UTC', at))).toBe('<time datetime="2027-03-31">March 31, 2027</time>');
+    expect(String(dateElement('ar', 'Europe/Berlin', at))).toMatch(
       /^<time datetime="2027-04-01">1 أبريل 2027<\/time>$/,
     );
   });

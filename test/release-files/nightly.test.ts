@@ -19,12 +19,12 @@ import {
   scoreSite,
   stepInput,
 } from '../../functions/nightly/steps.ts';
-import { getManifest, listReleases } from '../../functions/researcher/releases.ts';
 import { storeDemoData } from '../../infra/local/demo.ts';
 import { type Emulators, startEmulators } from '../../infra/local/emulators.ts';
 import { DynamoDbTandemStore } from '../../shared/adapters/dynamodb/store.ts';
 import { S3ReleaseBucket } from '../../shared/adapters/s3/bucket.ts';
 import type { ReleaseBucket } from '../../shared/ports.ts';
+import { getManifest, listReleases } from '../../shared/releases.ts';
 import { duckRows, literal, withTempFile } from './duckdb.ts';
 
 // The nightly steps against dynalite and s3rver, with the demo study of `tandem dev` in the store.

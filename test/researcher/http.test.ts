@@ -135,7 +135,17 @@ describe('the researcher page in Chromium', () => {
     const release = page.locator(`details[data-release="${FIXTURE_RELEASE}"]`);
     expect(await release.locator('summary').textContent()).toContain('latest');
     const rows = await release.locator('tbody tr').allTextContents();
-    expect(rows).toHaveLength(3);
+    expect(rows).toHaveLength(Object.keys(FIXTURE_FILES).length);
+    // A line to paste for each loader the release holds, and one archive of all open files.
+    expect(await release.locator('[data-loader]').allTextContents()).toEqual([
+      'R: source("load.R") Download',
+      'Python: python3 -i load.py Download',
+    ]);
+    expect(await release.getByRole('button', { name: 'All open files open-files.zip' }).count()).toBe(1);
+    // Counted and dated for people: "12 dyads", a formatted date rather than an ISO timestamp.
+    expect(await release.locator('dl.facts').textContent()).toMatch(/12 dyads, 48 responses, 1 skipped/);
+    expect(await release.locator('dl.facts time').textContent()).not.toContain('T01:30');
+    expect(await page.locator('#status').textContent()).toBe('1 release.');
     expect(rows.find((row) => row.includes('scores_long.csv'))).toContain('analysts only');
     expect(await page.getByRole('button', { name: 'Download scores_long.csv' }).count()).toBe(0);
     expect(await axeViolations(page)).toEqual([]);

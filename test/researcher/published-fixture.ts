@@ -18,6 +18,21 @@ export const FIXTURE_FILES: Record<string, { tier: 'open' | 'analyst'; body: str
       body: 'dyad,therapist,site,role,session,instrument,total\n3f9a,77c1,berlin,client,1,alliance-client,48\n',
       contentType: 'text/csv; charset=utf-8',
     },
+    'load.R': {
+      tier: 'open',
+      body: 'agreement <- read.csv("agreement.csv")\n',
+      contentType: 'text/plain; charset=utf-8',
+    },
+    'load.py': {
+      tier: 'open',
+      body: 'import pandas as pd\nagreement = pd.read_csv("agreement.csv")\n',
+      contentType: 'text/plain; charset=utf-8',
+    },
+    'open-files.zip': {
+      tier: 'open',
+      body: 'PK stand-in: the page only lists it',
+      contentType: 'application/zip',
+    },
     'report.html': {
       tier: 'open',
       body: '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Report 2027-03-01</title></head><body><main><h1>Report of release 2027-03-01</h1></main></body></html>\n',

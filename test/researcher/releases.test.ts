@@ -1,14 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import {
-  DOWNLOAD_URL_SECONDS,
-  downloadLink,
-  getManifest,
-  listReleases,
-} from '../../functions/researcher/releases.ts';
 import { MemoryReleaseBucket } from '../../shared/adapters/memory/bucket.ts';
 import { MemoryTandemStore } from '../../shared/adapters/memory/store.ts';
 import { ForbiddenError, NotFoundError } from '../../shared/errors.ts';
 import type { ReleaseRecord } from '../../shared/ports.ts';
+import { DOWNLOAD_URL_SECONDS, downloadLink, getManifest, listReleases } from '../../shared/releases.ts';
 
 const manifest = {
   releaseId: '2027-03-01',

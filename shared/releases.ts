@@ -1,8 +1,7 @@
 import * as z from 'zod/mini';
-import { type AuditDeps, audit } from '../../shared/audit.ts';
-import { ForbiddenError, NotFoundError } from '../../shared/errors.ts';
-import type { ReleaseBucket, ReleaseRecord, TandemStore } from '../../shared/ports.ts';
-import type { StaffRole } from '../routes.ts';
+import { type AuditDeps, audit } from './audit.ts';
+import { ForbiddenError, NotFoundError } from './errors.ts';
+import type { ReleaseBucket, ReleaseRecord, TandemStore } from './ports.ts';
 
 // What researchers and analysts do with releases: list them, read a manifest, get a short-lived
 // link to one file. The route table admits both roles; which files each may take is decided here,
@@ -18,14 +17,6 @@ export interface ReleaseDeps {
 }
 
 export type DownloadDeps = ReleaseDeps & AuditDeps;
-
-/** Release ids are dates (`2027-03-01`, `2027-03-01.2`) or ids an operator gave; never a path. */
-export const ReleaseId = z
-  .string()
-  .check(z.regex(/^[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}$/, 'expected a release id such as 2027-03-01'));
-export const FileName = z
-  .string()
-  .check(z.regex(/^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/, 'expected a file name such as agreement.csv'));
 
 /** The manifest fields this module relies on; the rest is passed through as published. */
 const ManifestView = z.looseObject({
@@ -78,7 +69,7 @@ export async function getManifest(deps: Pick<ReleaseDeps, 'bucket'>, releaseId: 
 }
 
 /** Whether these roles may take a file of this tier: open files for every reader, analyst files for analysts. */
-export function mayDownload(tier: 'open' | 'analyst', roles: readonly StaffRole[]): boolean {
+export function mayDownload(tier: 'open' | 'analyst', roles: readonly string[]): boolean {
   return tier === 'open' || roles.includes('analyst');
 }
 
@@ -89,7 +80,7 @@ export function mayDownload(tier: 'open' | 'analyst', roles: readonly StaffRole[
  */
 export async function downloadLink(
   deps: DownloadDeps,
-  caller: { subject: string; roles: readonly StaffRole[] },
+  caller: { subject: string; roles: readonly string[] },
   releaseId: string,
   name: string,
 ): Promise<{ url: string; expiresInSeconds: number; tier: 'open' | 'analyst' }> {
