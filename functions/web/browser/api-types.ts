@@ -1,8 +1,14 @@
-// The JSON the staff pages read, as DESIGN §5 and §6 give it. Types of Node-free shared modules are
-// imported as they are; the enrolment use cases' own types cannot be (their modules need Node).
+// The JSON the staff pages read, as DESIGN §5 and §6 give it. Types come from Node-free shared
+// modules (ports.ts, enrolment/figure-types.ts); the rest are declared here.
 
 import type { SafetyFollowUp as DyadFollowUp } from '../../../shared/ports.ts';
 
+export type {
+  EnrolmentFigures,
+  OpenFollowUp as SafetyFollowUp,
+  OverdueDyad,
+  ScheduleFigure,
+} from '../../../shared/enrolment/figure-types.ts';
 export type { AuditEvent, ReleaseRecord } from '../../../shared/ports.ts';
 
 export type Role = 'client' | 'therapist' | 'interpreter';
@@ -10,43 +16,6 @@ export type Role = 'client' | 'therapist' | 'interpreter';
 export interface SiteListing {
   study: { studyId: string; title: Record<string, string>; languages: string[]; defaultLanguage: string };
   sites: { siteId: string; name: string; targetDyads: number }[];
-}
-
-export interface ScheduleFigure {
-  instrument: string;
-  role: Role;
-  level: 'dyad' | 'therapist';
-  session: number;
-  due: number;
-  completed: number;
-  responseRate: number | null;
-}
-
-export interface OverdueDyad {
-  dyadId: string;
-  therapistId: string;
-  items: { role: Role; instrument: string; session: number; dueSince: string; daysDue: number | null }[];
-}
-
-export interface SafetyFollowUp {
-  id: string;
-  dyadId: string;
-  therapistId: string;
-  role: Role;
-  openedOn: string;
-}
-
-export interface EnrolmentFigures {
-  siteId: string;
-  name: string;
-  targetDyads: number;
-  asOf: string;
-  dyads: { enrolled: number; active: number; ended: number; withdrawn: number };
-  therapists: { total: number; active: number };
-  byMonth: { month: string; enrolled: number; cumulative: number }[];
-  schedule: ScheduleFigure[];
-  overdue: OverdueDyad[];
-  safetyFollowUps: SafetyFollowUp[];
 }
 
 export interface DyadView {
