@@ -252,8 +252,15 @@ export function ruptureRows(scored: ScoredResponses, client: DyadScores): Counte
   );
 }
 
-/** icc.csv rows: REML components of each dyad's mean client alliance total. */
-export function iccRows(scored: ScoredResponses, client: DyadScores): Row[] {
+/** Each dyad's mean client alliance total (dyads with one or more), with its therapist and site: what the ICCs model. */
+export interface DyadAllianceMeans {
+  y: number[];
+  therapist: string[];
+  site: string[];
+}
+
+/** The dyad means of client alliance totals that icc.csv models (DESIGN §9, ICC). */
+export function dyadAllianceMeans(scored: ScoredResponses, client: DyadScores): DyadAllianceMeans {
   const { data } = scored;
   const y: number[] = [];
   const therapist: string[] = [];
@@ -265,6 +272,12 @@ export function iccRows(scored: ScoredResponses, client: DyadScores): Row[] {
     therapist.push(data.therapists[data.dyads.therapist[d]!]!);
     site.push(data.sites[data.dyads.site[d]!]!.siteId);
   }
+  return { y, therapist, site };
+}
+
+/** icc.csv rows: REML components of each dyad's mean client alliance total. */
+export function iccRows(scored: ScoredResponses, client: DyadScores): Row[] {
+  const { y, therapist, site } = dyadAllianceMeans(scored, client);
   const toRow = (row: IccRow): Row => ({
     model: row.model,
     level: row.level,

@@ -95,6 +95,8 @@ const SD_SITE = 0.9;
 const SD_THERAPIST = 1.6;
 const SD_DYAD = 5.5;
 const SD_SESSION = 2.5;
+/** The demo's SDs of alliance effects (total-score points), which a design rescales. */
+export const DEMO_ALLIANCE_SD = { site: SD_SITE, therapist: SD_THERAPIST, dyad: SD_DYAD } as const;
 const SLOPE_MEAN = 0.8;
 const SLOPE_SD = 0.4;
 /** Alliance shared by therapist ratings: gives client–therapist r ≈ .35. */
