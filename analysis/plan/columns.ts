@@ -1,4 +1,4 @@
-import type { PlanPoint } from './types.ts';
+import type { PlanInputs, PlanPoint } from './types.ts';
 
 // The columns of a plan, in one place: the terminal table and plan.html's table show the same
 // figures with the same headings, formats and meanings.
@@ -22,8 +22,8 @@ export interface PlanColumn {
   heading: string;
   /** What the figure means, in a lead's words. */
   meaning: string;
-  /** The figure as shown; `MISSING` when it could not be computed. */
-  cell(point: PlanPoint): string;
+  /** The figure as shown; `MISSING` when it could not be computed or means nothing for the design. */
+  cell(point: PlanPoint, inputs: PlanInputs): string;
 }
 
 /** The columns of the terminal table and of plan.html, one row per design point. */
@@ -64,8 +64,8 @@ export const PLAN_COLUMNS: readonly PlanColumn[] = [
     key: 'too_few_sites',
     heading: '< 2 sites',
     meaning:
-      'Share of simulated studies in which fewer than 2 sites could be pooled (counted as not significant).',
-    cell: (p) => percent(p.too_few_sites),
+      'Share of simulated studies in which fewer than 2 sites could be pooled (counted as not significant); a one-site study pools nothing.',
+    cell: (p, inputs) => (inputs.sites === 1 ? MISSING : percent(p.too_few_sites)),
   },
   {
     key: 'n_analysed',

@@ -79,12 +79,12 @@ function precisionChart(points: readonly PlanPoint[]): Markup {
   );
 }
 
-function table(points: readonly PlanPoint[]): Markup {
+function table(result: PlanResult, points: readonly PlanPoint[]): Markup {
   const reached = smallestPowered(points);
   const rows = points.map((point) => {
     const mark = point === reached;
     const cells = PLAN_COLUMNS.map((column, index) => {
-      const text = column.cell(point);
+      const text = column.cell(point, result.inputs);
       const cls = text === MISSING ? 'na' : 'num';
       return index === 0
         ? html`<th scope="row" class="num">${text}${mark ? html` *<span class="visually-hidden"> (smallest design reaching ${percentLabel(TARGET_POWER)} power)</span>` : ''}</th>`
@@ -180,7 +180,7 @@ ${charts}
 </section>
 <section aria-labelledby="figures">
 <h2 id="figures">All figures</h2>
-${table(points)}
+${table(result, points)}
 </section>
 <section aria-labelledby="assumes">
 <h2 id="assumes">What the simulation assumes</h2>

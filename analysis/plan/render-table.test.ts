@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NULLS, TEN_SITES } from '../../test/fixtures/plan.ts';
+import { NULLS, ONE_SITE, TEN_SITES } from '../../test/fixtures/plan.ts';
 import { PLAN_COLUMNS } from './columns.ts';
 import { planTable, progressBar } from './render-table.ts';
 
@@ -26,6 +26,14 @@ describe('planTable', () => {
       .trim()
       .split(/\s{2,}/);
     expect(row).toEqual(['4', '0.0% ± 0.0', '0.0%', '–', '–', '100.0%', '3.1', '–', '–', '100.0%']);
+  });
+
+  it('shows no "fewer than 2 sites" share for a one-site study, which never pools', () => {
+    const row = planTable(ONE_SITE)
+      .split('\n')[2]!
+      .trim()
+      .split(/\s{2,}/);
+    expect(row.slice(0, 6)).toEqual(['80', '74.2% ± 2.0', '74.2%', '0.067', '–', '–']);
   });
 
   it('has a column for every figure of a plan point but the number of simulations', () => {

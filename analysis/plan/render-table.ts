@@ -7,7 +7,7 @@ import type { PlanResult } from './types.ts';
 export function planTable(result: PlanResult): string {
   const rows = [
     PLAN_COLUMNS.map((column) => column.heading),
-    ...byDyads(result.points).map((point) => PLAN_COLUMNS.map((column) => column.cell(point))),
+    ...byDyads(result.points).map((point) => PLAN_COLUMNS.map((column) => column.cell(point, result.inputs))),
   ];
   const widths = PLAN_COLUMNS.map((_, index) => Math.max(...rows.map((row) => row[index]!.length)));
   const line = (cells: readonly string[]) =>
