@@ -135,6 +135,7 @@ body{font-size:11pt}
 .scroll{overflow:visible}
 table{font-size:9pt}
 figure,table,.grant{break-inside:avoid}
+svg[data-chart]{max-width:15cm}
 h2{break-after:avoid}
 }
 `;
