@@ -105,8 +105,9 @@ function measure(shape: DesignShape): Calibration {
  */
 export function studyDesign(inputs: PlanInputs, calibration: Calibration): StudyDesign {
   const { rhoScale, dyadMeanVariance: residual, slope } = calibration;
-  // Nearly every site's latent correlation must stay below 1: check at 3 τ from the centre.
-  const extreme = Math.tanh(Math.abs(Math.atanh(inputs.r)) + 3 * inputs.tau) * rhoScale;
+  // A site's latent correlation must stay below 1: the generator clamps it at 0.99, which must
+  // touch no more than the 2% of sites beyond 2 τ from the centre.
+  const extreme = Math.tanh(Math.abs(Math.atanh(inputs.r)) + 2 * inputs.tau) * rhoScale;
   if (extreme >= 0.99) {
     throw new RangeError(
       `--r ${inputs.r} with --tau ${inputs.tau} is more than this design can show: measurement noise caps the observed r near ${(0.99 / rhoScale).toFixed(2)}`,
