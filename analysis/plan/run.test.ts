@@ -81,7 +81,7 @@ describe('runPlan', () => {
     // take longer to start than these studies take to simulate.
     const powers: number[] = [];
     for (const tau of [0, 0.15, 0.3]) {
-      const inputs: PlanInputs = { ...base, sites: 6, dyads: [15], tau, sims: 200 };
+      const inputs: PlanInputs = { ...base, sites: 10, dyads: [15], tau, sims: 200 };
       const design = studyDesign(inputs, calibrate(inputs));
       const outcomes = simulateBatch(inputs, design, { point: 0, from: 0, to: inputs.sims });
       powers.push(summarisePoint(inputs, 15, outcomes).power);

@@ -184,6 +184,7 @@ export function poolCorrelations(sites: ReadonlyArray<SiteEffect>, method: Pooli
   const ci_lo = z - Z975 * se;
   const ci_hi = z + Z975 * se;
   const pi = Z975 * Math.sqrt(vi + tau2);
+  const fe = method === 'FE';
   return {
     ...base,
     z,
@@ -197,11 +198,12 @@ export function poolCorrelations(sites: ReadonlyArray<SiteEffect>, method: Pooli
     zval: z / se,
     pval: twoSidedNormalP(z / se),
     tau2,
-    i2: (100 * tau2) / (tau2 + s2),
+    // metafor's fixed-effect I² is Higgins' (Q − df)/Q, and it gives no prediction interval.
+    i2: fe ? (q > 0 ? Math.max(0, (100 * (q - (k - 1))) / q) : 0) : (100 * tau2) / (tau2 + s2),
     q,
     q_p: chiSquareUpper(q, k - 1),
-    pi_lo: z - pi,
-    pi_hi: z + pi,
+    pi_lo: fe ? null : z - pi,
+    pi_hi: fe ? null : z + pi,
     reason: null,
   };
 }
