@@ -78,7 +78,7 @@ function measure(shape: DesignShape): Calibration {
   const observed = typeof site?.r === 'number' ? site.r : null;
   if (observed === null || !(observed > 0.05))
     throw new RangeError(
-      `with ${shape.sessions} sessions and dropout ${shape.dropout} almost no dyad has an early alliance and a PHQ-9 improvement`,
+      `--sessions ${shape.sessions} with --dropout ${shape.dropout} leaves almost no dyad with an early alliance and a PHQ-9 improvement`,
     );
   // Every dyad online, once without and once with a shift: the same draws, levels apart by SLOPE_SHIFT.
   const shifted = (onlineShift: number): number => {
