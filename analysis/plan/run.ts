@@ -1,10 +1,11 @@
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
+import type { StudyDesign } from '../demo/generate.ts';
 import { startWorker } from '../threads.ts';
 import { calibrate, studyDesign } from './design.ts';
 import { OUTCOME_SIZE, type PlanBatch, summarisePoint } from './simulate.ts';
 import type { PlanInputs, PlanResult } from './types.ts';
-import type { PlanBatchResult, PlanWorkerData } from './worker.ts';
+import type { PlanBatchResult, PlanWorkerData, PlanWorkerMessage } from './worker.ts';
 
 // `tandem plan`'s engine: calibrate the design once, then simulate every design point's studies on
 // worker threads in small batches (each free worker takes the next), and summarise each point
@@ -23,7 +24,6 @@ export interface PlanRunOptions {
 
 /** Simulates the planned study at every design point and summarises each (plan.json). */
 export async function runPlan(inputs: PlanInputs, options: PlanRunOptions = {}): Promise<PlanResult> {
-  const design = studyDesign(inputs, calibrate(inputs));
   const batches: PlanBatch[] = [];
   inputs.dyads.forEach((_, point) => {
     for (let from = 0; from < inputs.sims; from += BATCH)
@@ -32,7 +32,7 @@ export async function runPlan(inputs: PlanInputs, options: PlanRunOptions = {}):
   const outcomes = inputs.dyads.map(() => new Float64Array(inputs.sims * OUTCOME_SIZE));
   const total = inputs.dyads.length * inputs.sims;
   const count = Math.max(1, Math.min(options.workers ?? availableParallelism(), batches.length));
-  const data: PlanWorkerData = { inputs, design };
+  const data: PlanWorkerData = { inputs };
   const workers: Worker[] = [];
   let done = 0;
   let next = 0;
@@ -62,6 +62,17 @@ export async function runPlan(inputs: PlanInputs, options: PlanRunOptions = {}):
             reject(new Error(`a plan worker exited with code ${code} before its work was done`));
         });
       }
+      // Calibrate while the workers load the pipeline; they hear of the design before any batch
+      // (their 'ready' is handled only once this synchronous work is done).
+      let design: StudyDesign;
+      try {
+        design = studyDesign(inputs, calibrate(inputs));
+      } catch (error) {
+        reject(error);
+        return;
+      }
+      const message: PlanWorkerMessage = { design };
+      for (const worker of workers) worker.postMessage(message);
     });
   } finally {
     await Promise.all(workers.map((worker) => worker.terminate()));

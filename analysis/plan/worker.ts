@@ -10,17 +10,26 @@ import type { PlanInputs } from './types.ts';
 /** What a plan worker is started with. */
 export interface PlanWorkerData {
   inputs: PlanInputs;
-  design: StudyDesign;
 }
+
+/** What the main thread sends: the design once (it calibrates while workers start), then batches. */
+export type PlanWorkerMessage = { design: StudyDesign } | PlanBatch;
 
 /** A batch's outcomes, OUTCOME_SIZE numbers per study in sim order. */
 export interface PlanBatchResult extends PlanBatch {
   outcomes: Float64Array;
 }
 
-const { inputs, design } = workerData as PlanWorkerData;
+const { inputs } = workerData as PlanWorkerData;
 const port = parentPort!;
-port.on('message', (batch: PlanBatch) => {
+let design: StudyDesign | null = null;
+port.on('message', (message: PlanWorkerMessage) => {
+  if ('design' in message) {
+    design = message.design;
+    return;
+  }
+  if (!design) throw new Error('a plan batch came before the design');
+  const batch = message;
   const outcomes = simulateBatch(inputs, design, batch);
   const result: PlanBatchResult = { ...batch, outcomes };
   port.postMessage(result, [outcomes.buffer as ArrayBuffer]);
