@@ -6,7 +6,7 @@ import { agreement as agreementOf } from './stats/agreement.ts';
 import { cronbachAlpha } from './stats/alpha.ts';
 import { describe } from './stats/describe.ts';
 import { type IccRow, iccSiteTherapist, iccTherapist } from './stats/icc.ts';
-import { NO_HETEROGENEITY, poolCorrelations, siteCorrelation } from './stats/meta.ts';
+import { NO_HETEROGENEITY, poolCorrelations, type SiteEffect, siteCorrelation } from './stats/meta.ts';
 import { hedgesG } from './stats/moderators.ts';
 import { type RuptureThreshold, ruptures as rupturesOf } from './stats/ruptures.ts';
 import { type DyadSeries, trajectories as trajectoriesOf } from './stats/trajectories.ts';
@@ -344,11 +344,16 @@ export function allianceOutcomeSiteRows(scored: ScoredResponses, client: DyadSco
   return out;
 }
 
-/** The pooled rows (DL and REML) over site rows that are not suppressed; none with fewer than two sites. */
-export function allianceOutcomePooledRows(siteRows: readonly Row[]): Row[] {
-  const sites = siteRows
+/** What pooling reads of the alliance_outcome site rows that are not suppressed. */
+export function poolableSites(siteRows: readonly Row[]): SiteEffect[] {
+  return siteRows
     .filter((row) => row.suppressed !== true && typeof row.n === 'number')
     .map((row) => ({ n: row.n as number, z: row.z as number | null, vi: row.vi as number | null }));
+}
+
+/** The pooled rows (DL and REML) over site rows that are not suppressed; none with fewer than two sites. */
+export function allianceOutcomePooledRows(siteRows: readonly Row[]): Row[] {
+  const sites = poolableSites(siteRows);
   return (['DL', 'REML'] as const).flatMap((method) => {
     const p = poolCorrelations(sites, method);
     if (p.k < 2) return [];

@@ -3,7 +3,7 @@ import { generateStudy } from '../demo/generate.ts';
 import { allianceOutcomeSites, moderatorTable } from '../release.ts';
 import { iccTherapist } from '../stats/icc.ts';
 import { poolCorrelations } from '../stats/meta.ts';
-import { allianceOutcomeSiteRows, dyadAllianceMeans } from '../tables.ts';
+import { allianceOutcomeSiteRows, dyadAllianceMeans, poolableSites } from '../tables.ts';
 import { calibrate, studyDesign } from './design.ts';
 import { drawScoredStudy } from './draw.ts';
 import type { PlanInputs } from './types.ts';
@@ -31,10 +31,7 @@ describe('studyDesign', () => {
   const design = studyDesign(inputs, calibrate(inputs));
   const { scored, client } = drawScoredStudy({ sites: 40, dyads: 40 * 250, seed: 5, design });
   const sites = allianceOutcomeSites(allianceOutcomeSiteRows(scored, client), inputs.k);
-  const pooled = poolCorrelations(
-    sites.map((row) => ({ n: row.n as number, z: row.z as number, vi: row.vi as number })),
-    'REML',
-  );
+  const pooled = poolCorrelations(poolableSites(sites), 'REML');
 
   it('gives the planned observed alliance–outcome r (early-alliance mean vs PHQ-9 improvement)', () => {
     // SE of the pooled r here is about 0.03 (τ over 40 sites dominates).

@@ -2,9 +2,8 @@ import type { StudyDesign } from '../demo/generate.ts';
 import { childSeed } from '../demo/random.ts';
 import { allianceOutcomeSites, moderatorTable } from '../release.ts';
 import { iccTherapist } from '../stats/icc.ts';
-import { poolCorrelations, type SiteEffect } from '../stats/meta.ts';
-import type { Row } from '../suppress.ts';
-import { allianceOutcomeSiteRows, dyadAllianceMeans } from '../tables.ts';
+import { poolCorrelations } from '../stats/meta.ts';
+import { allianceOutcomeSiteRows, dyadAllianceMeans, poolableSites } from '../tables.ts';
 import { drawScoredStudy } from './draw.ts';
 import type { PlanInputs, PlanPoint } from './types.ts';
 
@@ -50,16 +49,6 @@ export function simulationSeed(seed: number, point: number, sim: number): number
   return childSeed(childSeed(seed >>> 0, point), sim);
 }
 
-const numberOr = (value: unknown, fallback: number): number => (typeof value === 'number' ? value : fallback);
-
-function siteEffect(row: Row): SiteEffect {
-  return {
-    n: numberOr(row.n, 0),
-    z: typeof row.z === 'number' ? row.z : null,
-    vi: typeof row.vi === 'number' ? row.vi : null,
-  };
-}
-
 /**
  * Draws one study of `dyads` dyads per site with the design and analyses it as a release would;
  * writes its OUTCOME_FIELDS into `out` at `offset`.
@@ -84,7 +73,7 @@ export function simulateStudy(
   for (const site of counted) analysed += site.units;
   const sites = allianceOutcomeSites(counted, inputs.k);
   const unsuppressed = sites.filter((row) => row.suppressed !== true);
-  const effects = unsuppressed.map(siteEffect);
+  const effects = poolableSites(sites);
   const reml = poolCorrelations(effects, 'REML');
   const fe = poolCorrelations(effects, 'FE');
   const o = (name: (typeof OUTCOME_FIELDS)[number], value: number) => {
