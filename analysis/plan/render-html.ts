@@ -141,7 +141,7 @@ figure{margin:1rem 0}
 svg[data-chart]{display:block;max-width:560px;height:auto}
 dl.columns dt{font-weight:600;margin-top:.5rem}
 dl.columns dd{margin:0 0 0 1rem}
-code{overflow-wrap:anywhere}
+code{white-space:nowrap}
 .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 @media print{
 body{font-size:11pt}
