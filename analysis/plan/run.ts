@@ -2,9 +2,9 @@ import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../threads.ts';
 import { calibrate, studyDesign } from './design.ts';
-import { OUTCOME_SIZE, summarisePoint } from './simulate.ts';
+import { OUTCOME_SIZE, type PlanBatch, summarisePoint } from './simulate.ts';
 import type { PlanInputs, PlanResult } from './types.ts';
-import type { PlanBatch, PlanBatchResult, PlanWorkerData } from './worker.ts';
+import type { PlanBatchResult, PlanWorkerData } from './worker.ts';
 
 // `tandem plan`'s engine: calibrate the design once, then simulate every design point's studies on
 // worker threads in small batches (each free worker takes the next), and summarise each point

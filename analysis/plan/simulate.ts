@@ -132,6 +132,24 @@ export function simulateStudy(
   );
 }
 
+/** A batch of studies: sims `from` … `to` − 1 of design point `point`. */
+export interface PlanBatch {
+  point: number;
+  from: number;
+  to: number;
+}
+
+/** The outcomes of a batch's studies, OUTCOME_SIZE numbers each in sim order. */
+export function simulateBatch(inputs: PlanInputs, design: StudyDesign, batch: PlanBatch): Float64Array {
+  const dyads = inputs.dyads[batch.point]!;
+  const outcomes = new Float64Array((batch.to - batch.from) * OUTCOME_SIZE);
+  for (let sim = batch.from; sim < batch.to; sim++) {
+    const seed = simulationSeed(inputs.seed, batch.point, sim);
+    simulateStudy(inputs, design, dyads, seed, outcomes, (sim - batch.from) * OUTCOME_SIZE);
+  }
+  return outcomes;
+}
+
 /** The PlanPoint of a design point from its studies' outcomes (OUTCOME_SIZE numbers each, in sim order). */
 export function summarisePoint(inputs: PlanInputs, dyads: number, outcomes: Float64Array): PlanPoint {
   const sims = outcomes.length / OUTCOME_SIZE;

@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { StudyDesign } from '../demo/generate.ts';
-import { OUTCOME_SIZE, simulateStudy, simulationSeed } from './simulate.ts';
+import { type PlanBatch, simulateBatch } from './simulate.ts';
 import type { PlanInputs } from './types.ts';
 
 // A plan worker: simulates the batches of studies the main thread sends (run.ts) and sends each
@@ -13,13 +13,6 @@ export interface PlanWorkerData {
   design: StudyDesign;
 }
 
-/** A batch of studies: sims `from` … `to` − 1 of design point `point`. */
-export interface PlanBatch {
-  point: number;
-  from: number;
-  to: number;
-}
-
 /** A batch's outcomes, OUTCOME_SIZE numbers per study in sim order. */
 export interface PlanBatchResult extends PlanBatch {
   outcomes: Float64Array;
@@ -28,17 +21,7 @@ export interface PlanBatchResult extends PlanBatch {
 const { inputs, design } = workerData as PlanWorkerData;
 const port = parentPort!;
 port.on('message', (batch: PlanBatch) => {
-  const dyads = inputs.dyads[batch.point]!;
-  const outcomes = new Float64Array((batch.to - batch.from) * OUTCOME_SIZE);
-  for (let sim = batch.from; sim < batch.to; sim++)
-    simulateStudy(
-      inputs,
-      design,
-      dyads,
-      simulationSeed(inputs.seed, batch.point, sim),
-      outcomes,
-      (sim - batch.from) * OUTCOME_SIZE,
-    );
+  const outcomes = simulateBatch(inputs, design, batch);
   const result: PlanBatchResult = { ...batch, outcomes };
   port.postMessage(result, [outcomes.buffer as ArrayBuffer]);
 });
