@@ -35,3 +35,31 @@ describe('planHtml', () => {
     expect(nulls).toContain('95% confidence interval (no data)');
   });
 });
+
+describe('the next step plan.html suggests', () => {
+  const next = (plan: Parameters<typeof planHtml>[0]) =>
+    /<p class="note next">(.*?)<\/p>/.exec(planHtml(plan))?.[1];
+
+  it('asks for more sites or dyads when no design reaches 80%, and for more dyads with one site', () => {
+    expect(next(NONE_REACHING)).toBe(
+      'No design simulated reaches 80% power: run <code>tandem plan</code> again with more <code>--sites</code> or a higher <code>--dyads</code> range.',
+    );
+    expect(next({ ...NONE_REACHING, inputs: { ...NONE_REACHING.inputs, sites: 1 } })).toContain(
+      'again with a higher <code>--dyads</code> range',
+    );
+  });
+
+  it('asks for a lower range when the smallest design already reaches 80%', () => {
+    const high = { ...TEN_SITES, points: TEN_SITES.points.slice(2) };
+    expect(next(high)).toContain('Even the smallest design simulated, 30 dyads per site, reaches 80% power');
+  });
+
+  it('warns when the design reaching 80% is within 2 Monte Carlo SEs of it, and says nothing when it is clear', () => {
+    const close = {
+      ...TEN_SITES,
+      points: TEN_SITES.points.map((p) => (p.dyads === 30 ? { ...p, power: 0.81, mcse: 0.0175 } : p)),
+    };
+    expect(next(close)).toContain('At 30 dyads per site power is within 2 Monte Carlo SEs of 80%');
+    expect(next(TEN_SITES)).toBeUndefined();
+  });
+});

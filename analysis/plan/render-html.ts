@@ -105,6 +105,19 @@ ${note}
 <dl class="columns">${PLAN_COLUMNS.map((c) => html`<dt>${c.heading}</dt><dd>${c.meaning}</dd>`)}</dl>`;
 }
 
+/** What to run next when the sweep does not settle the design: it starts too high, ends too low, or is too close to call. */
+function nextStep(result: PlanResult, points: readonly PlanPoint[]): Markup | null {
+  const reached = smallestPowered(points);
+  const target = percentLabel(TARGET_POWER);
+  if (!reached)
+    return html`<p class="note next">No design simulated reaches ${target} power: run <code>tandem plan</code> again with ${result.inputs.sites === 1 ? 'a higher' : html`more <code>--sites</code> or a higher`} <code>--dyads</code> range.</p>`;
+  if (reached === points[0] && points.length > 1)
+    return html`<p class="note next">Even the smallest design simulated, ${reached.dyads} dyads per site, reaches ${target} power: fewer may do. Run <code>tandem plan</code> again with a lower <code>--dyads</code> range to find the smallest.</p>`;
+  if (reached.power - 2 * reached.mcse < TARGET_POWER)
+    return html`<p class="note next">At ${reached.dyads} dyads per site power is within 2 Monte Carlo SEs of ${target}: take the next design, or run again with more <code>--sims</code> around it.</p>`;
+  return null;
+}
+
 const STYLE = `
 :root{color-scheme:light}
 html{-webkit-text-size-adjust:100%;text-size-adjust:100%}
@@ -128,7 +141,7 @@ figure{margin:1rem 0}
 svg[data-chart]{display:block;max-width:560px;height:auto}
 dl.columns dt{font-weight:600;margin-top:.5rem}
 dl.columns dd{margin:0 0 0 1rem}
-code{overflow-wrap:anywhere}
+code{white-space:nowrap}
 .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 @media print{
 body{font-size:11pt}
@@ -170,6 +183,7 @@ export function planHtml(result: PlanResult): string {
 <section aria-labelledby="grant">
 <h2 id="grant">In a sentence or two, for a grant</h2>
 <p class="grant">${planParagraph(result)}</p>
+${nextStep(result, points)}
 </section>
 <section aria-labelledby="planned">
 <h2 id="planned">What was planned</h2>

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PLAN_CHARTS, planHtml } from '../../analysis/plan/render-html.ts';
 import type { PlanResult } from '../../analysis/plan/types.ts';
 import { axeViolations, launchChromium } from '../browser.ts';
-import { ONE_POINT, ONE_SITE, TEN_SITES } from '../fixtures/plan.ts';
+import { CAPTURED, ONE_POINT, ONE_SITE, TEN_SITES } from '../fixtures/plan.ts';
 
 // plan.html in real Chromium with the network blocked, on a phone (360 px) and a desktop (1280 px):
 // no request, no sideways scrolling, no axe-core violation, the curves drawn with their names.
@@ -41,7 +41,7 @@ const overflow = (page: Page): Promise<number> =>
 
 describe('plan.html in Chromium', { timeout: 120_000 }, () => {
   it('fits a 360 px phone without sideways scrolling, with no request and no axe-core violation', async () => {
-    const { page, attempted } = await open(TEN_SITES, 360);
+    const { page, attempted } = await open(CAPTURED, 360);
     expect(await overflow(page)).toBe(0);
     expect(attempted).toEqual([]);
     expect(await axeViolations(page)).toEqual([]);
@@ -57,6 +57,18 @@ describe('plan.html in Chromium', { timeout: 120_000 }, () => {
       expect(box?.width, chart).toBeGreaterThan(250);
     }
     await page.screenshot({ path: new URL('plan-360.png', ARTIFACTS).pathname, fullPage: true });
+    await page.context().close();
+  });
+
+  it('fits a 1280 px desktop, charts at a readable size, with no axe-core violation', async () => {
+    const { page } = await open(CAPTURED, 1280);
+    expect(await overflow(page)).toBe(0);
+    for (const chart of PLAN_CHARTS) {
+      const box = await page.locator(`svg[data-chart="${chart}"]`).boundingBox();
+      expect(box?.width, chart).toBe(560);
+    }
+    expect(await axeViolations(page)).toEqual([]);
+    await page.screenshot({ path: new URL('plan-1280.png', ARTIFACTS).pathname, fullPage: true });
     await page.context().close();
   });
 
@@ -96,7 +108,6 @@ describe('plan.html in Chromium', { timeout: 120_000 }, () => {
     expect(await page.locator('tr.reached th').textContent()).toContain('smallest design reaching 80% power');
     expect(await overflow(page)).toBe(0);
     expect(await axeViolations(page)).toEqual([]);
-    await page.screenshot({ path: new URL('plan-1280.png', ARTIFACTS).pathname, fullPage: true });
     await page.context().close();
   });
 
