@@ -153,10 +153,10 @@ export function toCsv(file: FileDef, table: ColumnTable): Uint8Array {
 }
 
 /**
- * UTF-8 text appended into one buffer that grows by doubling: a million-row file is then one
- * allocation of about its size, not a list of chunks plus a concatenated copy (twice the memory).
+ * UTF-8 text or bytes appended into one buffer that grows by doubling: a million-row file is then
+ * one allocation of about its size, not a list of chunks plus a concatenated copy (twice the memory).
  */
-class GrowingBuffer {
+export class GrowingBuffer {
   private buffer: Buffer;
   private length = 0;
 
@@ -173,6 +173,26 @@ class GrowingBuffer {
       if (needed > this.buffer.length) this.grow(Math.max(needed, this.buffer.length * 2));
     }
     this.length += this.buffer.write(text, this.length);
+  }
+
+  /** Bytes written so far. */
+  get size(): number {
+    return this.length;
+  }
+
+  /** Makes room for `extra` more bytes, and for `expected` in all when that is more. */
+  room(extra: number, expected = 0): void {
+    const needed = Math.max(expected, this.length + extra);
+    // By a quarter: callers give `expected` early, so growing past it is a small correction.
+    if (needed > this.buffer.length) this.grow(Math.max(needed, Math.ceil(this.buffer.length * 1.25)));
+  }
+
+  /** Appends bytes for which room() has been made (a plain loop: pieces are a few bytes long). */
+  put(piece: Uint8Array): void {
+    const { buffer } = this;
+    let at = this.length;
+    for (let k = 0; k < piece.length; k++) buffer[at++] = piece[k]!;
+    this.length = at;
   }
 
   private grow(capacity: number): void {
