@@ -40,13 +40,12 @@ import {
   wellbeingRows,
 } from './tables.ts';
 import type { PreviousRelease } from './write/changes.ts';
-import { codebookJson, codebookMarkdown, parquetName } from './write/codebook.ts';
+import { CSV_TYPE, codebookJson, codebookMarkdown, PARQUET_TYPE, parquetName } from './write/codebook.ts';
 import { sortForRelease, toCsv } from './write/csv.ts';
-import { columnsToParquet, toParquet } from './write/parquet.ts';
-import { redcapDictionary, redcapImport } from './write/redcap.ts';
+import { toParquet } from './write/parquet.ts';
 import { renderReport } from './write/report.ts';
 import { withResearchFiles } from './write/research.ts';
-import { scoresLongColumns, scoresLongCsv, scoresLongRows } from './write/scores-long.ts';
+import { renderScoresLong } from './write/scores-long-files.ts';
 
 // A release from loaded study data: every table of DESIGN §8 computed and suppressed, then
 // rendered to bytes. Nothing here reads a clock or the environment, so the same inputs and release
@@ -103,9 +102,6 @@ export interface ComputedRelease {
   files: FileDef[];
   sites: SiteEnrolment[];
 }
-
-const CSV_TYPE = 'text/csv; charset=utf-8';
-const PARQUET_TYPE = 'application/vnd.apache.parquet';
 
 /** An arquero table with exactly the file's columns, in order, from plain rows. */
 export function rowsTable(file: FileDef, rows: readonly Row[]): ColumnTable {
@@ -254,49 +250,6 @@ function* scoresLongFiles(
     secret,
     times,
   );
-}
-
-/**
- * scores_long's CSV and Parquet for one release id, and its REDCap form (import and dictionary:
- * `described` is scores_long's definition with the study's levels), from the scored responses alone.
- */
-export function renderScoresLong(
-  scored: ScoredResponses,
-  file: FileDef,
-  described: FileDef,
-  releaseId: string,
-  secret: string,
-  times?: StageTimes,
-): ReleaseFile[] {
-  const long = timed(times, `write ${file.name}`, () => scoresLongRows(scored, releaseId, secret));
-  const common = { tier: file.tier, rows: long.order.length };
-  const parquet = parquetName(file.name);
-  return [
-    {
-      ...common,
-      name: file.name,
-      contentType: CSV_TYPE,
-      body: timed(times, `write ${file.name}`, () => scoresLongCsv(file, long)),
-    },
-    {
-      ...common,
-      name: parquet,
-      contentType: PARQUET_TYPE,
-      body: timed(times, `write ${parquet}`, () => columnsToParquet(file, scoresLongColumns(file, long))),
-    },
-    timed(times, 'write redcap_import.csv', () => ({
-      tier: 'analyst' as const,
-      name: 'redcap_import.csv',
-      contentType: CSV_TYPE,
-      ...redcapImport(described, scored.data.instruments, long),
-    })),
-    {
-      tier: 'analyst',
-      name: 'redcap_dictionary.csv',
-      contentType: CSV_TYPE,
-      ...redcapDictionary(described, scored.data.instruments),
-    },
-  ];
 }
 
 const textFile = (name: string, contentType: string, body: string): ReleaseFile => ({

@@ -4,8 +4,8 @@ import type { FileDef } from '../columns.ts';
 import { columnLevels } from '../levels.ts';
 import { MODALITIES } from '../load/study-data.ts';
 import { scaleColumn } from '../score.ts';
-import { csvCell, GrowingBuffer } from './csv.ts';
-import { commaNumbers, encoded, type LongRows, NUMBER_BYTES, newOwner, SAMPLE_ROWS } from './scores-long.ts';
+import { commaNumbers, csvCell, encoded, GrowingBuffer, NUMBER_BYTES, SAMPLE_ROWS } from './csv-bytes.ts';
+import { type LongRows, newOwner } from './scores-long.ts';
 
 // REDCap out (DESIGN §8, analyst tier): scores_long as a REDCap project's import file, with the data
 // dictionary that project needs. A record is a dyad (or, for therapist-level questionnaires, a

@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { renderScoresLong } from '../release.ts';
 import { StageTimes } from '../stages.ts';
+import { renderScoresLong } from './scores-long-files.ts';
 import type { ScoresLongResult, ScoresLongTask } from './scores-long-pool.ts';
 
 // scores_long rendered on another core while the main thread computes the open-tier statistics.

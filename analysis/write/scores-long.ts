@@ -3,7 +3,18 @@ import type { FileDef } from '../columns.ts';
 import { MODALITIES } from '../load/study-data.ts';
 import { pseudonyms } from '../pseudonyms.ts';
 import type { ScoredResponses } from '../score.ts';
-import { csvCell, GrowingBuffer } from './csv.ts';
+import {
+  commaNumbers,
+  concat,
+  csvCell,
+  EMPTY,
+  encoded,
+  GrowingBuffer,
+  longest,
+  NEWLINE,
+  NUMBER_BYTES,
+  SAMPLE_ROWS,
+} from './csv-bytes.ts';
 import type { ColumnSource, IndexedColumn } from './parquet.ts';
 
 // scores_long (DESIGN §8, analyst tier) written straight from the scored typed columns: every
@@ -62,43 +73,6 @@ export function newOwner({ data }: ScoredResponses, i: number, j: number): boole
   return r.dyad[i] !== r.dyad[j] || (r.dyad[i]! < 0 && r.therapist[i] !== r.therapist[j]);
 }
 
-const encoder = new TextEncoder();
-/** The UTF-8 bytes of a piece of a row. */
-export const encoded = (text: string): Uint8Array => encoder.encode(text);
-
-/** Whole numbers below this are encoded once (scale sums, sessions, weeks, instance numbers). */
-const CACHED_INTEGERS = 4096;
-/** At most this many other numbers (prorated scores) are kept encoded. */
-const CACHED_OTHERS = 1 << 16;
-const EMPTY = new Uint8Array(0);
-export const COMMA = encoded(',');
-const NEWLINE = encoded('\n');
-
-/**
- * A comma and a number as CSV bytes (shortest round trip, as String(value); nothing after the
- * comma when the number is not finite), each distinct value encoded once: numbers are most of
- * scores_long's cells.
- */
-export function commaNumbers(): (value: number) => Uint8Array {
-  // Filled at once: an array filled out of order would fall into slow dictionary mode.
-  const integers = Array.from({ length: CACHED_INTEGERS }, (_, value) => encoded(`,${value}`));
-  const others = new Map<number, Uint8Array>();
-  const none = encoded(',');
-  return (value) => {
-    if (value >= 0 && value < CACHED_INTEGERS && Number.isInteger(value)) return integers[value]!;
-    if (!Number.isFinite(value)) return none;
-    let cell = others.get(value);
-    if (cell === undefined) {
-      cell = encoded(`,${value}`);
-      if (others.size < CACHED_OTHERS) others.set(value, cell);
-    }
-    return cell;
-  };
-}
-
-/** Bytes of a comma and a number at most (a double's shortest text is under 25 characters). */
-export const NUMBER_BYTES = 26;
-
 const OWNER_COLUMNS = ['dyad', 'therapist', 'site', 'role', 'session', 'instrument'] as const;
 const DYAD_COLUMNS = ['modality', 'interpreter', 'week'] as const;
 
@@ -143,11 +117,6 @@ function scaleRuns(file: FileDef, scored: ScoredResponses): ScaleRuns[] {
     return runs;
   });
 }
-
-const longest = (pieces: readonly Uint8Array[]): number =>
-  Math.max(0, ...pieces.map((piece) => piece.length));
-/** Rows after which the whole file's size is estimated and reserved. */
-export const SAMPLE_ROWS = 1024;
 
 /** scores_long.csv: the same bytes as the generic CSV writer (write/csv.ts) gives for these rows. */
 export function scoresLongCsv(file: FileDef, long: LongRows): Uint8Array {
@@ -219,17 +188,6 @@ export function scoresLongCsv(file: FileDef, long: LongRows): Uint8Array {
     out.put(NEWLINE);
   }
   return out.bytes();
-}
-
-/** The pieces joined into one. */
-export function concat(...pieces: ArrayLike<number>[]): Uint8Array {
-  const joined = new Uint8Array(pieces.reduce((sum, piece) => sum + piece.length, 0));
-  let at = 0;
-  for (const piece of pieces) {
-    joined.set(piece, at);
-    at += piece.length;
-  }
-  return joined;
 }
 
 /**
