@@ -21,6 +21,8 @@ import type { ColumnDef, FileDef } from '../columns.ts';
 // this writer takes the arquero table as it is.
 
 const INT32_MAX = 2 ** 31 - 1;
+/** Whole numbers below this are looked up in an array while a column is encoded. */
+const SMALL = 4096;
 const INT32_MIN = -(2 ** 31);
 const CREATED_BY = 'tandem';
 
@@ -319,10 +321,24 @@ function encodeColumn(
   // Release tables are sorted, so a value often repeats the one before: skip the map lookup then.
   let last: unknown;
   let lastIndex = -1;
+  // Small whole numbers (scale sums, sessions, weeks: most of scores_long's cells) find their
+  // index in an array instead of the map: scores_long.parquet at 1M responses took 0.92–1.04 s of
+  // CPU with the map alone, 0.65–0.97 s with the array (2026-12-01, shared machine, two rounds).
+  const small = new Int32Array(column.type === 'string' || column.type === 'boolean' ? 0 : SMALL).fill(-1);
   for (let r = 0; r < n; r++) {
     const at = through === null ? r : through[r]!;
     const value = at < 0 ? null : values[at];
     if (value !== last || lastIndex < 0) {
+      if (typeof value === 'number' && value >= 0 && value < small.length && Number.isInteger(value)) {
+        const known = small[value]!;
+        if (known >= 0) {
+          last = value;
+          lastIndex = known;
+          defined[r] = 1;
+          indices[count++] = known;
+          continue;
+        }
+      }
       if (isMissing(value)) continue;
       let index = map.get(value);
       if (index === undefined) {
@@ -344,6 +360,8 @@ function encodeColumn(
         index = entries.length;
         entries.push(column.type === 'string' && typeof value !== 'string' ? String(value) : value);
         map.set(value, index);
+        if (typeof value === 'number' && value >= 0 && value < small.length && Number.isInteger(value))
+          small[value] = index;
       }
       last = value;
       lastIndex = index;
