@@ -45,7 +45,7 @@ import { sortForRelease, toCsv } from './write/csv.ts';
 import { toParquet } from './write/parquet.ts';
 import { renderReport } from './write/report.ts';
 import { withResearchFiles } from './write/research.ts';
-import { renderScoresLong } from './write/scores-long-files.ts';
+import { renderScoresLong, type ScoresLongInput } from './write/scores-long-files.ts';
 
 // A release from loaded study data: every table of DESIGN §8 computed and suppressed, then
 // rendered to bytes. Nothing here reads a clock or the environment, so the same inputs and release
@@ -241,15 +241,23 @@ function* scoresLongFiles(
     yield* prerendered.files;
     return;
   }
-  const longFile = computed.files[computed.files.length - 1]!;
-  yield* renderScoresLong(
-    computed.scored,
-    longFile,
-    described[described.length - 1]!,
+  yield* renderScoresLong(scoresLongInput(computed, described, releaseId, secret), times);
+}
+
+/** What scores_long and its REDCap form are rendered from, for one release id. */
+export function scoresLongInput(
+  computed: ComputedRelease,
+  described: FileDef[],
+  releaseId: string,
+  secret: string,
+): ScoresLongInput {
+  return {
+    scored: computed.scored,
+    file: computed.files[computed.files.length - 1]!,
+    described: described[described.length - 1]!,
     releaseId,
     secret,
-    times,
-  );
+  };
 }
 
 const textFile = (name: string, contentType: string, body: string): ReleaseFile => ({
