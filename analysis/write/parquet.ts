@@ -18,7 +18,8 @@ import type { ColumnDef, FileDef } from '../columns.ts';
 // Why not a library (measured on this machine, scores_long of 1M responses, DESIGN §11 budget):
 // arquero toArrow + parquet-wasm (ZSTD) took 1.4 s + 1.7 s for an 11-column table of that size
 // (issue 11's figures), about 40% of the whole release budget, and needs the table as Arrow first;
-// this writer takes the arquero table as it is.
+// this writer takes an arquero table as it is, or typed columns read through an index
+// (scores_long, write/scores-long.ts) without building a table.
 
 const INT32_MAX = 2 ** 31 - 1;
 /** Whole numbers below this are looked up in an array while a column is encoded. */

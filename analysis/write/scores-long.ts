@@ -22,10 +22,11 @@ import type { ColumnSource, IndexedColumn } from './parquet.ts';
 // session, instrument). Cells that depend on the owner (pseudonyms, site, modality, interpreter)
 // are encoded once per dyad or therapist, numbers once per distinct value, and rows are copied
 // into one buffer as bytes; no million-row table and no per-row strings are built. At 1M responses
-// (2026-12-01, same process and data, machine shared, two rounds each): the CSV took 2.8 s of CPU
-// as an arquero table of the rows written by the generic writer (write/csv.ts), 1.0–1.3 s here;
-// redcap_import.csv 1.2–1.4 s from that table, 0.75–0.86 s from these rows; the Parquet is about
-// the same (0.8 s), but without the table's million strings in memory.
+// (2026-12-01, same process and data, shared machine, two or three rounds each, CPU seconds): the
+// CSV took 2.1–3.5 s as an arquero table of the rows written by the generic writer (write/csv.ts),
+// 0.9–1.6 s here; redcap_import.csv 0.95–1.5 s from that table, 0.7–0.9 s from these rows; the
+// Parquet 0.5–1.1 s from the table (built in the CSV's time), 0.65–1.2 s reading the scores
+// through the release order, without the table's million strings in memory.
 
 /** scores_long's rows: which response each row is, and the release's pseudonyms. */
 export interface LongRows {
