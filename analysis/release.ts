@@ -245,7 +245,7 @@ function* scoresLongFiles(
 }
 
 /** What scores_long and its REDCap form are rendered from, for one release id. */
-export function scoresLongInput(
+function scoresLongInput(
   computed: ComputedRelease,
   described: FileDef[],
   releaseId: string,
