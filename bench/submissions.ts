@@ -44,6 +44,8 @@ export interface IngestRun {
   p99Ms: number;
   /** The server process's own CPU time (user + system) over the run, per submission; the emulator's and the load generator's are not in it. */
   serverCpuMsPerSubmission: number;
+  /** The kernel's part of it (system time: sockets, mostly). */
+  serverSystemMsPerSubmission: number;
   /** Answers other than 201. */
   unexpectedStatuses: number;
 }
@@ -254,6 +256,7 @@ export async function measureIngest(emulator: IngestEmulator, options: IngestOpt
           p95Ms: quantile(latencies, 0.95),
           p99Ms: quantile(latencies, 0.99),
           serverCpuMsPerSubmission: cpuMs / tasks.length,
+          serverSystemMsPerSubmission: (cpu.system - cpuBefore.system) / 1000 / tasks.length,
           unexpectedStatuses,
         });
       }
