@@ -32,8 +32,8 @@ export function dynamoDbClient(options: ClientOptions): DynamoDBDocumentClient {
 /**
  * The store's DynamoDB client in this process, built once per config(): AWS_REGION,
  * TANDEM_DYNAMODB_ENDPOINT. It resolves each command's middleware once and keeps it
- * (`cacheMiddleware`): rebuilding the stack on every call was a tenth of a submission's CPU
- * (docs/performance.md). Fault tests add a middleware to its stack (test/faults/inject.ts).
+ * (`cacheMiddleware`): rebuilding it on every call, twice through the document client, cost about a
+ * quarter of the SDK's CPU per call (docs/performance.md, Ingest). Fault tests add a middleware to its stack (test/faults/inject.ts).
  */
 export const storeClient: () => DynamoDBClient = perConfig((env) =>
   lowLevelClient({ region: env.AWS_REGION, endpoint: env.TANDEM_DYNAMODB_ENDPOINT, cacheMiddleware: true }),
