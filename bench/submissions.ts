@@ -211,8 +211,8 @@ const profileFile = (dir: string, emulator: IngestEmulator, concurrency: number)
 /**
  * DESIGN §11 on one emulator, each of emulator, server and load generator in its own process: for
  * each concurrency, fresh dyads submit every scheduled session end to end over HTTP (latency
- * quantiles, submissions/s, the server's CPU per submission); then raw PutItem on the same
- * emulator instance at the highest concurrency; then the store is read back to count what was kept.
+ * quantiles, submissions/s, the server's CPU per submission), with raw PutItem on the same emulator
+ * instance right before and after the top run; the store is read back to count what was kept.
  */
 export async function measureIngest(emulator: IngestEmulator, options: IngestOptions): Promise<IngestResult> {
   const { start, missing } = INGEST_EMULATORS[emulator];
