@@ -1,6 +1,19 @@
+import { fork } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { type LocalServer, startLocalServer } from '../infra/local/server.ts';
+import { dynamoDbClient } from '../functions/runtime/store.ts';
+import {
+  dynamoDbLocalMissing,
+  type EmulatorProcess,
+  startDynaliteProcess,
+  startDynamoDbLocal,
+} from '../infra/local/emulator-process.ts';
+import { startLocalServer } from '../infra/local/server.ts';
+import { DynamoDbTandemStore } from '../shared/adapters/dynamodb/store.ts';
 import type { StudyInput } from '../shared/study/schema.ts';
+import type { Check } from './aggregate.ts';
+import type { ServerReply, ServerRequest } from './ingest-server.ts';
 
 export const BENCH_STUDY: StudyInput = {
   studyId: 'bench',
@@ -14,16 +27,58 @@ export const BENCH_STUDY: StudyInput = {
   consent: [{ version: 1, text: { en: 'I agree.', de: 'Ich stimme zu.', ar: 'أوافق.' } }],
 };
 
-export interface ThroughputMeasure {
+/** The emulators of the ingest matrix, each in a process of its own. */
+export const INGEST_EMULATORS = {
+  dynalite: { start: startDynaliteProcess, missing: (): string | undefined => undefined },
+  'DynamoDB Local': { start: startDynamoDbLocal, missing: dynamoDbLocalMissing },
+} as const;
+export type IngestEmulator = keyof typeof INGEST_EMULATORS;
+
+/** Submissions at one concurrency, end to end over HTTP. */
+export interface IngestRun {
   concurrency: number;
   submissions: number;
   submissionsPerSecond: number;
   p50Ms: number;
+  p95Ms: number;
   p99Ms: number;
-  rawPutItemsPerSecond: number;
-  ratio: number;
-  stored: number;
+  /** The server process's own CPU time (user + system) over the run, per submission; the emulator's and the load generator's are not in it. */
+  serverCpuMsPerSubmission: number;
+  /** The kernel's part of it (system time: sockets, mostly). */
+  serverSystemMsPerSubmission: number;
+  /** Answers other than 201. */
   unexpectedStatuses: number;
+}
+
+/** The ingest figures on one emulator, every figure from the same emulator instance in one run. */
+export interface IngestMeasure {
+  emulator: IngestEmulator;
+  runs: IngestRun[];
+  /** Raw PutItem/s on the same emulator instance at the highest concurrency of the runs: the faster of rawPutItemsPerSecondEach. */
+  rawPutItemsPerSecond: number;
+  /** Raw PutItem/s right before and right after the top run, each half as many items as it has submissions. */
+  rawPutItemsPerSecondEach: number[];
+  /** Submissions/s at the highest concurrency over rawPutItemsPerSecond. */
+  ratio: number;
+  /** Every submission sent, warm-up included. */
+  submitted: number;
+  /** Of those, answered other than 201. */
+  refused: number;
+  /** Responses read back from the store after the runs. */
+  stored: number;
+  /** Distinct (dyad, session, instrument) among them: stored = distinct = submitted means none lost or doubled. */
+  distinct: number;
+}
+
+export type IngestResult = IngestMeasure | { emulator: IngestEmulator; skipped: string };
+
+export interface IngestOptions {
+  /** Dyads enrolled for each run; each submits every scheduled session. */
+  dyads: number;
+  sessions: number;
+  concurrencies: readonly number[];
+  /** A folder for the server's V8 CPU profile of each timed run (`ingest-{emulator}-c{concurrency}.cpuprofile`), when given. */
+  profileDir?: string | undefined;
 }
 
 /** Runs `tasks` with at most `concurrency` in flight; returns each task's latency in ms. */
@@ -49,26 +104,22 @@ const quantile = (sorted: number[], p: number) =>
 const alliance = (seed: number) =>
   Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`i${i + 1}`, 1 + ((seed + i) % 5)]));
 
-/** Runs `work` against a fresh in-memory local stack seeded with the bench study, then stops it. */
-async function withBenchStack<T>(work: (stack: LocalServer) => Promise<T>): Promise<T> {
-  const stack = await startLocalServer({
-    port: 0,
-    dataDir: undefined,
-    quiet: true,
-    seed: true,
-    study: BENCH_STUDY,
+/** A bearer token of the study lead, from the local server's dev sign-in. */
+async function leadAuthorization(url: string): Promise<string> {
+  const response = await fetch(new URL('/dev-idp/token', url), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'lead' }),
   });
-  try {
-    return await work(stack);
-  } finally {
-    await stack.stop();
-  }
+  if (response.status !== 200) throw new Error(`dev sign-in: ${response.status} ${await response.text()}`);
+  return `Bearer ${((await response.json()) as { id_token: string }).id_token}`;
 }
 
-async function enrolDyads(stack: LocalServer, count: number): Promise<string[]> {
-  const authorization = `Bearer ${stack.identity.issue({ username: 'bench-lead', roles: ['lead'], sites: [] })}`;
+/** Enrols `count` dyads at the bench site with the lead's token, consents for each; their client links. */
+async function enrolDyads(url: string, count: number): Promise<string[]> {
+  const authorization = await leadAuthorization(url);
   const call = async (path: string, body: unknown) => {
-    const response = await fetch(new URL(path, stack.url), {
+    const response = await fetch(new URL(path, url), {
       method: 'POST',
       headers: { authorization, 'content-type': 'application/json', accept: 'application/json' },
       body: JSON.stringify(body),
@@ -97,80 +148,196 @@ async function enrolDyads(stack: LocalServer, count: number): Promise<string[]> 
   return links;
 }
 
+/** Every scheduled session of every link, session-major: a dyad's sessions arrive one after another, as in life. */
+function submissionTasks(url: string, links: string[], sessions: number, onStatus: (status: number) => void) {
+  const tasks: Array<() => Promise<void>> = [];
+  for (let session = 1; session <= sessions; session++) {
+    for (const [i, link] of links.entries()) {
+      tasks.push(async () => {
+        const response = await fetch(new URL(link, url), {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept: 'application/json' },
+          body: JSON.stringify({ session, instrument: 'alliance-client', answers: alliance(i + session) }),
+        });
+        await response.arrayBuffer();
+        onStatus(response.status);
+      });
+    }
+  }
+  return tasks;
+}
+
+/** The local server in a child process (ingest-server.ts) on the DynamoDB at `dynamodbEndpoint`. */
+export async function startServerProcess(dynamodbEndpoint: string) {
+  const child = fork(fileURLToPath(new URL('./ingest-server.ts', import.meta.url)), [dynamodbEndpoint], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const next = () =>
+    new Promise<ServerReply>((resolve, reject) => {
+      child.once('message', (message) => resolve(message as ServerReply));
+      void exited.then((code) => reject(new Error(`the bench server exited (${code})`)));
+    });
+  const ask = async (request: ServerRequest): Promise<ServerReply> => {
+    const reply = next();
+    child.send(request);
+    return reply;
+  };
+  const ready = await next();
+  if (!('url' in ready)) throw new Error('the bench server did not say where it listens');
+  return {
+    ...ready,
+    /** The server process's CPU time so far (process.cpuUsage(), µs). */
+    async cpuUsage(): Promise<NodeJS.CpuUsage> {
+      const reply = await ask('cpu');
+      if (!('cpu' in reply)) throw new Error('the bench server did not report its CPU time');
+      return reply.cpu;
+    },
+    /** Starts the server's V8 CPU profiler. */
+    startProfile: () => ask({ profile: 'start' }),
+    /** Stops it and writes the profile to `file` (.cpuprofile). */
+    stopProfile: (file: string) => ask({ profile: 'stop', file }),
+    async stop(): Promise<void> {
+      if (child.exitCode === null && child.signalCode === null) child.send('stop');
+      await exited;
+    },
+  };
+}
+
+const profileFile = (dir: string, emulator: IngestEmulator, concurrency: number) =>
+  join(dir, `ingest-${emulator.replace(/\W+/g, '-')}-c${concurrency}.cpuprofile`);
+
 /**
- * DESIGN §11: submissions per second end to end over HTTP at concurrency 32 on the local stack
- * with in-memory emulators, against the emulator's raw PutItem rate at the same concurrency in the
- * same run; p99 latency; every submission stored exactly once.
+ * DESIGN §11 on one emulator, each of emulator, server and load generator in its own process: for
+ * each concurrency, fresh dyads submit every scheduled session end to end over HTTP (latency
+ * quantiles, submissions/s, the server's CPU per submission), with raw PutItem on the same emulator
+ * instance right before and after the top run; the store is read back to count what was kept.
  */
-export async function measureThroughput(options: {
-  dyads: number;
-  sessions: number;
-  concurrency: number;
-}): Promise<ThroughputMeasure> {
-  return withBenchStack(async (stack) => {
-    const links = await enrolDyads(stack, options.dyads);
-    let unexpectedStatuses = 0;
-    // Session-major order, so a dyad's sessions arrive one after another, as they would in life.
-    const tasks: Array<() => Promise<void>> = [];
-    for (let session = 1; session <= options.sessions; session++) {
-      for (const [i, link] of links.entries()) {
-        tasks.push(async () => {
-          const response = await fetch(new URL(link, stack.url), {
-            method: 'POST',
-            headers: { 'content-type': 'application/json', accept: 'application/json' },
-            body: JSON.stringify({ session, instrument: 'alliance-client', answers: alliance(i + session) }),
-          });
-          await response.arrayBuffer();
-          if (response.status !== 201) unexpectedStatuses++;
+export async function measureIngest(emulator: IngestEmulator, options: IngestOptions): Promise<IngestResult> {
+  const { start, missing } = INGEST_EMULATORS[emulator];
+  const skipped = missing();
+  if (skipped !== undefined) return { emulator, skipped };
+  const concurrencies = [...options.concurrencies].sort((a, b) => a - b);
+  const top = concurrencies.at(-1) ?? 1;
+  const dynamo: EmulatorProcess = await start();
+  try {
+    const server = await startServerProcess(dynamo.endpoint);
+    const client = dynamoDbClient({ region: 'eu-central-1', endpoint: dynamo.endpoint });
+    try {
+      // One set of dyads per run, and a warm-up set whose first session loads the submission
+      // handler and warms its code before anything is timed.
+      const warmup = await enrolDyads(server.url, 8);
+      const sets = [];
+      for (const _ of concurrencies) sets.push(await enrolDyads(server.url, options.dyads));
+      let submitted = 0;
+      let refused = 0;
+      const count = (status: number) => {
+        submitted++;
+        if (status !== 201) refused++;
+      };
+      await pool(submissionTasks(server.url, warmup, 1, count), 8);
+
+      // The yardstick: raw PutItem on the same emulator instance at the top concurrency, half the
+      // top run's count right before it and half right after, so that a change in the machine's
+      // load during the run is seen; the faster of the two is the one judged against.
+      const rawRates: number[] = [];
+      let rawItems = 0;
+      const rawPutItems = async (count: number, timed = true) => {
+        const puts = Array.from({ length: count }, () => {
+          const i = rawItems++;
+          return async () => {
+            await client.send(
+              new PutCommand({
+                TableName: server.tableName,
+                Item: {
+                  pk: `BENCH#${i}`,
+                  sk: 'RESP#client#001#alliance-client',
+                  answers: alliance(i),
+                  gsi1pk: 'SITE#bench',
+                },
+              }),
+            );
+          };
+        });
+        const started = performance.now();
+        await pool(puts, top);
+        if (timed) rawRates.push(count / ((performance.now() - started) / 1000));
+      };
+      // Its client warmed as the server's is by then: sockets open, code compiled (a cold client
+      // made the yardstick slower, and the ratio flattering).
+      await rawPutItems(4 * top, false);
+      const rawHalf = Math.ceil((options.dyads * options.sessions) / 2);
+
+      const runs: IngestRun[] = [];
+      for (const [index, concurrency] of concurrencies.entries()) {
+        if (concurrency === top) await rawPutItems(rawHalf);
+        let unexpectedStatuses = 0;
+        const tasks = submissionTasks(server.url, sets[index] ?? [], options.sessions, (status) => {
+          count(status);
+          if (status !== 201) unexpectedStatuses++;
+        });
+        if (options.profileDir) await server.startProfile();
+        const cpuBefore = await server.cpuUsage();
+        const started = performance.now();
+        const latencies = await pool(tasks, concurrency);
+        const seconds = (performance.now() - started) / 1000;
+        const cpu = await server.cpuUsage();
+        if (options.profileDir)
+          await server.stopProfile(profileFile(options.profileDir, emulator, concurrency));
+        latencies.sort((a, b) => a - b);
+        const cpuMs = (cpu.user - cpuBefore.user + cpu.system - cpuBefore.system) / 1000;
+        runs.push({
+          concurrency,
+          submissions: tasks.length,
+          submissionsPerSecond: tasks.length / seconds,
+          p50Ms: quantile(latencies, 0.5),
+          p95Ms: quantile(latencies, 0.95),
+          p99Ms: quantile(latencies, 0.99),
+          serverCpuMsPerSubmission: cpuMs / tasks.length,
+          serverSystemMsPerSubmission: (cpu.system - cpuBefore.system) / 1000 / tasks.length,
+          unexpectedStatuses,
         });
       }
+
+      await rawPutItems(rawHalf);
+      const rawPutItemsPerSecond = Math.max(...rawRates);
+
+      const store = new DynamoDbTandemStore(client, server.tableName);
+      const responses = await store.listSiteResponses('bench-site');
+      const distinct = new Set(responses.map((r) => `${r.dyadId}|${r.session}|${r.instrument}`)).size;
+
+      return {
+        emulator,
+        runs,
+        rawPutItemsPerSecond,
+        rawPutItemsPerSecondEach: rawRates,
+        ratio: (runs.at(-1)?.submissionsPerSecond ?? 0) / rawPutItemsPerSecond,
+        submitted,
+        refused,
+        stored: responses.length,
+        distinct,
+      };
+    } finally {
+      client.destroy();
+      await server.stop();
     }
-    const started = performance.now();
-    const latencies = await pool(tasks, options.concurrency);
-    const seconds = (performance.now() - started) / 1000;
-    latencies.sort((a, b) => a - b);
-
-    const stored = (await stack.store.listSiteResponses('bench-site')).length;
-
-    // The yardstick: raw PutItem on the same emulator, same concurrency, same item count.
-    const client = stack.emulators.clients.dynamodb;
-    const tableName = stack.emulators.tableName;
-    const puts = Array.from({ length: tasks.length }, (_, i) => async () => {
-      await client.send(
-        new PutCommand({
-          TableName: tableName,
-          Item: {
-            pk: `BENCH#${i}`,
-            sk: 'RESP#client#001#alliance-client',
-            answers: alliance(i),
-            gsi1pk: 'SITE#bench',
-          },
-        }),
-      );
-    });
-    const rawStarted = performance.now();
-    await pool(puts, options.concurrency);
-    const rawPutItemsPerSecond = tasks.length / ((performance.now() - rawStarted) / 1000);
-
-    const submissionsPerSecond = tasks.length / seconds;
-    return {
-      concurrency: options.concurrency,
-      submissions: tasks.length,
-      submissionsPerSecond,
-      p50Ms: quantile(latencies, 0.5),
-      p99Ms: quantile(latencies, 0.99),
-      rawPutItemsPerSecond,
-      ratio: submissionsPerSecond / rawPutItemsPerSecond,
-      stored,
-      unexpectedStatuses,
-    };
-  });
+  } finally {
+    await dynamo.stop();
+  }
 }
 
 /** Bytes of the questionnaire page (HTML with inline CSS and JS) in each language; DESIGN §11: ≤ 20 KB. */
 export async function measurePageBytes(): Promise<Record<string, number>> {
-  return withBenchStack(async (stack) => {
-    const [link] = await enrolDyads(stack, 1);
+  const stack = await startLocalServer({
+    port: 0,
+    dataDir: undefined,
+    quiet: true,
+    seed: true,
+    study: BENCH_STUDY,
+  });
+  try {
+    const [link] = await enrolDyads(stack.url, 1);
     const bytes: Record<string, number> = {};
     for (const lang of ['en', 'de', 'ar']) {
       const response = await fetch(new URL(`${link}?session=1&lang=${lang}`, stack.url), {
@@ -183,5 +350,69 @@ export async function measurePageBytes(): Promise<Record<string, number>> {
       bytes[lang] = body.byteLength;
     }
     return bytes;
-  });
+  } finally {
+    await stack.stop();
+  }
+}
+
+/** What the ingest part of the bench reports: each emulator's figures, and the budgets judged. */
+export interface IngestBench {
+  emulators: IngestResult[];
+  checks: Check[];
+}
+
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+
+/**
+ * The ingest budgets of DESIGN §11 on dynalite and on DynamoDB Local, each out of process: at
+ * concurrency 32, submissions/s ≥ 1/4 of raw PutItem/s; at concurrency 8, p99 ≤ 100 ms; none lost
+ * or doubled. An emulator that cannot run here fails its budget with the reason, and the rest runs.
+ */
+export async function benchIngest(
+  options: { quick: boolean; profileDir?: string | undefined },
+  log: (line: string) => void,
+): Promise<IngestBench> {
+  const checks: Check[] = [];
+  const check = (budget: string, measured: string, pass: boolean) => {
+    checks.push({ budget, measured, pass });
+    log(`${pass ? 'ok  ' : 'FAIL'} ${budget}: ${measured}`);
+  };
+  const emulators: IngestResult[] = [];
+  for (const emulator of Object.keys(INGEST_EMULATORS) as IngestEmulator[]) {
+    log(`submissions over HTTP on ${emulator} (out of process) …`);
+    const result = await measureIngest(emulator, {
+      dyads: options.quick ? 30 : 100,
+      sessions: 5,
+      concurrencies: [8, 32],
+      profileDir: options.profileDir,
+    });
+    emulators.push(result);
+    if ('skipped' in result) {
+      check(`ingest reported on ${emulator}`, `not run: ${result.skipped}`, false);
+      continue;
+    }
+    for (const run of result.runs) {
+      log(
+        `     c=${run.concurrency}: ${run.submissionsPerSecond.toFixed(1)} submissions/s, p50 ${ms(run.p50Ms)}, p95 ${ms(run.p95Ms)}, p99 ${ms(run.p99Ms)}, server CPU ${ms(run.serverCpuMsPerSubmission)}/submission`,
+      );
+    }
+    const top = result.runs.at(-1);
+    const waitingRoom = result.runs.find((run) => run.concurrency === 8);
+    check(
+      `${emulator}: submissions/s ≥ 1/4 of raw PutItem/s (concurrency ${top?.concurrency})`,
+      `${top?.submissionsPerSecond.toFixed(1)}/s vs ${result.rawPutItemsPerSecond.toFixed(1)}/s = ${result.ratio.toFixed(3)}`,
+      result.ratio >= 0.25,
+    );
+    check(
+      `${emulator}: submission p99 ≤ 100 ms at concurrency 8`,
+      waitingRoom ? `${ms(waitingRoom.p99Ms)} (p50 ${ms(waitingRoom.p50Ms)})` : 'not measured',
+      waitingRoom !== undefined && waitingRoom.p99Ms <= 100,
+    );
+    check(
+      `${emulator}: no submission lost or doubled`,
+      `${result.stored} stored (${result.distinct} distinct) of ${result.submitted} sent, ${result.refused} not 201`,
+      result.stored === result.submitted && result.distinct === result.submitted && result.refused === 0,
+    );
+  }
+  return { emulators, checks };
 }

@@ -6,29 +6,40 @@ import { perConfig } from './per-config.ts';
 
 // Kept apart from bucket.ts so that participant bundles never pull in the S3 client.
 
-/** A document client for AWS, or for an emulator when `endpoint` is given (dummy credentials). */
-export function dynamoDbClient(options: {
+interface ClientOptions {
   region: string;
   endpoint?: string | undefined;
-}): DynamoDBDocumentClient {
-  const client = new DynamoDBClient({
+}
+
+/** A DynamoDB client for AWS, or for an emulator when `endpoint` is given (dummy credentials). */
+function lowLevelClient(options: ClientOptions & { cacheMiddleware?: boolean }): DynamoDBClient {
+  return new DynamoDBClient({
     region: options.region,
+    ...(options.cacheMiddleware ? { cacheMiddleware: true } : {}),
     ...(options.endpoint === undefined
       ? {}
       : { endpoint: options.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
   });
-  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+}
+
+/** A document client for AWS, or for an emulator when `endpoint` is given (dummy credentials). */
+export function dynamoDbClient(options: ClientOptions): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(lowLevelClient(options), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
 }
 
 /**
- * The document client of this process, built once per config(): AWS_REGION, TANDEM_DYNAMODB_ENDPOINT.
- * The store's own; fault tests add a middleware to its stack (test/faults/inject.ts).
+ * The store's DynamoDB client in this process, built once per config(): AWS_REGION,
+ * TANDEM_DYNAMODB_ENDPOINT. It resolves each command's middleware once and keeps it
+ * (`cacheMiddleware`): rebuilding it on every call, twice through the document client, cost about a
+ * quarter of the SDK's CPU per call (docs/performance.md, Ingest). Fault tests add a middleware to its stack (test/faults/inject.ts).
  */
-export const documentClient: () => DynamoDBDocumentClient = perConfig((env) =>
-  dynamoDbClient({ region: env.AWS_REGION, endpoint: env.TANDEM_DYNAMODB_ENDPOINT }),
+export const storeClient: () => DynamoDBClient = perConfig((env) =>
+  lowLevelClient({ region: env.AWS_REGION, endpoint: env.TANDEM_DYNAMODB_ENDPOINT, cacheMiddleware: true }),
 );
 
 /** The store for this process, built once per config(): TANDEM_TABLE and the client above. */
 export const store: () => TandemStore = perConfig(
-  (env) => new DynamoDbTandemStore(documentClient(), env.TANDEM_TABLE),
+  (env) => new DynamoDbTandemStore(storeClient(), env.TANDEM_TABLE),
 );

@@ -1,5 +1,5 @@
 import { existsSync, realpathSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -477,16 +477,35 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   bench: {
-    usage: 'tandem bench [--quick] [--release]',
+    usage: 'tandem bench [--quick] [--release | --ingest [--profile DIR]]',
     summary:
-      'run the benchmarks of DESIGN §11 (--release: the release budgets only) and write bench/results.json',
-    options: { quick: { type: 'boolean' }, release: { type: 'boolean' } },
+      "run the benchmarks of DESIGN §11 (--release: the release budgets only; --ingest: submissions only, --profile: the server's CPU profile into DIR) and write bench/results.json",
+    options: {
+      quick: { type: 'boolean' },
+      release: { type: 'boolean' },
+      ingest: { type: 'boolean' },
+      profile: { type: 'string' },
+    },
     positionals: [0, 0],
     async run(values) {
+      if (values.release === true && values.ingest === true)
+        throw new UsageError('--release and --ingest exclude each other; without either, both run');
       const { runBench } = await load<{
-        runBench: (args: { quick: boolean; releaseOnly: boolean }) => Promise<number>;
+        runBench: (args: {
+          quick: boolean;
+          releaseOnly: boolean;
+          ingestOnly: boolean;
+          profileDir: string | undefined;
+        }) => Promise<number>;
       }>('bench/run.ts', 'tandem bench');
-      return runBench({ quick: values.quick === true, releaseOnly: values.release === true });
+      const profile = typeof values.profile === 'string' ? resolve(values.profile) : undefined;
+      if (profile !== undefined) await mkdir(profile, { recursive: true });
+      return runBench({
+        quick: values.quick === true,
+        releaseOnly: values.release === true,
+        ingestOnly: values.ingest === true,
+        profileDir: profile,
+      });
     },
   },
   'build-web': {

@@ -37,6 +37,11 @@ export interface EmulatorOptions {
   tableName?: string;
   /** @default config().TANDEM_BUCKET */
   bucketName?: string;
+  /**
+   * A DynamoDB that is already running (an emulator in its own process, emulator-process.ts): used
+   * instead of starting dynalite here, and left running on stop(). Not with `dataDir`.
+   */
+  dynamodbEndpoint?: string;
 }
 
 /** AWS SDK v3 clients for the emulators (see functions/runtime for the settings s3rver needs). */
@@ -51,8 +56,13 @@ export function makeClients(options: {
   };
 }
 
-/** Starts dynalite and s3rver on free loopback ports with Tandem's table and bucket created. */
+/**
+ * Starts dynalite (unless given `dynamodbEndpoint`) and s3rver on free loopback ports, with
+ * Tandem's table and bucket created.
+ */
 export async function startEmulators(options: EmulatorOptions = {}): Promise<Emulators> {
+  if (options.dynamodbEndpoint !== undefined && options.dataDir !== undefined)
+    throw new Error('startEmulators: dataDir keeps dynalite data; an external DynamoDB keeps its own');
   const env = config();
   const tableName = options.tableName ?? env.TANDEM_TABLE;
   const bucketName = options.bucketName ?? env.TANDEM_BUCKET;
@@ -70,17 +80,10 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
     await mkdir(s3Directory, { recursive: true });
   }
 
-  const dynamo = dynalite({
-    ...(dynamodbPath === undefined ? {} : { path: dynamodbPath }),
-    createTableMs: 0,
-    deleteTableMs: 0,
-    updateTableMs: 0,
-  });
-  await new Promise<void>((resolve, reject) => {
-    dynamo.once('error', reject);
-    dynamo.listen(0, '127.0.0.1', () => resolve());
-  });
-  const dynamodbEndpoint = `http://127.0.0.1:${(dynamo.address() as AddressInfo).port}`;
+  const dynamo = options.dynamodbEndpoint === undefined ? await startDynalite(dynamodbPath) : undefined;
+  const dynamodbEndpoint = dynamo
+    ? `http://127.0.0.1:${(dynamo.address() as AddressInfo).port}`
+    : (options.dynamodbEndpoint ?? '');
 
   const s3 = new S3rver({
     address: '127.0.0.1',
@@ -93,7 +96,7 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
   try {
     s3Address = await s3.run();
   } catch (error) {
-    await closeServer(dynamo);
+    if (dynamo) await closeServer(dynamo);
     throw error;
   }
   const s3Endpoint = `http://127.0.0.1:${s3Address.port}`;
@@ -102,7 +105,7 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
   const stop = async (): Promise<void> => {
     clients.dynamodb.destroy();
     clients.s3.destroy();
-    await Promise.all([closeServer(dynamo), s3.close()]);
+    await Promise.all([dynamo ? closeServer(dynamo) : undefined, s3.close()]);
     if (options.dataDir === undefined) await rm(s3Directory, { recursive: true, force: true });
   };
   try {
@@ -112,6 +115,21 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
     throw error;
   }
   return { dynamodbEndpoint, s3Endpoint, tableName, bucketName, region, clients, stop };
+}
+
+/** dynalite listening on a free loopback port, in memory or in the LevelDB folder `path`. */
+export async function startDynalite(path?: string): Promise<Server> {
+  const dynamo = dynalite({
+    ...(path === undefined ? {} : { path }),
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+  });
+  await new Promise<void>((resolve, reject) => {
+    dynamo.once('error', reject);
+    dynamo.listen(0, '127.0.0.1', () => resolve());
+  });
+  return dynamo;
 }
 
 function closeServer(server: Server): Promise<void> {

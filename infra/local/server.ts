@@ -50,6 +50,8 @@ export interface LocalServerOptions {
   study?: StudyInput;
   /** No request or progress lines on stdout. */
   quiet?: boolean;
+  /** A DynamoDB already running in another process (emulator-process.ts) instead of dynalite in this one; in memory runs only. */
+  dynamodbEndpoint?: string;
 }
 
 export interface LocalServer {
@@ -232,7 +234,10 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
 
   let emulators: Emulators;
   try {
-    emulators = await startEmulators(dataDir === undefined ? {} : { dataDir });
+    emulators = await startEmulators({
+      ...(dataDir === undefined ? {} : { dataDir }),
+      ...(options.dynamodbEndpoint === undefined ? {} : { dynamodbEndpoint: options.dynamodbEndpoint }),
+    });
   } catch (error) {
     server.close();
     throw error;

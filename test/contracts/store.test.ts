@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { describe, it } from 'vitest';
 import { dynamoDbClient } from '../../functions/runtime/store.ts';
+import { dynamoDbLocalMissing, startDynamoDbLocal } from '../../infra/local/emulator-process.ts';
 import { startEmulators } from '../../infra/local/emulators.ts';
 import { DynamoDbTandemStore, ensureTable } from '../../shared/adapters/dynamodb/store.ts';
 import { MemoryTandemStore } from '../../shared/adapters/memory/store.ts';
-import { dynamoDbLocalMissing, startDynamoDbLocal } from './dynamodb-local.ts';
 import { storeContract } from './store.contract.ts';
 
 // Each test gets a fresh table on one running emulator, so specifications cannot see each other.

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { documentClient } from '../../functions/runtime/store.ts';
+import { storeClient } from '../../functions/runtime/store.ts';
 import type { LocalServer } from '../../infra/local/server.ts';
 import { hashToken } from '../../shared/ids.ts';
 import { answersAll, studyInput } from '../../shared/participation/testing.ts';
@@ -33,7 +33,7 @@ beforeAll(async () => {
   http = api(stack);
   checks = storeChecks(stack, SITE);
   // The handlers' own client: the local server runs them in this process.
-  faults = new FaultInjector(documentClient(), 'dynamodb');
+  faults = new FaultInjector(storeClient(), 'dynamodb');
   therapistId = await addTherapist(http, SITE);
 });
 afterEach(() => {

@@ -39,6 +39,8 @@ interface StackOwner {
     add(middleware: InitializeMiddleware<object, object>, options: object): void;
     remove(name: string): boolean;
   };
+  /** A client with `cacheMiddleware` keeps each command's resolved stack and would not see a middleware added later. */
+  config?: { cacheMiddleware?: boolean };
 }
 
 /** The error an SDK client throws for this fault. */
@@ -82,6 +84,7 @@ export class FaultInjector {
   private matched = new Map<FaultRule, number>();
   private readonly name = `tandemFaultInjector${++installed}`;
   private readonly log: CallLog;
+  private readonly cachedMiddleware: boolean;
 
   /**
    * `options.sharing`: count calls and crash together with another injector (a job that writes to
@@ -114,6 +117,9 @@ export class FaultInjector {
         return next(args);
       };
     client.middlewareStack.add(middleware, { step: 'initialize', name: this.name, priority: 'high' });
+    // Without the cache the client drops the stacks it resolved and resolves each call's afresh.
+    this.cachedMiddleware = client.config?.cacheMiddleware === true;
+    if (client.config) client.config.cacheMiddleware = false;
   }
 
   /** Adds a rule; rules are checked in the order they were added. */
@@ -143,5 +149,6 @@ export class FaultInjector {
 
   remove(): void {
     this.client.middlewareStack.remove(this.name);
+    if (this.client.config) this.client.config.cacheMiddleware = this.cachedMiddleware;
   }
 }

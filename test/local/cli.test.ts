@@ -49,6 +49,14 @@ describe('tandem command line', () => {
     ]);
   });
 
+  it('exits 1 when tandem bench is asked for only the release and only the ingest', () => {
+    const run = tandem('bench', '--release', '--ingest');
+    expect(run.status).toBe(1);
+    expect(run.stderrLines).toEqual([
+      'tandem bench: --release and --ingest exclude each other; without either, both run',
+    ]);
+  });
+
   it('exits 1 when study validate has no file', () => {
     const run = tandem('study', 'validate');
     expect(run.status).toBe(1);

@@ -1,19 +1,19 @@
 import {
+  type AttributeValue,
   ConditionalCheckFailedException,
   CreateTableCommand,
   type CreateTableCommandInput,
+  DeleteItemCommand,
   DescribeTableCommand,
-  ResourceInUseException,
-} from '@aws-sdk/client-dynamodb';
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
   QueryCommand,
   type QueryCommandInput,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+  ResourceInUseException,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import {
   type Item,
   type ItemKey,
@@ -52,8 +52,23 @@ export function tableDefinition(tableName: string): CreateTableCommandInput {
   };
 }
 
+/**
+ * What the adapter sends DynamoDB's own commands through: a DynamoDBClient (the runtime's, which
+ * caches its resolved middleware per command: functions/runtime/store.ts), or a document client,
+ * which shares its client's stack.
+ */
+export type DynamoDbSender = Pick<DynamoDBClient, 'send'>;
+
+// The document client's marshalling, done here once per call: lib-dynamodb would wrap every
+// command in a second middleware stack, which rules out the SDK's handler cache (bench: about a
+// quarter of the SDK's CPU per call; docs/performance.md).
+const MARSHALL = { removeUndefinedValues: true } as const;
+const toAttributes = (value: Record<string, unknown>): Record<string, AttributeValue> =>
+  marshall(value, MARSHALL);
+const fromAttributes = (attributes: Record<string, AttributeValue>): Item => unmarshall(attributes) as Item;
+
 /** Creates the table unless it exists, and waits (up to a minute) until it and its index are active. */
-export async function ensureTable(client: DynamoDBDocumentClient, tableName: string): Promise<void> {
+export async function ensureTable(client: DynamoDbSender, tableName: string): Promise<void> {
   try {
     await client.send(new CreateTableCommand(tableDefinition(tableName)));
   } catch (error) {
@@ -69,19 +84,19 @@ export async function ensureTable(client: DynamoDBDocumentClient, tableName: str
   }
 }
 
-/** ItemTable over a DynamoDB table through the document client. */
+/** ItemTable over a DynamoDB table. */
 class DynamoDbItemTable implements ItemTable {
   constructor(
-    private readonly client: DynamoDBDocumentClient,
+    private readonly client: DynamoDbSender,
     private readonly tableName: string,
   ) {}
 
   async put(item: Item, options: { ifAbsent?: boolean } = {}): Promise<boolean> {
     try {
       await this.client.send(
-        new PutCommand({
+        new PutItemCommand({
           TableName: this.tableName,
-          Item: item,
+          Item: toAttributes(item),
           ...(options.ifAbsent ? { ConditionExpression: 'attribute_not_exists(pk)' } : {}),
         }),
       );
@@ -132,14 +147,14 @@ class DynamoDbItemTable implements ItemTable {
       .trim();
     try {
       await this.client.send(
-        new UpdateCommand({
+        new UpdateItemCommand({
           TableName: this.tableName,
-          Key: { pk: key.pk, sk: key.sk },
+          Key: toAttributes({ pk: key.pk, sk: key.sk }),
           // Without an expression the update only checks its condition: it writes nothing.
           ...(expression === '' ? {} : { UpdateExpression: expression }),
           ConditionExpression: conditions.join(' AND '),
           ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
-          ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
+          ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: toAttributes(values) } : {}),
         }),
       );
       return true;
@@ -152,17 +167,17 @@ class DynamoDbItemTable implements ItemTable {
   async increment(key: ItemKey, options: { limit: number; expiresAtSeconds: number }): Promise<boolean> {
     try {
       await this.client.send(
-        new UpdateCommand({
+        new UpdateItemCommand({
           TableName: this.tableName,
-          Key: { pk: key.pk, sk: key.sk },
+          Key: toAttributes({ pk: key.pk, sk: key.sk }),
           UpdateExpression: 'ADD #count :one SET #expiresAt = if_not_exists(#expiresAt, :expiresAt)',
           ConditionExpression: 'attribute_not_exists(#count) OR #count < :limit',
           ExpressionAttributeNames: { '#count': 'count', '#expiresAt': 'expiresAt' },
-          ExpressionAttributeValues: {
+          ExpressionAttributeValues: toAttributes({
             ':one': 1,
             ':limit': options.limit,
             ':expiresAt': options.expiresAtSeconds,
-          },
+          }),
         }),
       );
       return true;
@@ -175,13 +190,19 @@ class DynamoDbItemTable implements ItemTable {
   async get(key: ItemKey): Promise<Item | undefined> {
     // Consistent, so a read right after a refused conditional put sees the winner.
     const result = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: { pk: key.pk, sk: key.sk }, ConsistentRead: true }),
+      new GetItemCommand({
+        TableName: this.tableName,
+        Key: toAttributes({ pk: key.pk, sk: key.sk }),
+        ConsistentRead: true,
+      }),
     );
-    return result.Item as Item | undefined;
+    return result.Item === undefined ? undefined : fromAttributes(result.Item);
   }
 
   async delete(key: ItemKey): Promise<void> {
-    await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: { pk: key.pk, sk: key.sk } }));
+    await this.client.send(
+      new DeleteItemCommand({ TableName: this.tableName, Key: toAttributes({ pk: key.pk, sk: key.sk }) }),
+    );
   }
 
   async query(query: ItemQuery): Promise<Item[]> {
@@ -192,13 +213,14 @@ class DynamoDbItemTable implements ItemTable {
         query.skPrefix === undefined ? '#pk = :pk' : '#pk = :pk AND begins_with(#sk, :prefix)',
       ExpressionAttributeNames:
         query.skPrefix === undefined ? { '#pk': pkName } : { '#pk': pkName, '#sk': skName },
-      ExpressionAttributeValues:
+      ExpressionAttributeValues: toAttributes(
         query.skPrefix === undefined ? { ':pk': query.pk } : { ':pk': query.pk, ':prefix': query.skPrefix },
+      ),
       ScanIndexForward: !query.descending,
       ...(query.index === undefined ? { ConsistentRead: true } : { IndexName: query.index }),
     };
     const items: Item[] = [];
-    let startKey: Record<string, unknown> | undefined;
+    let startKey: Record<string, AttributeValue> | undefined;
     do {
       const remaining = query.limit === undefined ? undefined : query.limit - items.length;
       const page = await this.client.send(
@@ -208,7 +230,7 @@ class DynamoDbItemTable implements ItemTable {
           ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
         }),
       );
-      items.push(...((page.Items ?? []) as Item[]));
+      for (const attributes of page.Items ?? []) items.push(fromAttributes(attributes));
       startKey = page.LastEvaluatedKey;
     } while (startKey !== undefined && (query.limit === undefined || items.length < query.limit));
     return items;
@@ -217,7 +239,7 @@ class DynamoDbItemTable implements ItemTable {
 
 /** TandemStore on one DynamoDB table (DESIGN §4); receives its client, never builds one. */
 export class DynamoDbTandemStore extends ItemTandemStore {
-  constructor(client: DynamoDBDocumentClient, tableName: string) {
+  constructor(client: DynamoDbSender, tableName: string) {
     super(new DynamoDbItemTable(client, tableName));
   }
 }

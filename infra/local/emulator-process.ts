@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, fork, spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -6,9 +6,21 @@ import { fileURLToPath } from 'node:url';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { dynamoDbClient } from '../../functions/runtime/store.ts';
 
-// AWS's own DynamoDB Local (Java 17), taken from the npm package amplify-dynamodb-simulator
-// (DESIGN §12). Fetch it once with test/contracts/fetch-dynamodb-local.sh; without it (or without
-// java) the DynamoDB Local run of the store contract is skipped with the reason.
+// DynamoDB emulators in processes of their own, so that a benchmark's server does not share its
+// event loop (or its CPU time) with the emulator: dynalite in a Node child, and AWS's own
+// DynamoDB Local (Java 17), taken from the npm package amplify-dynamodb-simulator (DESIGN §12).
+// Fetch DynamoDB Local once with test/contracts/fetch-dynamodb-local.sh; without it (or without
+// java) its runs are skipped with the reason.
+
+/** An emulator running in a child process, in memory on a free loopback port. */
+export interface EmulatorProcess {
+  /** `http://127.0.0.1:PORT` */
+  endpoint: string;
+  /** The child's process id. */
+  pid: number;
+  /** Ends the child and resolves once it has exited. */
+  stop(): Promise<void>;
+}
 
 /** Folder holding DynamoDBLocal.jar: TANDEM_DYNAMODB_LOCAL_DIR, else node_modules/.cache (git-ignored). */
 export const DYNAMODB_LOCAL_DIR = resolve(
@@ -39,8 +51,20 @@ function freePort(): Promise<number> {
   });
 }
 
+/** stop() for a child: SIGTERM unless it has already ended, then wait for its exit. */
+function stopper(child: ChildProcess): () => Promise<void> {
+  const exited = new Promise<void>((resolveExit) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolveExit();
+    else child.once('exit', () => resolveExit());
+  });
+  return async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await exited;
+  };
+}
+
 /** Starts DynamoDB Local in memory on a free port; resolves once it answers requests. */
-export async function startDynamoDbLocal(): Promise<{ endpoint: string; stop(): Promise<void> }> {
+export async function startDynamoDbLocal(): Promise<EmulatorProcess> {
   const port = await freePort();
   const java: ChildProcess = spawn(
     'java',
@@ -60,11 +84,7 @@ export async function startDynamoDbLocal(): Promise<{ endpoint: string; stop(): 
   java.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
   });
-  const exited = new Promise<void>((resolveExit) => java.once('exit', () => resolveExit()));
-  const stop = async (): Promise<void> => {
-    if (java.exitCode === null && java.signalCode === null) java.kill('SIGTERM');
-    await exited;
-  };
+  const stop = stopper(java);
   const endpoint = `http://127.0.0.1:${port}`;
   const client = dynamoDbClient({ region: 'eu-central-1', endpoint });
   try {
@@ -73,7 +93,7 @@ export async function startDynamoDbLocal(): Promise<{ endpoint: string; stop(): 
       if (java.exitCode !== null) throw new Error(`DynamoDB Local exited: ${stderr}`);
       try {
         await client.send(new ListTablesCommand({}));
-        return { endpoint, stop };
+        return { endpoint, pid: java.pid ?? 0, stop };
       } catch (error) {
         if (waitedMs >= 100_000) throw error;
         await new Promise((wait) => setTimeout(wait, 250));
@@ -84,5 +104,31 @@ export async function startDynamoDbLocal(): Promise<{ endpoint: string; stop(): 
     throw error;
   } finally {
     client.destroy();
+  }
+}
+
+/** Starts dynalite in memory in a Node child process (dynalite-process.ts); resolves once it listens. */
+export async function startDynaliteProcess(): Promise<EmulatorProcess> {
+  const child = fork(fileURLToPath(new URL('./dynalite-process.ts', import.meta.url)), [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const stop = stopper(child);
+  try {
+    const port = await new Promise<number>((resolvePort, reject) => {
+      child.once('message', (message: { port?: unknown }) =>
+        typeof message.port === 'number' ? resolvePort(message.port) : reject(new Error('no port')),
+      );
+      child.once('exit', (code) => reject(new Error(`dynalite exited (${code}): ${stderr}`)));
+      child.once('error', reject);
+    });
+    return { endpoint: `http://127.0.0.1:${port}`, pid: child.pid ?? 0, stop };
+  } catch (error) {
+    await stop();
+    throw error;
   }
 }
