@@ -4,6 +4,7 @@ import type { Modality } from '../../shared/ports.ts';
 import { studyInstruments } from '../../shared/study/instruments.ts';
 import type { Site, Study } from '../../shared/study/schema.ts';
 import { GrowableColumn, Interner } from './grow.ts';
+import { ResponseLineScanner } from './response-line.ts';
 
 // A study's dyads and responses in columnar form (DESIGN §11: a million responses in well under
 // 1 GB): ids are interned to dense indexes, every attribute is a typed array, and nothing keeps a
@@ -294,9 +295,82 @@ export class StudyDataBuilder {
     return false;
   }
 
+  /**
+   * Adds one line of responses.jsonl if the scanner takes it apart (see response-line.ts); false
+   * when it does not, and nothing was added: parse the line with JSON.parse and addResponse().
+   */
+  addResponseLine(bytes: Buffer, start: number, end: number, source: string, line: number): boolean {
+    this.scanner ??= new ResponseLineScanner(this.instruments, NO_ANSWER);
+    const scanner = this.scanner;
+    if (!scanner.scan(bytes, start, end)) return false;
+    const head = this.checkHead(scanner.fields);
+    if (head === WITHDRAWN) {
+      this.withdrawn++;
+      return true;
+    }
+    // A line whose problem is not in its answers is reported by the JSON.parse path.
+    if (head !== null) return false;
+    const answerStart = this.answers.length;
+    this.answers.extend(scanner.answers.subarray(0, this.instruments[this.head.instrument]!.items.length));
+    this.commit(scanner.fields.therapistId as string, scanner.fields.session as number, answerStart);
+    this.line.push(line);
+    this.sourceIndex.push(this.sources.intern(source));
+    return true;
+  }
+
+  private scanner: ResponseLineScanner | undefined;
+
+  /** What checkHead() found out about the response it accepted. */
+  private readonly head = { site: 0, role: 0, instrument: 0, day: 0, dyad: -1 };
+
   private appendResponse(value: unknown): string | null | typeof WITHDRAWN {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'expected a JSON object';
     const r = value as Fields;
+    const head = this.checkHead(r);
+    if (head !== null) return head;
+    if (typeof r.answers !== 'object' || r.answers === null || Array.isArray(r.answers))
+      return `answers: expected an object, got ${show(r.answers)}`;
+    const instrumentIndex = this.head.instrument;
+    const def = this.instruments[instrumentIndex]!;
+    const positions = this.itemPositions[instrumentIndex]!;
+    const start = this.answers.length;
+    const items = def.items.length;
+    this.answers.append(items, NO_ANSWER);
+    const answers = this.answers.backing();
+    // A plain loop without closures: this runs for every answer of a million responses.
+    let failure: string | null = null;
+    for (const key in r.answers) {
+      const answer = (r.answers as Fields)[key];
+      const position = positions[key];
+      if (position === undefined) {
+        failure = `answers.${key}: ${r.instrument} has no item ${key}`;
+        break;
+      }
+      if (answer === null) continue;
+      if (
+        typeof answer !== 'number' ||
+        !Number.isInteger(answer) ||
+        answer < def.scale.min ||
+        answer > def.scale.max
+      ) {
+        failure = `answers.${key}: expected a whole number from ${def.scale.min} to ${def.scale.max} or null, got ${show(answer)}`;
+        break;
+      }
+      answers[start + position] = answer;
+    }
+    if (failure !== null) {
+      this.answers.truncate(start);
+      return failure;
+    }
+    this.commit(r.therapistId as string, r.session as number, start);
+    return null;
+  }
+
+  /**
+   * Checks every field of a response but its answers, leaving what it found in `head`; changes
+   * nothing else (both the JSON.parse path and the scanner's call it).
+   */
+  private checkHead(r: Fields): string | null | typeof WITHDRAWN {
     if (typeof r.siteId !== 'string') return `siteId: expected a string, got ${show(r.siteId)}`;
     const siteIndex = this.siteIndex.get(r.siteId);
     if (siteIndex === undefined) return `siteId: unknown site ${show(r.siteId)}`;
@@ -329,52 +403,29 @@ export class StudyDataBuilder {
     } else if (r.dyadId !== null && r.dyadId !== undefined) {
       return `dyadId: ${r.instrument} is a therapist-level instrument, so dyadId must be null`;
     }
-
-    if (typeof r.answers !== 'object' || r.answers === null || Array.isArray(r.answers))
-      return `answers: expected an object, got ${show(r.answers)}`;
-    const positions = this.itemPositions[instrumentIndex]!;
-    const start = this.answers.length;
-    const items = def.items.length;
-    this.answers.append(items, NO_ANSWER);
-    const answers = this.answers.backing();
-    // A plain loop without closures: this runs for every answer of a million responses.
-    let failure: string | null = null;
-    for (const key in r.answers) {
-      const answer = (r.answers as Fields)[key];
-      const position = positions[key];
-      if (position === undefined) {
-        failure = `answers.${key}: ${r.instrument} has no item ${key}`;
-        break;
-      }
-      if (answer === null) continue;
-      if (
-        typeof answer !== 'number' ||
-        !Number.isInteger(answer) ||
-        answer < def.scale.min ||
-        answer > def.scale.max
-      ) {
-        failure = `answers.${key}: expected a whole number from ${def.scale.min} to ${def.scale.max} or null, got ${show(answer)}`;
-        break;
-      }
-      answers[start + position] = answer;
-    }
-    if (failure !== null) {
-      this.answers.truncate(start);
-      return failure;
-    }
-
-    const therapistIndex =
-      dyadIndex >= 0 ? this.dyadTherapist.get(dyadIndex) : this.therapistOf(r.therapistId, siteIndex);
-    // Duplicate natural keys are found in finish(), where each owner's responses lie together.
-    this.site.push(siteIndex);
-    this.therapist.push(therapistIndex);
-    this.dyad.push(dyadIndex);
-    this.role.push(roleIndex);
-    this.session.push(r.session as number);
-    this.instrument.push(instrumentIndex);
-    this.day.push(day);
-    this.answerStart.push(start);
+    const head = this.head;
+    head.site = siteIndex;
+    head.role = roleIndex;
+    head.instrument = instrumentIndex;
+    head.day = day;
+    head.dyad = dyadIndex;
     return null;
+  }
+
+  /** Appends the response that checkHead() accepted, whose answers start at `answerStart`. */
+  private commit(therapistId: string, session: number, answerStart: number): void {
+    const head = this.head;
+    const therapistIndex =
+      head.dyad >= 0 ? this.dyadTherapist.get(head.dyad) : this.therapistOf(therapistId, head.site);
+    // Duplicate natural keys are found in finish(), where each owner's responses lie together.
+    this.site.push(head.site);
+    this.therapist.push(therapistIndex);
+    this.dyad.push(head.dyad);
+    this.role.push(head.role);
+    this.session.push(session);
+    this.instrument.push(head.instrument);
+    this.day.push(head.day);
+    this.answerStart.push(answerStart);
   }
 
   /**
