@@ -225,7 +225,8 @@ export async function loadRawExport(dir: string, options: LoadOptions = {}): Pro
     start: Math.floor((size * i) / threads),
     end: Math.floor((size * (i + 1)) / threads),
   }));
-  const workers = ranges.slice(1).map((range) => parseInWorker({ dir, study, range }));
+  const dyads = builder.dyadsRead();
+  const workers = ranges.slice(1).map((range) => parseInWorker({ dir, study, dyads, range }));
   // This thread parses the first range while the workers parse theirs.
   let lineOffset = readResponses(dir, builder, ranges[0]!);
   for (const result of await Promise.all(workers)) {

@@ -39,6 +39,24 @@ export interface ResponsePart extends Omit<ResponseColumns, 'count'> {
   withdrawn: number;
 }
 
+/**
+ * The dyads one builder read, in the order read, with the therapists they named: what a parse
+ * worker's builder is given (addDyadsRead) instead of reading dyads.jsonl again.
+ */
+export interface DyadsRead {
+  id: string[];
+  site: Int32Array;
+  /** Indexes into therapistIds. */
+  therapist: Int32Array;
+  modality: Uint8Array;
+  interpreter: Uint8Array;
+  enrolledDay: Int32Array;
+  status: Uint8Array;
+  lastSession: Int32Array;
+  therapistIds: string[];
+  therapistSite: Int32Array;
+}
+
 /** A record that was skipped, with where it was. */
 export interface Problem {
   source: string;
@@ -275,6 +293,36 @@ export class StudyDataBuilder {
     return null;
   }
 
+  /** The dyads added so far, and their therapists (copies; before any response is added). */
+  dyadsRead(): DyadsRead {
+    return {
+      id: [...this.dyadIds.values],
+      site: this.dyadSite.finish(),
+      therapist: this.dyadTherapist.finish(),
+      modality: this.dyadModality.finish(),
+      interpreter: this.dyadInterpreter.finish(),
+      enrolledDay: this.dyadEnrolled.finish(),
+      status: this.dyadStatus.finish(),
+      lastSession: this.dyadLast.finish(),
+      therapistIds: [...this.therapistIds.values],
+      therapistSite: this.therapistSite.finish(),
+    };
+  }
+
+  /** Adds the dyads another builder read (dyadsRead), as if this one had read them; before any dyad or response. */
+  addDyadsRead(dyads: DyadsRead): void {
+    for (const id of dyads.id) this.dyadIds.intern(id);
+    for (const id of dyads.therapistIds) this.therapistIds.intern(id);
+    this.dyadSite.extend(dyads.site);
+    this.dyadTherapist.extend(dyads.therapist);
+    this.dyadModality.extend(dyads.modality);
+    this.dyadInterpreter.extend(dyads.interpreter);
+    this.dyadEnrolled.extend(dyads.enrolledDay);
+    this.dyadStatus.extend(dyads.status);
+    this.dyadLast.extend(dyads.lastSession);
+    this.therapistSite.extend(dyads.therapistSite);
+  }
+
   private therapistOf(therapistId: string, siteIndex: number): number {
     const before = this.therapistIds.values.length;
     const index = this.therapistIds.intern(therapistId);
@@ -459,12 +507,6 @@ export class StudyDataBuilder {
     for (const column of [this.day, this.answerStart, this.answers, this.line, this.sourceIndex])
       column.truncate(0);
     return part;
-  }
-
-  /** Forgets the problems recorded so far (a parse worker's dyads are the main builder's to report). */
-  clearProblems(): void {
-    this.problems.length = 0;
-    this.skipped = 0;
   }
 
   /**
