@@ -368,6 +368,9 @@ export class StudyDataBuilder {
 
   private scanner: ResponseLineScanner | undefined;
 
+  /** The therapist id checkHead() last found to be an id. */
+  private checkedTherapistId: string | undefined;
+
   /** What checkHead() found out about the response it accepted. */
   private readonly head = { site: 0, role: 0, instrument: 0, day: 0, dyad: -1 };
 
@@ -422,7 +425,11 @@ export class StudyDataBuilder {
     if (typeof r.siteId !== 'string') return `siteId: expected a string, got ${show(r.siteId)}`;
     const siteIndex = this.siteIndex.get(r.siteId);
     if (siteIndex === undefined) return `siteId: unknown site ${show(r.siteId)}`;
-    if (!isId(r.therapistId)) return `therapistId: expected an id, got ${show(r.therapistId)}`;
+    // A therapist's lines follow one another: the id checked last needs no second look.
+    if (r.therapistId !== this.checkedTherapistId) {
+      if (!isId(r.therapistId)) return `therapistId: expected an id, got ${show(r.therapistId)}`;
+      this.checkedTherapistId = r.therapistId;
+    }
     const roleIndex = ROLES.indexOf(r.role as Role);
     if (roleIndex < 0) return `role: expected one of ${ROLES.join(', ')}, got ${show(r.role)}`;
     if (!isPositiveInt(r.session, MAX_SESSION))
