@@ -3,8 +3,8 @@ import type { InstrumentDefinition } from '../../shared/instruments/schema.ts';
 // A fast path for the one line shape that makes up almost all of a raw export: a flat JSON object
 // of strings, whole numbers and null, with an `answers` object of whole numbers and null. It reads
 // the bytes as they lie in the read buffer, so that a million lines build no JSON object, no
-// answers object and no string for a value that repeats the line before (a raw export lies in
-// owner order, so site, therapist, dyad, role, instrument and date repeat line after line).
+// answers object and no new string for a value seen lately (a raw export lies in owner order, so
+// site, therapist, dyad, role, instrument and date repeat from line to line; see StringCache).
 //
 // It is strict and answers only what it is sure of: anything it does not take apart itself — an
 // escape in a string, a number with a fraction or exponent, a nested value where none belongs, a
@@ -17,9 +17,10 @@ import type { InstrumentDefinition } from '../../shared/instruments/schema.ts';
 // or after `end` may be read, but only ever to reject the line or to move past it, and a line is
 // taken only if the scan ends exactly at `end`.
 //
-// Measured on the 1M bench file (responses.jsonl, 286 MB, one thread, 2026-12-01): JSON.parse
-// per line 3.8 s CPU for the parse alone (4.4 s with the reading); the whole load with this
-// scanner (reading, scanning, validating and building the columns) ≈ 1.9 s CPU.
+// Measured on the 1M bench file (responses.jsonl, 286 MB, one thread, 2026-12-01, machine load
+// 9–11 from other builds): JSON.parse per line 3.4–4.4 s CPU for the parse alone; this scanner
+// 2.0–2.6 s for the scan alone; the whole load on one thread (read, scan, validate, build and sort
+// the columns) 3.6–4.2 s where it was 5.4 s with JSON.parse.
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
