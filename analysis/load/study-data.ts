@@ -39,24 +39,6 @@ export interface ResponsePart extends Omit<ResponseColumns, 'count'> {
   withdrawn: number;
 }
 
-/**
- * The dyads one builder read, in the order read, with the therapists they named: what a parse
- * worker's builder is given (addDyadsRead) instead of reading dyads.jsonl again.
- */
-export interface DyadsRead {
-  id: string[];
-  site: Int32Array;
-  /** Indexes into therapistIds. */
-  therapist: Int32Array;
-  modality: Uint8Array;
-  interpreter: Uint8Array;
-  enrolledDay: Int32Array;
-  status: Uint8Array;
-  lastSession: Int32Array;
-  therapistIds: string[];
-  therapistSite: Int32Array;
-}
-
 /** A record that was skipped, with where it was. */
 export interface Problem {
   source: string;
@@ -80,6 +62,17 @@ export interface DyadColumns {
   status: Uint8Array;
   /** 0 when the dyad has not ended. */
   lastSession: Int32Array;
+}
+
+/**
+ * The dyads one builder read, as DyadColumns but in the order read, with `therapist` indexing
+ * `therapistIds`: what a parse worker's builder is given (addDyadsRead) instead of reading
+ * dyads.jsonl again.
+ */
+export interface DyadsRead extends Omit<DyadColumns, 'count'> {
+  therapistIds: string[];
+  /** Site of each therapist (the first one seen). */
+  therapistSite: Int32Array;
 }
 
 export interface ResponseColumns {
