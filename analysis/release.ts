@@ -26,12 +26,13 @@ import { pseudonyms } from './pseudonyms.ts';
 import { type ScoredResponses, scoredTable, scoreResponses } from './score.ts';
 import { type StageTimes, timed } from './stages.ts';
 import { siteSessionSummary as summaryRows } from './summary.ts';
-import { type Row, suppressRows } from './suppress.ts';
+import { type CountedRow, type Row, suppressRows } from './suppress.ts';
 import {
   agreementRows,
   allianceOutcomePooledRows,
   allianceOutcomeSiteRows,
   clientAlliance,
+  type DyadScores,
   hideSuppressedContrasts,
   iccRows,
   moderatorRows,
@@ -114,6 +115,18 @@ export function rowsTable(file: FileDef, rows: readonly Row[]): ColumnTable {
   return sortForRelease(file, table(columns));
 }
 
+/** alliance_outcome.csv's site rows (allianceOutcomeSiteRows) with primary suppression at `k`: what pooling uses. */
+export function allianceOutcomeSites(siteRows: readonly CountedRow[], k: number): Row[] {
+  return suppressRows(allianceOutcome, siteRows, { k, complementary: false });
+}
+
+/** moderators.csv's rows, suppressed at `k`, with g hidden where a level it compares is suppressed. */
+export function moderatorTable(scored: ScoredResponses, client: DyadScores, k: number): Row[] {
+  return hideSuppressedContrasts(
+    suppressRows(moderators, moderatorRows(scored, client), { k, complementary: false }),
+  );
+}
+
 /** Scores the responses and builds every open-tier table with suppression at `k`. */
 export function computeRelease(
   data: StudyData,
@@ -133,7 +146,7 @@ export function computeRelease(
   ];
 
   const outcomeSites = timed(times, `statistic ${allianceOutcome.name}`, () =>
-    suppressRows(allianceOutcome, allianceOutcomeSiteRows(scored, client), primary),
+    allianceOutcomeSites(allianceOutcomeSiteRows(scored, client), k),
   );
   const rows = new Map<FileDef, Row[]>([
     statistic(siteSessionSummary, () => suppressRows(siteSessionSummary, summaryRows(scored), withSites)),
@@ -145,9 +158,7 @@ export function computeRelease(
     statistic(trajectories, () => suppressRows(trajectories, trajectoryRows(scored, client), withSites)),
     statistic(ruptures, () => suppressRows(ruptures, ruptureRows(scored, client), withSites)),
     statistic(allianceOutcome, () => [...outcomeSites, ...allianceOutcomePooledRows(outcomeSites)]),
-    statistic(moderators, () =>
-      hideSuppressedContrasts(suppressRows(moderators, moderatorRows(scored, client), primary)),
-    ),
+    statistic(moderators, () => moderatorTable(scored, client, k)),
     statistic(therapistWellbeing, () =>
       suppressRows(therapistWellbeing, wellbeingRows(scored, client), primary),
     ),

@@ -6,7 +6,7 @@ import { agreement as agreementOf } from './stats/agreement.ts';
 import { cronbachAlpha } from './stats/alpha.ts';
 import { describe } from './stats/describe.ts';
 import { type IccRow, iccSiteTherapist, iccTherapist } from './stats/icc.ts';
-import { NO_HETEROGENEITY, poolCorrelations, siteCorrelation } from './stats/meta.ts';
+import { NO_HETEROGENEITY, poolCorrelations, type SiteEffect, siteCorrelation } from './stats/meta.ts';
 import { hedgesG } from './stats/moderators.ts';
 import { type RuptureThreshold, ruptures as rupturesOf } from './stats/ruptures.ts';
 import { type DyadSeries, trajectories as trajectoriesOf } from './stats/trajectories.ts';
@@ -252,8 +252,15 @@ export function ruptureRows(scored: ScoredResponses, client: DyadScores): Counte
   );
 }
 
-/** icc.csv rows: REML components of each dyad's mean client alliance total. */
-export function iccRows(scored: ScoredResponses, client: DyadScores): Row[] {
+/** Each dyad's mean client alliance total (dyads with one or more), with its therapist and site: what the ICCs model. */
+export interface DyadAllianceMeans {
+  y: number[];
+  therapist: string[];
+  site: string[];
+}
+
+/** The dyad means of client alliance totals that icc.csv models (DESIGN §9, ICC). */
+export function dyadAllianceMeans(scored: ScoredResponses, client: DyadScores): DyadAllianceMeans {
   const { data } = scored;
   const y: number[] = [];
   const therapist: string[] = [];
@@ -265,6 +272,12 @@ export function iccRows(scored: ScoredResponses, client: DyadScores): Row[] {
     therapist.push(data.therapists[data.dyads.therapist[d]!]!);
     site.push(data.sites[data.dyads.site[d]!]!.siteId);
   }
+  return { y, therapist, site };
+}
+
+/** icc.csv rows: REML components of each dyad's mean client alliance total. */
+export function iccRows(scored: ScoredResponses, client: DyadScores): Row[] {
+  const { y, therapist, site } = dyadAllianceMeans(scored, client);
   const toRow = (row: IccRow): Row => ({
     model: row.model,
     level: row.level,
@@ -331,11 +344,16 @@ export function allianceOutcomeSiteRows(scored: ScoredResponses, client: DyadSco
   return out;
 }
 
-/** The pooled rows (DL and REML) over site rows that are not suppressed; none with fewer than two sites. */
-export function allianceOutcomePooledRows(siteRows: readonly Row[]): Row[] {
-  const sites = siteRows
+/** What pooling reads of the alliance_outcome site rows that are not suppressed. */
+export function poolableSites(siteRows: readonly Row[]): SiteEffect[] {
+  return siteRows
     .filter((row) => row.suppressed !== true && typeof row.n === 'number')
     .map((row) => ({ n: row.n as number, z: row.z as number | null, vi: row.vi as number | null }));
+}
+
+/** The pooled rows (DL and REML) over site rows that are not suppressed; none with fewer than two sites. */
+export function allianceOutcomePooledRows(siteRows: readonly Row[]): Row[] {
+  const sites = poolableSites(siteRows);
   return (['DL', 'REML'] as const).flatMap((method) => {
     const p = poolCorrelations(sites, method);
     if (p.k < 2) return [];

@@ -30,6 +30,43 @@ export interface GenerateOptions {
   /** Size the therapies so that about this many responses arise, and never emit more. */
   responses?: number;
   seed?: number;
+  /** A planned design (`tandem plan`); left out, or any field of it left out, keeps the demo study's draw. */
+  design?: StudyDesign;
+  /** Only responses to these instruments (all when left out): a simulation skips what it does not analyse. */
+  instruments?: readonly string[];
+}
+
+/**
+ * A planned study's design on the scales the generator draws from (analysis/plan/design.ts derives
+ * it from what a lead plans: observed r, τ, therapist ICC, g). With a design, sites are of equal
+ * size (`dyads` / `sites`, the remainder spread from the first site on).
+ */
+export interface StudyDesign {
+  /**
+   * Sessions every dyad is planned to attend. With it (or `dropout`) there are no ongoing
+   * therapies or withdrawals: a dyad attends all its sessions, or drops out (`dropout`).
+   */
+  sessions?: number;
+  /** Share of dyads that stop at a uniformly drawn session before their last, without a final PHQ-9. */
+  dropout?: number;
+  /**
+   * Per-site alliance–outcome correlation: site s draws z_s = zMean + zSd·N(0, 1) and its latent
+   * correlation is tanh(z_s)·rhoScale (clamped to ±0.99), where rhoScale is the latent correlation per
+   * unit of the observed one (what measurement noise takes away).
+   */
+  outcome?: { zMean: number; zSd: number; rhoScale: number };
+  /** SD of site effects on alliance (total-score points). */
+  siteSd?: number;
+  /** SD of therapist effects on alliance; the dyad SD shrinks so that therapist + dyad variance stays. */
+  therapistSd?: number;
+  /** Share of online dyads (the rest are in person and mixed, 0.6 : 0.14 as in the demo). */
+  online?: number;
+  /** Share of dyads with an interpreter. */
+  interpreter?: number;
+  /** Alliance (total-score points) of online dyads minus in-person ones. */
+  onlineShift?: number;
+  /** The study's suppression k. */
+  suppressionK?: number;
 }
 
 /** A generated study whose responses are an iterable that draws them afresh on each pass. */
@@ -58,6 +95,8 @@ const SD_SITE = 0.9;
 const SD_THERAPIST = 1.6;
 const SD_DYAD = 5.5;
 const SD_SESSION = 2.5;
+/** The demo's SDs of alliance effects (total-score points), which a design rescales. */
+export const DEMO_ALLIANCE_SD = { site: SD_SITE, therapist: SD_THERAPIST, dyad: SD_DYAD } as const;
 const SLOPE_MEAN = 0.8;
 const SLOPE_SD = 0.4;
 /** Alliance shared by therapist ratings: gives client–therapist r ≈ .35. */
@@ -79,6 +118,8 @@ const P_WELLBEING = 0.8;
 const START_DAY = Date.UTC(2025, 8, 1) / 86_400_000;
 const ENROLMENT_DAYS = 330;
 const MAX_SESSIONS = 80;
+/** Sessions per dyad of a design that gives a dropout rate but no number of sessions. */
+export const DEFAULT_SESSIONS = 12;
 const MAX_WELLBEING = 36;
 /** Item offsets around total/12 (they sum to 0). */
 const ALLIANCE_OFFSETS = [0.15, -0.1, 0.2, 0, 0.25, -0.05, 0.1, -0.15, 0.1, -0.2, 0, -0.3];
@@ -94,6 +135,93 @@ const SITE_NAMES = [
   ['dresden', 'Dresden'],
   ['bremen', 'Bremen'],
 ] as const;
+
+/** The generator's draws of a design, resolved once: the demo's constants where the design says nothing. */
+interface Params {
+  siteSd: number;
+  therapistSd: number;
+  dyadSd: number;
+  /** Scale of a dyad's own level (therapist + dyad + modality + interpreter) for the outcome link. */
+  ownSd: number;
+  onlineShift: number;
+  interpreter: number;
+  /** P(in person), then P(online | not in person). */
+  inPerson: number;
+  onlineOfRest: number;
+  sessions: number | null;
+  dropout: number;
+  outcome: NonNullable<StudyDesign['outcome']> | null;
+  suppressionK: number;
+  /** Instruments whose responses are emitted (null: all). */
+  instruments: ReadonlySet<string> | null;
+}
+
+const P_IN_PERSON = 0.6;
+const P_ONLINE_OF_REST = 0.65;
+const P_INTERPRETER = 0.12;
+const ONLINE_SHIFT = -0.8;
+const INTERPRETER_SHIFT = -1.5;
+/** Share of in-person among dyads that are not online (0.6 : 0.14). */
+const IN_PERSON_OF_OFFLINE = P_IN_PERSON / (1 - (1 - P_IN_PERSON) * P_ONLINE_OF_REST);
+
+function checkShare(name: string, value: number | undefined, max = 1): void {
+  if (value !== undefined && !(value >= 0 && value <= max))
+    throw new RangeError(`design.${name} must be between 0 and ${max}, got ${value}`);
+}
+
+function resolveParams(options: GenerateOptions): Params {
+  const d = options.design ?? {};
+  checkShare('dropout', d.dropout);
+  checkShare('online', d.online);
+  checkShare('interpreter', d.interpreter);
+  if (
+    d.sessions !== undefined &&
+    !(Number.isInteger(d.sessions) && d.sessions >= 2 && d.sessions <= MAX_SESSIONS)
+  )
+    throw new RangeError(
+      `design.sessions must be a whole number from 2 to ${MAX_SESSIONS}, got ${d.sessions}`,
+    );
+  const ownVariance = SD_THERAPIST ** 2 + SD_DYAD ** 2;
+  const therapistSd = d.therapistSd ?? SD_THERAPIST;
+  if (!(therapistSd >= 0 && therapistSd ** 2 < ownVariance))
+    throw new RangeError(
+      `design.therapistSd must be from 0 to below ${Math.sqrt(ownVariance)}, got ${therapistSd}`,
+    );
+  const interpreter = d.interpreter ?? P_INTERPRETER;
+  const onlineShift = d.onlineShift ?? ONLINE_SHIFT;
+  let inPerson = P_IN_PERSON;
+  let onlineOfRest = P_ONLINE_OF_REST;
+  let ownSd = Math.sqrt(SD_THERAPIST ** 2 + SD_DYAD ** 2);
+  if (d.online !== undefined) {
+    inPerson = (1 - d.online) * IN_PERSON_OF_OFFLINE;
+    onlineOfRest = inPerson < 1 ? d.online / (1 - inPerson) : 0;
+  }
+  if (options.design) {
+    // A unit-variance own level, so that the latent correlation is the correlation of the outcome with it.
+    const online = (1 - inPerson) * onlineOfRest;
+    ownSd = Math.sqrt(
+      ownVariance +
+        onlineShift ** 2 * online * (1 - online) +
+        INTERPRETER_SHIFT ** 2 * interpreter * (1 - interpreter),
+    );
+  }
+  const planned = d.sessions !== undefined || d.dropout !== undefined;
+  return {
+    siteSd: d.siteSd ?? SD_SITE,
+    therapistSd,
+    dyadSd: d.therapistSd === undefined ? SD_DYAD : Math.sqrt(ownVariance - therapistSd ** 2),
+    ownSd,
+    onlineShift,
+    interpreter,
+    inPerson,
+    onlineOfRest,
+    sessions: planned ? (d.sessions ?? DEFAULT_SESSIONS) : null,
+    dropout: d.dropout ?? 0,
+    outcome: d.outcome ?? null,
+    suppressionK: d.suppressionK ?? 5,
+    instruments: options.instruments ? new Set(options.instruments) : null,
+  };
+}
 
 interface SitePlan {
   siteId: string;
@@ -126,7 +254,8 @@ interface DyadPlan {
   enrolDay: number;
   /** Planned sessions at scale 1. */
   base: number;
-  kind: 'ended' | 'early' | 'active' | 'withdrawn';
+  /** `dropout`: a design's dyad that stopped before its last session (no final PHQ-9). */
+  kind: 'ended' | 'early' | 'active' | 'withdrawn' | 'dropout';
   /** Share of the planned sessions observed (early ends and ongoing therapies). */
   fraction: number;
   /** Days between sessions / 7. */
@@ -134,6 +263,7 @@ interface DyadPlan {
 }
 
 interface Plan {
+  params: Params;
   sites: SitePlan[];
   therapists: TherapistPlan[];
   dyads: DyadPlan[];
@@ -197,19 +327,20 @@ function allocate(total: number, weights: readonly number[]): number[] {
 }
 
 function plan(options: GenerateOptions, seed: number): Plan {
+  const params = resolveParams(options);
   const random = seeded(childSeed(seed, 0));
   const used = new Set<string>();
   const siteWeights = Array.from({ length: options.sites }, () => 0.5 + random.next());
-  const siteSizes = allocate(options.dyads, siteWeights);
+  const siteSizes = allocate(options.dyads, options.design ? siteWeights.map(() => 1) : siteWeights);
   const sites: SitePlan[] = siteSizes.map((dyads, s) => {
     const named = SITE_NAMES[s];
     const siteId = named ? named[0] : `site-${String(s + 1).padStart(2, '0')}`;
     return {
       siteId,
       name: named ? named[1] : `Clinic ${s + 1}`,
-      effect: SD_SITE * random.normal(),
+      effect: params.siteSd * random.normal(),
       language: random.next() < 0.8 ? 'de' : 'en',
-      rho: Math.max(0, Math.min(0.7, RHO_OUTCOME + SD_RHO_SITE * random.normal())),
+      rho: siteRho(params, random.normal()),
       improvement: 5 + random.normal(),
       dyads,
     };
@@ -226,7 +357,7 @@ function plan(options: GenerateOptions, seed: number): Plan {
       therapists.push({
         therapistId: code(random, 'T', used),
         site: s,
-        effect: SD_THERAPIST * (-0.4 * burnout + Math.sqrt(1 - 0.16) * random.normal()),
+        effect: params.therapistSd * (-0.4 * burnout + Math.sqrt(1 - 0.16) * random.normal()),
         burnout,
         bias: SD_THERAPIST_BIAS * random.normal(),
         dyads: [],
@@ -237,15 +368,20 @@ function plan(options: GenerateOptions, seed: number): Plan {
     caseloads.forEach((caseload, t) => {
       const therapist = therapists[first + t]!;
       for (let d = 0; d < caseload; d++) {
-        const interpreter = random.next() < 0.12;
+        const interpreter = random.next() < params.interpreter;
         const u = random.next();
         const kind = u < 0.02 ? 'withdrawn' : u < 0.47 ? 'ended' : u < 0.62 ? 'early' : 'active';
         therapist.dyads.push(dyads.length);
-        dyads.push({
+        const dyad: DyadPlan = {
           dyadId: code(random, 'D', used),
           site: s,
           therapist: first + t,
-          modality: random.next() < 0.6 ? 'in_person' : random.next() < 0.65 ? 'online' : 'mixed',
+          modality:
+            random.next() < params.inPerson
+              ? 'in_person'
+              : random.next() < params.onlineOfRest
+                ? 'online'
+                : 'mixed',
           interpreter,
           language: interpreter ? 'ar' : random.next() < 0.85 ? site.language : 'en',
           enrolDay: START_DAY + random.int(ENROLMENT_DAYS),
@@ -253,11 +389,31 @@ function plan(options: GenerateOptions, seed: number): Plan {
           kind,
           fraction: kind === 'early' ? 0.15 + 0.45 * random.next() : 0.2 + 0.75 * random.next(),
           pace: 1 + 0.3 * random.next(),
-        });
+        };
+        if (params.sessions !== null) plannedSessions(dyad, params.sessions, params.dropout, random);
+        dyads.push(dyad);
       }
     });
   });
-  return { sites, therapists, dyads };
+  return { params, sites, therapists, dyads };
+}
+
+/** A site's latent alliance–outcome correlation from its standard normal draw. */
+function siteRho(params: Params, draw: number): number {
+  const outcome = params.outcome;
+  if (outcome === null) return Math.max(0, Math.min(0.7, RHO_OUTCOME + SD_RHO_SITE * draw));
+  const rho = Math.tanh(outcome.zMean + outcome.zSd * draw) * outcome.rhoScale;
+  return Math.max(-0.99, Math.min(0.99, rho));
+}
+
+/** A design's therapy: `sessions` planned, all attended unless the dyad drops out before the last. */
+function plannedSessions(dyad: DyadPlan, sessions: number, dropout: number, random: Random): void {
+  dyad.base = sessions;
+  if (random.next() < dropout) {
+    dyad.kind = 'dropout';
+    // Stops after 1 … sessions − 1 sessions, each as likely.
+    dyad.fraction = (1 + random.int(sessions - 1)) / sessions;
+  } else dyad.kind = 'ended';
 }
 
 function observedSessions(dyad: DyadPlan, scale: number): number {
@@ -439,14 +595,15 @@ function* dyadResponses(p: Plan, index: number, scale: number, seed: number): Ge
   const phqDef = instrument('phq9');
   const srsDef = instrument('session-rating');
   // The dyad's level apart from the site: what the outcome correlates with within a site.
+  const { params } = p;
   const own =
     therapist.effect +
-    SD_DYAD * random.normal() +
-    (dyad.modality === 'online' ? -0.8 : 0) +
-    (dyad.interpreter ? -1.5 : 0);
+    params.dyadSd * random.normal() +
+    (dyad.modality === 'online' ? params.onlineShift : 0) +
+    (dyad.interpreter ? INTERPRETER_SHIFT : 0);
   const level = site.effect + own;
   const slope = SLOPE_MEAN + SLOPE_SD * random.normal();
-  const z = own / Math.sqrt(SD_THERAPIST ** 2 + SD_DYAD ** 2);
+  const z = own / params.ownSd;
   const improvement =
     site.improvement + 4.5 * (site.rho * z + Math.sqrt(1 - site.rho * site.rho) * random.normal());
   const baseline = clamp(14 + 4.5 * random.normal(), 3, 27);
@@ -458,6 +615,12 @@ function* dyadResponses(p: Plan, index: number, scale: number, seed: number): Ge
     dyadId: dyad.dyadId,
     ids: new ResponseIds(random),
   };
+  const wanted = p.params.instruments;
+  const client = !wanted || wanted.has(clientDef.id);
+  const therapistRates = !wanted || wanted.has(therapistDef.id);
+  const interpreterRates = dyad.interpreter && (!wanted || wanted.has(interpreterDef.id));
+  const phq = !wanted || wanted.has(phqDef.id);
+  const srs = !wanted || wanted.has(srsDef.id);
   for (let s = 1; s <= n; s++) {
     // Ruptures: a sharp drop, usually repaired at the next session (a little above the old level,
     // as repaired ruptures tend to leave), otherwise fading slowly.
@@ -469,14 +632,14 @@ function* dyadResponses(p: Plan, index: number, scale: number, seed: number): Ge
     }
     const noise = SD_SESSION * random.normal();
     const trend = slope * (Math.min(s, 5) - 3);
-    const client = MU_CLIENT + level + trend + noise + rupture;
+    const alliance = MU_CLIENT + level + trend + noise + rupture;
     const day = isoDate(sessionDay(dyad, s));
     if (isAllianceSession(s)) {
-      if (random.next() < P_RESPOND.client) {
-        const answers = itemAnswers(random, clientDef, client / 12, ALLIANCE_OFFSETS, SD_ITEM);
+      if (client && random.next() < P_RESPOND.client) {
+        const answers = itemAnswers(random, clientDef, alliance / 12, ALLIANCE_OFFSETS, SD_ITEM);
         yield exportResponse(owner, 'client', s, clientDef.id, answers, day, dyad.language);
       }
-      if (random.next() < P_RESPOND.therapist) {
+      if (therapistRates && random.next() < P_RESPOND.therapist) {
         const rating =
           MU_THERAPIST +
           therapist.bias +
@@ -486,19 +649,19 @@ function* dyadResponses(p: Plan, index: number, scale: number, seed: number): Ge
         const answers = itemAnswers(random, therapistDef, rating / 12, ALLIANCE_OFFSETS, SD_ITEM_THERAPIST);
         yield exportResponse(owner, 'therapist', s, therapistDef.id, answers, day, site.language);
       }
-      if (dyad.interpreter && random.next() < P_RESPOND.interpreter) {
+      if (interpreterRates && random.next() < P_RESPOND.interpreter) {
         const rating = MU_INTERPRETER + 0.5 * (level + trend) + 0.3 * noise + 4 * random.normal();
         const answers = itemAnswers(random, interpreterDef, rating / 12, ALLIANCE_OFFSETS, SD_ITEM);
         yield exportResponse(owner, 'interpreter', s, interpreterDef.id, answers, day, site.language);
       }
     }
-    if (isPhqSession(s, n, ended) && random.next() < P_RESPOND.client) {
-      const phq = baseline - improvement * Math.min(1, (s - 1) / 4) + 0.8 * random.normal();
-      const answers = itemAnswers(random, phqDef, phq / 9, PHQ_OFFSETS, 0.4);
+    if (phq && isPhqSession(s, n, ended) && random.next() < P_RESPOND.client) {
+      const score = baseline - improvement * Math.min(1, (s - 1) / 4) + 0.8 * random.normal();
+      const answers = itemAnswers(random, phqDef, score / 9, PHQ_OFFSETS, 0.4);
       yield exportResponse(owner, 'client', s, phqDef.id, answers, day, dyad.language);
     }
-    if (random.next() < P_RESPOND.client) {
-      const answers = itemAnswers(random, srsDef, 8 + 0.12 * (client - MU_CLIENT), null, 0.8);
+    if (srs && random.next() < P_RESPOND.client) {
+      const answers = itemAnswers(random, srsDef, 8 + 0.12 * (alliance - MU_CLIENT), null, 0.8);
       yield exportResponse(owner, 'client', s, srsDef.id, answers, day, dyad.language);
     }
   }
@@ -506,10 +669,11 @@ function* dyadResponses(p: Plan, index: number, scale: number, seed: number): Ge
 
 function* therapistResponses(p: Plan, index: number, scale: number, seed: number): Generator<ExportResponse> {
   const therapist = p.therapists[index]!;
+  const def = instrument('therapist-wellbeing');
+  if (p.params.instruments && !p.params.instruments.has(def.id)) return;
   const months = wellbeingMonths(p, therapist, scale);
   if (!months) return;
   const site = p.sites[therapist.site]!;
-  const def = instrument('therapist-wellbeing');
   const random = seeded(childSeed(seed, 100_000_000 + index));
   const owner: Owner = {
     siteId: site.siteId,
@@ -543,7 +707,7 @@ function studyDefinition(p: Plan): Study {
     languages: ['en', 'de', 'ar'],
     defaultLanguage: 'en',
     timezone: 'Europe/Berlin',
-    suppressionK: 5,
+    suppressionK: p.params.suppressionK,
     sites: p.sites.map((site) => ({
       siteId: site.siteId,
       name: site.name,
@@ -615,7 +779,7 @@ export function streamStudy(options: GenerateOptions): StudyStream {
       enrolledOn: isoDate(dyad.enrolDay),
       status: dyad.kind === 'withdrawn' ? 'withdrawn' : dyad.kind === 'active' ? 'active' : 'ended',
     };
-    if (dyad.kind === 'ended' || dyad.kind === 'early') record.lastSession = n;
+    if (dyad.kind === 'ended' || dyad.kind === 'early' || dyad.kind === 'dropout') record.lastSession = n;
     return record;
   });
   const therapists: DemoTherapist[] = p.therapists.map((therapist) => {

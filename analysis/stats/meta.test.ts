@@ -9,6 +9,7 @@ interface Case {
     sites: Expected<SiteCorrelation>[];
     DL: Expected<PooledCorrelation>;
     REML: Expected<PooledCorrelation>;
+    FE: Expected<PooledCorrelation>;
   };
 }
 const cases = readReference<Record<string, Case>>('meta');
@@ -58,7 +59,7 @@ describe('siteCorrelation', () => {
 
 describe('poolCorrelations', () => {
   for (const [name, c] of Object.entries(cases)) {
-    for (const method of ['DL', 'REML'] as const) {
+    for (const method of ['DL', 'REML', 'FE'] as const) {
       it(`matches metafor::rma(method = "${method}") on ${name}`, () => {
         const sites = c.sites.map((site) => siteCorrelation(...complete(site)));
         const pooled = poolCorrelations(sites, method);

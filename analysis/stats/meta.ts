@@ -19,9 +19,15 @@ export interface SiteCorrelation {
   reason: string | null;
 }
 
-/** A random-effects pooled correlation (a pooled row of alliance_outcome.csv). */
+/**
+ * How sites are pooled: random effects with τ² by DerSimonian–Laird or REML, or fixed effect
+ * (inverse variance, τ² = 0; `tandem plan` reports its power beside REML's).
+ */
+export type PoolingMethod = 'DL' | 'REML' | 'FE';
+
+/** A pooled correlation (a pooled row of alliance_outcome.csv). */
 export interface PooledCorrelation {
-  method: 'DL' | 'REML';
+  method: PoolingMethod;
   /** Sites pooled, and dyads behind them. */
   k: number;
   n: number;
@@ -149,10 +155,10 @@ function remlTau2(y: Float64Array, v: Float64Array): number {
 }
 
 /**
- * Random-effects pooling of site Fisher z values, as metafor::rma(yi, vi, method = "DL" | "REML",
+ * Pooling of site Fisher z values, as metafor::rma(yi, vi, method = "DL" | "REML" | "FE",
  * control = list(threshold = 1e-10)); only sites with n ≥ 4 and a finite z count, k ≥ 2 needed.
  */
-export function poolCorrelations(sites: ReadonlyArray<SiteEffect>, method: 'DL' | 'REML'): PooledCorrelation {
+export function poolCorrelations(sites: ReadonlyArray<SiteEffect>, method: PoolingMethod): PooledCorrelation {
   const used = sites.filter((site) => site.n >= 4 && site.z !== null && site.vi !== null);
   const k = used.length;
   let n = 0;
@@ -168,7 +174,8 @@ export function poolCorrelations(sites: ReadonlyArray<SiteEffect>, method: 'DL' 
   const fixed = swy / sw;
   let q = 0;
   for (let i = 0; i < k; i++) q += (y[i]! - fixed) ** 2 / v[i]!;
-  const tau2 = method === 'DL' ? Math.max(0, (q - (k - 1)) / (sw - sw2 / sw)) : remlTau2(y, v);
+  const tau2 =
+    method === 'FE' ? 0 : method === 'DL' ? Math.max(0, (q - (k - 1)) / (sw - sw2 / sw)) : remlTau2(y, v);
   const s2 = ((k - 1) * sw) / (sw * sw - sw2);
   const random = weightSums(y, v, tau2);
   const z = random.swy / random.sw;
@@ -177,6 +184,7 @@ export function poolCorrelations(sites: ReadonlyArray<SiteEffect>, method: 'DL' 
   const ci_lo = z - Z975 * se;
   const ci_hi = z + Z975 * se;
   const pi = Z975 * Math.sqrt(vi + tau2);
+  const fe = method === 'FE';
   return {
     ...base,
     z,
@@ -190,11 +198,12 @@ export function poolCorrelations(sites: ReadonlyArray<SiteEffect>, method: 'DL' 
     zval: z / se,
     pval: twoSidedNormalP(z / se),
     tau2,
-    i2: (100 * tau2) / (tau2 + s2),
+    // metafor's fixed-effect I² is Higgins' (Q − df)/Q, and it gives no prediction interval.
+    i2: fe ? (q > 0 ? Math.max(0, (100 * (q - (k - 1))) / q) : 0) : (100 * tau2) / (tau2 + s2),
     q,
     q_p: chiSquareUpper(q, k - 1),
-    pi_lo: z - pi,
-    pi_hi: z + pi,
+    pi_lo: fe ? null : z - pi,
+    pi_hi: fe ? null : z + pi,
     reason: null,
   };
 }

@@ -46,6 +46,77 @@ describe('lineChart', () => {
   });
 });
 
+describe('lineChart with a band, a reference line and the legend below', () => {
+  const svg = lineChart({
+    chart: 'power',
+    title: 'Power',
+    xLabel: 'dyads per site',
+    yLabel: 'power',
+    yDomain: [0, 1],
+    yFormat: percentLabel,
+    xDomain: [20, 30],
+    width: 420,
+    legend: 'below',
+    reference: { value: 0.8, label: '80% power' },
+    series: [
+      {
+        name: 'REML pooled test',
+        points: [
+          { x: 20, y: 0.7 },
+          { x: 30, y: 0.98 },
+        ],
+        band: {
+          label: '±2 MCSE',
+          points: [
+            { x: 20, lo: 0.66, hi: 0.74 },
+            { x: 30, lo: 0.96, hi: 1.01 },
+          ],
+        },
+      },
+    ],
+  });
+
+  it('draws the band behind the line, clipped to the axis, and describes it', () => {
+    const band = /<polygon data-band="" points="([^"]+)"/.exec(svg);
+    expect(band).not.toBeNull();
+    expect(svg.indexOf('<polygon data-band')).toBeLessThan(svg.indexOf('<polyline'));
+    const ys = (band?.[1] ?? '').split(' ').map((pair) => Number(pair.split(',')[1]));
+    // The y axis runs from 16 (100%) to 300 − 70 (0%): 101% is drawn at the top, not above it.
+    expect(Math.min(...ys)).toBe(16);
+    expect(svg).toContain('±2 MCSE: 20 → 66% to 74%, 30 → 96% to 101%');
+  });
+
+  it('draws a labelled dashed line at 80% across the plot', () => {
+    const line = /<line data-reference="" x1="56" y1="([\d.]+)" x2="404"/.exec(svg);
+    expect(line).not.toBeNull();
+    expect(svg).toContain('>80% power</text>');
+    expect(svg).toMatch(/<desc[^>]*>[^<]*; 80% power<\/desc>/);
+  });
+
+  it('starts the x axis at the given domain and puts the legend under it in a narrow viewBox', () => {
+    expect(svg).toContain('viewBox="0 0 420 318"');
+    expect(svg).toMatch(/<text x="56" y="\d+" text-anchor="middle" fill="#222">20<\/text>/);
+    const axisLabel = Number(/y="([\d.]+)" text-anchor="middle" fill="#222">dyads per site/.exec(svg)?.[1]);
+    const legend = Number(/<text x="82" y="([\d.]+)" dy="4" fill="#222">REML pooled test/.exec(svg)?.[1]);
+    expect(legend).toBeGreaterThan(axisLabel);
+    expect(legend).toBeLessThan(318);
+  });
+
+  it('draws a band of one point as an error bar', () => {
+    const one = lineChart({
+      chart: 'one',
+      title: 'One',
+      xLabel: 'x',
+      yLabel: 'y',
+      series: [
+        { name: 's', points: [{ x: 5, y: 0.5 }], band: { label: 'b', points: [{ x: 5, lo: 0.4, hi: 0.6 }] } },
+      ],
+    });
+    expect(one).toMatch(/<line data-band="" x1="([\d.]+)" y1="[\d.]+" x2="\1" y2="[\d.]+"/);
+    expect(one).not.toContain('<polyline');
+  });
+});
+
 describe('barChart', () => {
   it('draws a labelled reference line and escapes every label', () => {
     const svg = barChart({

@@ -71,7 +71,7 @@ function xAxis(scale: Scale, frame: Frame, label: string): string {
     out += `<text x="${x}" y="${y + 16}" text-anchor="middle" fill="#222">${tickLabel(tick)}</text>`;
   }
   const middle = px((frame.left + frame.width - frame.right) / 2);
-  return `${out}<text x="${middle}" y="${frame.height - 6}" text-anchor="middle" fill="#222">${escapeXml(label)}</text>`;
+  return `${out}<text x="${middle}" y="${y + 38}" text-anchor="middle" fill="#222">${escapeXml(label)}</text>`;
 }
 
 function yAxis(scale: Scale, frame: Frame, label: string, format: (value: number) => string): string {
@@ -90,6 +90,8 @@ export interface LineSeries {
   name: string;
   /** `y: null` marks a point that is not shown (suppressed, nothing due): the line breaks there. */
   points: { x: number; y: number | null }[];
+  /** An uncertainty band drawn behind the line (such as ±2 Monte Carlo SE); one point is drawn as an error bar. */
+  band?: { label: string; points: { x: number; lo: number; hi: number }[] };
 }
 
 export interface LineChartInput {
@@ -103,6 +105,14 @@ export interface LineChartInput {
   yDomain?: [number, number];
   /** Tick and description labels of y values; plain numbers by default. */
   yFormat?: (value: number) => string;
+  /** Fixed ends of the x axis; by default the data's range, including 1 (sessions start there). */
+  xDomain?: [number, number];
+  /** Width of the viewBox (640 by default): a narrower chart keeps its text legible when a phone shrinks it. */
+  width?: number;
+  /** Where the legend goes: to the right of the plot (default), or below it, where long names fit. */
+  legend?: 'right' | 'below';
+  /** A dashed horizontal line at a y value, such as the 80% power a study is planned for. */
+  reference?: { value: number; label: string };
 }
 
 /** Runs of consecutive shown points: a line joins the points of one run and never crosses a gap. */
@@ -115,26 +125,70 @@ function runs(points: readonly { x: number; y: number | null }[]): { x: number; 
   return out.filter((run) => run.length > 0);
 }
 
+/** A translucent band from lo to hi behind a line, clipped to the y axis; a single point as an error bar. */
+function band(points: { x: number; lo: number; hi: number }[], x: Scale, y: Scale, stroke: string): string {
+  const [bottom, top] = [y.ticks[0]!, y.ticks[y.ticks.length - 1]!];
+  const clip = (value: number) => px(y(Math.min(top, Math.max(bottom, value))));
+  const sorted = [...points].sort((a, b) => a.x - b.x);
+  if (sorted.length === 1) {
+    const [p] = sorted as [{ x: number; lo: number; hi: number }];
+    return `<line data-band="" x1="${px(x(p.x))}" y1="${clip(p.lo)}" x2="${px(x(p.x))}" y2="${clip(p.hi)}" stroke="${stroke}" stroke-width="2"/>`;
+  }
+  const edge = [
+    ...sorted.map((p) => `${px(x(p.x))},${clip(p.hi)}`),
+    ...sorted.reverse().map((p) => `${px(x(p.x))},${clip(p.lo)}`),
+  ];
+  return `<polygon data-band="" points="${edge.join(' ')}" fill="${stroke}" fill-opacity="0.15" stroke="none"/>`;
+}
+
+/** A dashed horizontal line across the plot at a y value, labelled at its left end (rising curves start low). */
+function horizontalReference(reference: { value: number; label: string }, y: Scale, frame: Frame): string {
+  const at = px(y(reference.value));
+  const end = frame.width - frame.right;
+  return (
+    `<line data-reference="" x1="${frame.left}" y1="${at}" x2="${end}" y2="${at}" stroke="#a4161a" stroke-width="1.5" stroke-dasharray="6 4"/>` +
+    `<text x="${frame.left + 4}" y="${at}" dy="-4" fill="#a4161a">${escapeXml(reference.label)}</text>`
+  );
+}
+
 /** A line chart with markers and a legend; lines break at hidden points; series without points are listed as "no data". */
 export function lineChart(input: LineChartInput): string {
-  const frame: Frame = { width: 640, height: 300, left: 56, right: 150, top: 16, bottom: 44 };
+  // A legend below the plot frees the right margin, so a narrow chart keeps a wide plot.
+  const below = input.legend === 'below';
+  const frame: Frame = below
+    ? { width: input.width ?? 640, height: 300, left: 56, right: 16, top: 16, bottom: 52 }
+    : { width: input.width ?? 640, height: 300, left: 56, right: 150, top: 16, bottom: 44 };
+  if (below) {
+    frame.height += 18 * input.series.length;
+    frame.bottom += 18 * input.series.length;
+  }
   const format = input.yFormat ?? tickLabel;
   const shown = input.series.flatMap((series) => series.points.filter((p) => p.y !== null));
   const xs = input.series.flatMap((series) => series.points.map((p) => p.x));
   const ys = shown.map((p) => p.y as number);
   const [yMin, yMax] = input.yDomain ?? [Math.min(...ys, 0), Math.max(...ys, 1)];
-  const x = linear(Math.min(...xs, 1), Math.max(...xs, 1), frame.left, frame.width - frame.right);
+  const [xMin, xMax] = input.xDomain ?? [Math.min(...xs, 1), Math.max(...xs, 1)];
+  const x = linear(xMin, xMax, frame.left, frame.width - frame.right);
   const y = linear(yMin, yMax, frame.height - frame.bottom, frame.top);
   const description = input.series
     .map((s) => {
       const values = s.points
         .filter((p) => p.y !== null)
         .map((p) => `${tickLabel(p.x)} → ${format(p.y as number)}`);
-      return `${s.name}: ${values.join(', ') || 'no data'}`;
+      const band = s.band
+        ? `; ${s.band.label}: ${s.band.points.map((p) => `${tickLabel(p.x)} → ${format(p.lo)} to ${format(p.hi)}`).join(', ')}`
+        : '';
+      return `${s.name}: ${values.join(', ') || 'no data'}${band}`;
     })
     .join('; ');
-  let out = open(input.chart, input.title, description, frame) + yAxis(y, frame, input.yLabel, format);
+  const reference = input.reference ? `; ${input.reference.label}` : '';
+  let out =
+    open(input.chart, input.title, description + reference, frame) + yAxis(y, frame, input.yLabel, format);
   out += xAxis(x, frame, input.xLabel);
+  input.series.forEach((series, index) => {
+    if (series.band) out += band(series.band.points, x, y, PALETTE[index % PALETTE.length]!.stroke);
+  });
+  if (input.reference) out += horizontalReference(input.reference, y, frame);
   input.series.forEach((series, index) => {
     const style = PALETTE[index % PALETTE.length]!;
     const sorted = [...series.points].sort((a, b) => a.x - b.x);
@@ -142,13 +196,13 @@ export function lineChart(input: LineChartInput): string {
     const segments = runs(sorted);
     for (const run of segments.filter((r) => r.length > 1)) {
       const path = run.map((p) => `${px(x(p.x))},${px(y(p.y))}`).join(' ');
-      out += `<polyline points="${path}" fill="none" stroke="${style.stroke}" stroke-width="2"${dash}/>`;
+      out += `<polyline data-series="${escapeXml(series.name)}" points="${path}" fill="none" stroke="${style.stroke}" stroke-width="2"${dash}/>`;
     }
     for (const p of segments.flat()) {
       out += `<circle cx="${px(x(p.x))}" cy="${px(y(p.y))}" r="3" fill="${style.stroke}"/>`;
     }
-    const legendY = frame.top + 8 + index * 18;
-    const legendX = frame.width - frame.right + 12;
+    const legendY = below ? frame.height - frame.bottom + 52 + index * 18 : frame.top + 8 + index * 18;
+    const legendX = below ? frame.left : frame.width - frame.right + 12;
     out += `<line x1="${legendX}" y1="${legendY}" x2="${legendX + 20}" y2="${legendY}" stroke="${style.stroke}" stroke-width="2"${dash}/>`;
     const name = segments.length ? series.name : `${series.name} (no data)`;
     out += `<text x="${legendX + 26}" y="${legendY}" dy="4" fill="#222">${escapeXml(name)}</text>`;

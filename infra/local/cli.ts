@@ -4,6 +4,7 @@ import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { PLAN_DEFAULTS, PLAN_OPTIONS, planInputs } from '../../analysis/plan/options.ts';
 import { TandemError } from '../../shared/errors.ts';
 import type { TandemStore } from '../../shared/ports.ts';
 import type { LocalServer } from './server.ts';
@@ -288,6 +289,34 @@ const COMMANDS: Record<string, Command> = {
       say(
         `Wrote ${written.dyads} dyads and ${written.responses} responses (${written.bytes} bytes) to ${written.dir}.`,
       );
+      return 0;
+    },
+  },
+  plan: {
+    usage:
+      'tandem plan --out DIR [--sites N] [--dyads N|A-B[:STEP]] [--sessions N] [--dropout P] [--r R] [--tau T] [--therapist-icc I] [--online P] [--interpreter P] [--k K] [--g G] [--sims N] [--seed S]',
+    summary: `power and precision of a planned study by simulation through the release's analyses; writes DIR/plan.json and DIR/plan.html (defaults: ${PLAN_OPTIONS.map((name) => `--${name} ${PLAN_DEFAULTS[name]}`).join(' ')})`,
+    options: {
+      out: { type: 'string' },
+      ...Object.fromEntries(PLAN_OPTIONS.map((name) => [name, { type: 'string' as const }])),
+    },
+    positionals: [0, 0],
+    async run(values) {
+      const out = resolve(required(values, 'out'));
+      const parsed = planInputs(Object.fromEntries(PLAN_OPTIONS.map((name) => [name, text(values, name)])));
+      if (!parsed.ok) throw new UsageError(parsed.problem);
+      const { runPlan } = await import('../../analysis/plan/run.ts');
+      const { planTable, progressBar } = await import('../../analysis/plan/render-table.ts');
+      const { writePlan } = await import('../../analysis/plan/write.ts');
+      const terminal = process.stderr.isTTY === true;
+      const result = await runPlan(parsed.inputs, {
+        onProgress: (done, total) => {
+          if (terminal) process.stderr.write(`\r${progressBar(done, total)}${done === total ? '\n' : ''}`);
+        },
+      });
+      say(planTable(result));
+      const written = await writePlan(out, result);
+      say(`Wrote ${written.json} and ${written.html}.`);
       return 0;
     },
   },

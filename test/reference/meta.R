@@ -1,4 +1,4 @@
-# Alliance–outcome reference: per-site r, Fisher z, vi = 1/(n − 3) and metafor::rma (DL and REML).
+# Alliance–outcome reference: per-site r, Fisher z, vi = 1/(n − 3) and metafor::rma (DL, REML and FE).
 reference_dir <- dirname(sub("--file=", "", grep("--file=", commandArgs(FALSE), value = TRUE)))
 source(file.path(reference_dir, "common.R"))
 suppressPackageStartupMessages(library(metafor))
@@ -47,6 +47,6 @@ cases <- list(
 result <- lapply(cases, function(sites) {
   rows <- lapply(sites, function(s) site_row(s$x, s$y))
   usable <- Filter(function(r) r$n >= 4, rows)
-  list(sites = sites, expected = list(sites = rows, DL = pooled(usable, "DL"), REML = pooled(usable, "REML")))
+  list(sites = sites, expected = list(sites = rows, DL = pooled(usable, "DL"), REML = pooled(usable, "REML"), FE = pooled(usable, "FE")))
 })
 write_reference(result, "meta")
