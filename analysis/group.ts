@@ -13,6 +13,8 @@ export interface Groups {
   /** Rows of group g are order[start[g] … start[g + 1] − 1], in input order. */
   start: Int32Array;
   order: Int32Array;
+  /** Group of each row; −1 for rows left out. */
+  groupOf: Int32Array;
 }
 
 /** Groups rows by `codeOf(row)`; rows whose code is negative are left out. */
@@ -40,5 +42,5 @@ export function groupRows(n: number, codeOf: (row: number) => number): Groups {
   const fill = start.slice(0, codes.length);
   const order = new Int32Array(start[codes.length]!);
   for (let i = 0; i < n; i++) if (groupOf[i]! >= 0) order[fill[groupOf[i]!]!++] = i;
-  return { codes, start, order };
+  return { codes, start, order, groupOf };
 }

@@ -22,8 +22,7 @@ import {
 import { siteEnrolment } from './enrolment.ts';
 import { withStudyLevels } from './levels.ts';
 import type { StudyData } from './load/study-data.ts';
-import { pseudonyms } from './pseudonyms.ts';
-import { type ScoredResponses, scoredTable, scoreResponses } from './score.ts';
+import { type ScoredResponses, scoreResponses } from './score.ts';
 import { type StageTimes, timed } from './stages.ts';
 import { siteSessionSummary as summaryRows } from './summary.ts';
 import { type CountedRow, type Row, suppressRows } from './suppress.ts';
@@ -42,12 +41,12 @@ import {
   wellbeingRows,
 } from './tables.ts';
 import type { PreviousRelease } from './write/changes.ts';
-import { codebookJson, codebookMarkdown, parquetName } from './write/codebook.ts';
+import { CSV_TYPE, codebookJson, codebookMarkdown, PARQUET_TYPE, parquetName } from './write/codebook.ts';
 import { sortForRelease, toCsv } from './write/csv.ts';
 import { toParquet } from './write/parquet.ts';
-import { redcapDictionary, redcapImport } from './write/redcap.ts';
 import { renderReport } from './write/report.ts';
 import { withResearchFiles } from './write/research.ts';
+import { renderScoresLong, type ScoresLongInput } from './write/scores-long-files.ts';
 
 // A release from loaded study data: every table of DESIGN §8 computed and suppressed, then
 // rendered to bytes. Nothing here reads a clock or the environment, so the same inputs and release
@@ -104,9 +103,6 @@ export interface ComputedRelease {
   files: FileDef[];
   sites: SiteEnrolment[];
 }
-
-const CSV_TYPE = 'text/csv; charset=utf-8';
-const PARQUET_TYPE = 'application/vnd.apache.parquet';
 
 /** An arquero table with exactly the file's columns, in order, from plain rows. */
 export function rowsTable(file: FileDef, rows: readonly Row[]): ColumnTable {
@@ -185,44 +181,6 @@ export function computeRelease(
   };
 }
 
-/**
- * scores_long for one release: every response with pseudonymised dyad and therapist, already in
- * release order (site, therapist, dyad, role, session, instrument) without a million-row sort:
- * sorting the owners' blocks and building the table took 0.8 s of CPU at 1M responses, building
- * it and ordering it with arquero's orderby 1.5 s (2026-12-01, same process and data).
- */
-export function scoresLongTable(scored: ScoredResponses, releaseId: string, secret: string): ColumnTable {
-  const { data } = scored;
-  const r = data.responses;
-  const names = {
-    dyad: pseudonyms(secret, releaseId, data.dyads.id, 'D'),
-    therapist: pseudonyms(secret, releaseId, data.therapists, 'T'),
-  };
-  // Owners' blocks are contiguous in canonical order; sort the blocks, keep each block's order.
-  const blockStart: number[] = [];
-  for (let i = 0; i < r.count; i++) {
-    if (i === 0 || r.dyad[i] !== r.dyad[i - 1] || (r.dyad[i]! < 0 && r.therapist[i] !== r.therapist[i - 1]))
-      blockStart.push(i);
-  }
-  blockStart.push(r.count);
-  const siteOf = (block: number): string => data.sites[r.site[blockStart[block]!]!]!.siteId;
-  const keyOf = (block: number): [string, string, string] => {
-    const i = blockStart[block]!;
-    const d = r.dyad[i]!;
-    return [siteOf(block), names.therapist[r.therapist[i]!]!, d < 0 ? '' : names.dyad[d]!];
-  };
-  const blocks = Array.from({ length: blockStart.length - 1 }, (_, block) => ({ block, key: keyOf(block) }));
-  blocks.sort((a, b) => {
-    for (let j = 0; j < 3; j++) if (a.key[j] !== b.key[j]) return a.key[j]! < b.key[j]! ? -1 : 1;
-    return 0;
-  });
-  const order = new Int32Array(r.count);
-  let next = 0;
-  for (const { block } of blocks)
-    for (let i = blockStart[block]!; i < blockStart[block + 1]!; i++) order[next++] = i;
-  return scoredTable(scored, names, order);
-}
-
 const sha256 = (body: Uint8Array): string => createHash('sha256').update(body).digest('hex');
 
 /** The manifest entry of a rendered file. */
@@ -294,46 +252,23 @@ function* scoresLongFiles(
     yield* prerendered.files;
     return;
   }
-  const longFile = computed.files[computed.files.length - 1]!;
-  yield* renderScoresLong(
-    computed.scored,
-    longFile,
-    described[described.length - 1]!,
-    releaseId,
-    secret,
-    times,
-  );
+  yield* renderScoresLong(scoresLongInput(computed, described, releaseId, secret), times);
 }
 
-/**
- * scores_long's CSV and Parquet for one release id, and its REDCap form (import and dictionary:
- * `described` is scores_long's definition with the study's levels), from the scored responses alone.
- */
-export function renderScoresLong(
-  scored: ScoredResponses,
-  file: FileDef,
-  described: FileDef,
+/** What scores_long and its REDCap form are rendered from, for one release id. */
+function scoresLongInput(
+  computed: ComputedRelease,
+  described: FileDef[],
   releaseId: string,
   secret: string,
-  times?: StageTimes,
-): ReleaseFile[] {
-  const long = timed(times, `write ${file.name}`, () => scoresLongTable(scored, releaseId, secret));
-  const { instruments } = scored.data;
-  return [
-    ...tableFiles(file, long, times),
-    timed(times, 'write redcap_import.csv', () => ({
-      tier: 'analyst' as const,
-      name: 'redcap_import.csv',
-      contentType: CSV_TYPE,
-      ...redcapImport(described, instruments, long),
-    })),
-    {
-      tier: 'analyst',
-      name: 'redcap_dictionary.csv',
-      contentType: CSV_TYPE,
-      ...redcapDictionary(described, instruments),
-    },
-  ];
+): ScoresLongInput {
+  return {
+    scored: computed.scored,
+    file: computed.files[computed.files.length - 1]!,
+    described: described[described.length - 1]!,
+    releaseId,
+    secret,
+  };
 }
 
 const textFile = (name: string, contentType: string, body: string): ReleaseFile => ({

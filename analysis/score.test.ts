@@ -3,7 +3,7 @@ import { BUILTIN_INSTRUMENTS } from '../shared/instruments/builtins.ts';
 import { scoreInstrument } from '../shared/instruments/score.ts';
 import { Study } from '../shared/study/schema.ts';
 import { StudyDataBuilder } from './load/study-data.ts';
-import { scoredTable, scoreResponses } from './score.ts';
+import { scaleColumn, scoreResponses } from './score.ts';
 
 /** A builder for a study with one site and one dyad (D-1, therapist T-1, enrolled 2027-01-01). */
 function oneDyadStudy(studyId: string, dyad: { modality: 'online' | 'in_person'; interpreter: boolean }) {
@@ -70,14 +70,15 @@ describe('scoreResponses', () => {
       }
     }
     const scored = scoreResponses(builder.finish());
-    const rows = scoredTable(scored).objects() as Record<string, unknown>[];
-    const bySession = new Map(rows.map((row) => [row.session as number, row]));
+    const { responses, instruments } = scored.data;
+    const bySession = new Map(Array.from(responses.session, (session, i) => [session, i]));
     expected.forEach((scales, index) => {
-      const row = bySession.get(index + 1)!;
+      const i = bySession.get(index + 1)!;
+      const instrument = instruments[responses.instrument[i]!]!.id;
       for (const [name, value] of Object.entries(scales)) {
-        const actual = row[name] as number;
-        if (value === null) expect(Number.isNaN(actual), `${row.instrument} ${name}`).toBe(true);
-        else expect(actual, `${row.instrument} ${name}`).toBe(value);
+        const actual = scaleColumn(scored, name)![i]!;
+        if (value === null) expect(Number.isNaN(actual), `${instrument} ${name}`).toBe(true);
+        else expect(actual, `${instrument} ${name}`).toBe(value);
       }
     });
   });

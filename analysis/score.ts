@@ -1,8 +1,7 @@
-import { type ColumnTable, table } from 'arquero';
-import { type InstrumentDefinition, ROLES } from '../shared/instruments/schema.ts';
+import type { InstrumentDefinition } from '../shared/instruments/schema.ts';
 import { keyedAnswer, PRORATE_MIN_SHARE, scaleItems } from '../shared/instruments/score.ts';
 import { releaseScaleNames } from './columns.ts';
-import { MODALITIES, NO_ANSWER, type StudyData } from './load/study-data.ts';
+import { NO_ANSWER, type StudyData } from './load/study-data.ts';
 
 // Every response scored as shared/instruments/score.ts defines it, column by column: the scale
 // item lists come from scaleItems, reverse keying from keyedAnswer (tabulated once per item) and
@@ -101,64 +100,4 @@ export function scoreResponses(data: StudyData): ScoredResponses {
 export function scaleColumn(scored: ScoredResponses, name: string): Float64Array | undefined {
   const index = scored.scaleNames.indexOf(name);
   return index < 0 ? undefined : scored.scales[index];
-}
-
-/** Response order for scoredTable; the canonical order when omitted. */
-export type RowOrder = ArrayLike<number>;
-
-/**
- * The scored table: one row per response with its site, therapist, dyad, role, session,
- * instrument, scale scores (NaN when missing), and the dyad's modality, interpreter and week
- * (NaN/null for therapist-level responses). `names` replaces dyad and therapist ids (pseudonyms
- * for scores_long); `order` lists the responses to include, in order.
- */
-export function scoredTable(
-  scored: ScoredResponses,
-  names: { dyad: readonly string[]; therapist: readonly string[] } = {
-    dyad: scored.data.dyads.id,
-    therapist: scored.data.therapists,
-  },
-  order?: RowOrder,
-): ColumnTable {
-  const { data } = scored;
-  const r = data.responses;
-  const n = order ? order.length : r.count;
-  const dyadName: (string | null)[] = [];
-  const therapistName: string[] = [];
-  const site: string[] = [];
-  const role: string[] = [];
-  const session = new Int32Array(n);
-  const instrument: string[] = [];
-  const modality: (string | null)[] = [];
-  const interpreter: (boolean | null)[] = [];
-  const week = new Float64Array(n);
-  const scales = scored.scales.map(() => new Float64Array(n));
-  const siteIds = data.sites.map((s) => s.siteId);
-  const instrumentIds = data.instruments.map((def) => def.id);
-  for (let row = 0; row < n; row++) {
-    const i = order ? order[row]! : row;
-    const d = r.dyad[i]!;
-    // push, not new Array(n): V8 keeps a large pre-sized array in slow dictionary mode.
-    dyadName.push(d < 0 ? null : names.dyad[d]!);
-    therapistName.push(names.therapist[r.therapist[i]!]!);
-    site.push(siteIds[r.site[i]!]!);
-    role.push(ROLES[r.role[i]!]!);
-    session[row] = r.session[i]!;
-    instrument.push(instrumentIds[r.instrument[i]!]!);
-    modality.push(d < 0 ? null : MODALITIES[data.dyads.modality[d]!]!);
-    interpreter.push(d < 0 ? null : data.dyads.interpreter[d] === 1);
-    week[row] = d < 0 ? Number.NaN : scored.week[i]!;
-    for (let s = 0; s < scales.length; s++) scales[s]![row] = scored.scales[s]![i]!;
-  }
-  const columns: Record<string, ArrayLike<unknown>> = {
-    dyad: dyadName,
-    therapist: therapistName,
-    site,
-    role,
-    session,
-    instrument,
-  };
-  for (const [index, name] of scored.scaleNames.entries()) columns[name] = scales[index]!;
-  Object.assign(columns, { modality, interpreter, week });
-  return table(columns);
 }

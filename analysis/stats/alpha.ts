@@ -17,6 +17,17 @@ export interface Reliability {
 export function cronbachAlpha(rows: ReadonlyArray<ArrayLike<number>>): Reliability {
   const n = rows.length;
   const k = rows[0]?.length ?? 0;
+  if (n < 2 || k < 2) return cronbachAlphaOfMatrix(new Float64Array(0), n, k);
+  const values = new Float64Array(n * k);
+  rows.forEach((row, i) => {
+    if (row.length !== k) throw new RangeError(`every row needs ${k} items, got ${row.length}`);
+    values.set(row, i * k);
+  });
+  return cronbachAlphaOfMatrix(values, n, k);
+}
+
+/** As cronbachAlpha, of n rows stored one after another in `values`, k items each. */
+export function cronbachAlphaOfMatrix(values: Float64Array, n: number, k: number): Reliability {
   const empty = (reason: string): Reliability => ({
     n,
     items: k,
@@ -29,23 +40,23 @@ export function cronbachAlpha(rows: ReadonlyArray<ArrayLike<number>>): Reliabili
   if (k < 2) return empty('fewer than two items');
   const itemMeans = new Float64Array(k);
   let totalMean = 0;
-  for (const row of rows) {
-    if (row.length !== k) throw new RangeError(`every row needs ${k} items, got ${row.length}`);
+  const end = n * k;
+  for (let at = 0; at < end; at += k) {
     for (let j = 0; j < k; j++) {
-      itemMeans[j]! += row[j]!;
-      totalMean += row[j]!;
+      itemMeans[j]! += values[at + j]!;
+      totalMean += values[at + j]!;
     }
   }
   for (let j = 0; j < k; j++) itemMeans[j]! /= n;
   totalMean /= n;
   const itemSS = new Float64Array(k);
   let totalSS = 0;
-  for (const row of rows) {
+  for (let at = 0; at < end; at += k) {
     let total = 0;
     for (let j = 0; j < k; j++) {
-      const d = row[j]! - itemMeans[j]!;
+      const d = values[at + j]! - itemMeans[j]!;
       itemSS[j]! += d * d;
-      total += row[j]!;
+      total += values[at + j]!;
     }
     totalSS += (total - totalMean) ** 2;
   }

@@ -50,7 +50,9 @@ export function quantileSorted(sorted: ArrayLike<number>, p: number): number {
 export function describe(values: ArrayLike<number>): Description {
   const n = values.length;
   if (n === 0) return { n, mean: null, sd: null, median: null, q1: null, q3: null, reason: 'no values' };
-  const sorted = Float64Array.from(values).sort();
+  // new Float64Array copies an array or typed array directly; Float64Array.from goes through its
+  // iterator, which took a fifth of site_session_summary's time at 1M responses.
+  const sorted = new Float64Array(values).sort();
   const m = mean(sorted);
   return {
     n,

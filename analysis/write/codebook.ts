@@ -31,6 +31,10 @@ const DEFAULT_RANGE: Record<ColumnType, string> = {
 /** Name of the Parquet twin of a CSV file. */
 export const parquetName = (csvName: string): string => csvName.replace(/\.csv$/, '.parquet');
 
+/** Content types of a release's CSV files and of their Parquet twins. */
+export const CSV_TYPE = 'text/csv; charset=utf-8';
+export const PARQUET_TYPE = 'application/vnd.apache.parquet';
+
 function entry(column: ColumnDef): CodebookColumn {
   const levels = columnLevels(column);
   return {

@@ -1,7 +1,8 @@
 import { table } from 'arquero';
 import { describe, expect, it } from 'vitest';
 import { agreement, type FileDef, icc } from '../columns.ts';
-import { csvCell, toCsv } from './csv.ts';
+import { toCsv } from './csv.ts';
+import { csvCell } from './csv-bytes.ts';
 
 const text = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
 

@@ -1,5 +1,6 @@
 import { type ColumnTable, escape as rowFunction } from 'arquero';
 import { ALL_SITES, type ColumnDef, type FileDef } from '../columns.ts';
+import { csvCell, GrowingBuffer } from './csv-bytes.ts';
 
 // CSV as DESIGN §8 fixes it: UTF-8, LF, a header, shortest round-trip numbers, empty for missing,
 // true/false, rows sorted by the key columns with ALL after the sites. Only columns defined in
@@ -9,15 +10,6 @@ type Value = unknown;
 
 /** Rows per chunk of text; keeps strings short while a million-row file is written. */
 const CHUNK_ROWS = 256;
-
-/** One cell as CSV text. */
-export function csvCell(value: Value): string {
-  if (value === null || value === undefined) return '';
-  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
-  if (typeof value === 'boolean') return value ? 'true' : 'false';
-  const text = String(value);
-  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
 
 /** Compares two values of one key column: missing first, levels in their order, ALL after sites. */
 function compareKey(column: ColumnDef, a: Value, b: Value): number {
@@ -150,39 +142,4 @@ export function toCsv(file: FileDef, table: ColumnTable): Uint8Array {
     out.write(text, from === 0 ? Math.ceil((text.length / (to - from)) * n * 1.05) : 0);
   }
   return out.bytes();
-}
-
-/**
- * UTF-8 text appended into one buffer that grows by doubling: a million-row file is then one
- * allocation of about its size, not a list of chunks plus a concatenated copy (twice the memory).
- */
-class GrowingBuffer {
-  private buffer: Buffer;
-  private length = 0;
-
-  constructor(first: string) {
-    this.buffer = Buffer.allocUnsafe(Math.max(1024, Buffer.byteLength(first)));
-    this.write(first, 0);
-  }
-
-  /** Appends the text, first making room for `expected` bytes in all when that is more. */
-  write(text: string, expected: number): void {
-    const worst = this.length + text.length * 3;
-    if (worst > this.buffer.length) {
-      const needed = Math.max(expected, this.length + Buffer.byteLength(text));
-      if (needed > this.buffer.length) this.grow(Math.max(needed, this.buffer.length * 2));
-    }
-    this.length += this.buffer.write(text, this.length);
-  }
-
-  private grow(capacity: number): void {
-    const next = Buffer.allocUnsafe(capacity);
-    this.buffer.copy(next, 0, 0, this.length);
-    this.buffer = next;
-  }
-
-  /** The written bytes: a view, not a copy. */
-  bytes(): Uint8Array {
-    return this.buffer.subarray(0, this.length);
-  }
 }

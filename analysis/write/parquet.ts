@@ -18,9 +18,12 @@ import type { ColumnDef, FileDef } from '../columns.ts';
 // Why not a library (measured on this machine, scores_long of 1M responses, DESIGN §11 budget):
 // arquero toArrow + parquet-wasm (ZSTD) took 1.4 s + 1.7 s for an 11-column table of that size
 // (issue 11's figures), about 40% of the whole release budget, and needs the table as Arrow first;
-// this writer takes the arquero table as it is.
+// this writer takes an arquero table as it is, or typed columns read through an index
+// (scores_long, write/scores-long.ts) without building a table.
 
 const INT32_MAX = 2 ** 31 - 1;
+/** Whole numbers below this are looked up in an array while a column is encoded. */
+const SMALL = 4096;
 const INT32_MIN = -(2 ** 31);
 const CREATED_BY = 'tandem';
 
@@ -220,16 +223,44 @@ interface Encoded {
   dictionary: boolean;
 }
 
-/** The column's values in table order: the backing array and the row order over it, if any. */
-function columnValues(
-  table: ColumnTable,
-  name: string,
-): { values: ArrayLike<unknown>; rows: Uint32Array | null } {
-  const column = table.column(name);
-  const rows = table.isFiltered() || table.isOrdered() ? table.indices() : null;
-  if (Array.isArray(column) || ArrayBuffer.isView(column))
-    return { values: column as ArrayLike<unknown>, rows };
-  return { values: table.array(name) as ArrayLike<unknown>, rows: null };
+/**
+ * A column read through an index: row r holds values[index[r]], or null where the index is −1
+ * (a column in another order, or codes into a column's few distinct values, without a copy).
+ */
+export interface IndexedColumn {
+  index: Int32Array;
+  values: ArrayLike<unknown>;
+}
+
+/** Columns to write: each column's values in row order, asked for one column at a time. */
+export interface ColumnSource {
+  numRows: number;
+  names: readonly string[];
+  values(name: string): ArrayLike<unknown> | IndexedColumn;
+}
+
+const isIndexed = (column: ArrayLike<unknown> | IndexedColumn): column is IndexedColumn =>
+  'index' in column && 'values' in column;
+
+/** Per-row arrays of the column being encoded, allocated once per file. */
+interface Scratch {
+  defined: Uint8Array;
+  indices: Int32Array;
+}
+
+/** An arquero table's columns; a column in table order is used as it is, not copied. */
+export function tableColumns(table: ColumnTable): ColumnSource {
+  const inOrder = !table.isFiltered() && !table.isOrdered();
+  return {
+    numRows: table.numRows(),
+    names: table.columnNames(),
+    values: (name) => {
+      const column = table.column(name);
+      if (inOrder && (Array.isArray(column) || ArrayBuffer.isView(column)))
+        return column as ArrayLike<unknown>;
+      return table.array(name) as ArrayLike<unknown>;
+    },
+  };
 }
 
 // PLAIN writers: the values `entries[indices[i]]` for i < count, or `entries[i]` without indices.
@@ -273,21 +304,42 @@ const writeBooleans: PlainWriter = (out, entries, indices, count) => {
  * Checks every cell against the column type (each distinct value once) and gives each present
  * value its dictionary index, in one pass over the column.
  */
-function encodeColumn(file: FileDef, column: ColumnDef, table: ColumnTable): Encoded {
-  const { values, rows } = columnValues(table, column.name);
-  const n = table.numRows();
-  const defined = new Uint8Array(n);
-  const indices = new Int32Array(n);
+function encodeColumn(
+  file: FileDef,
+  column: ColumnDef,
+  source: ArrayLike<unknown> | IndexedColumn,
+  n: number,
+  scratch: Scratch,
+): Encoded {
+  const { defined, indices } = scratch;
+  defined.fill(0);
   const entries: unknown[] = [];
   const map = new Map<unknown, number>();
   let count = 0;
   let int64 = false;
+  const through = isIndexed(source) ? source.index : null;
+  const values: ArrayLike<unknown> = isIndexed(source) ? source.values : source;
   // Release tables are sorted, so a value often repeats the one before: skip the map lookup then.
   let last: unknown;
   let lastIndex = -1;
+  // Small whole numbers (scale sums, sessions, weeks: most of scores_long's cells) find their
+  // index in an array instead of the map: scores_long.parquet at 1M responses took 0.92–1.04 s of
+  // CPU with the map alone, 0.65–0.97 s with the array (2026-12-01, shared machine, two rounds).
+  const small = new Int32Array(column.type === 'string' || column.type === 'boolean' ? 0 : SMALL).fill(-1);
   for (let r = 0; r < n; r++) {
-    const value = values[rows === null ? r : rows[r]!];
+    const at = through === null ? r : through[r]!;
+    const value = at < 0 ? null : values[at];
     if (value !== last || lastIndex < 0) {
+      if (typeof value === 'number' && value >= 0 && value < small.length && Number.isInteger(value)) {
+        const known = small[value]!;
+        if (known >= 0) {
+          last = value;
+          lastIndex = known;
+          defined[r] = 1;
+          indices[count++] = known;
+          continue;
+        }
+      }
       if (isMissing(value)) continue;
       let index = map.get(value);
       if (index === undefined) {
@@ -309,6 +361,8 @@ function encodeColumn(file: FileDef, column: ColumnDef, table: ColumnTable): Enc
         index = entries.length;
         entries.push(column.type === 'string' && typeof value !== 'string' ? String(value) : value);
         map.set(value, index);
+        if (typeof value === 'number' && value >= 0 && value < small.length && Number.isInteger(value))
+          small[value] = index;
       }
       last = value;
       lastIndex = index;
@@ -480,18 +534,24 @@ const MAGIC = encoder.encode('PAR1');
 
 /** The table as Parquet bytes: the file's columns in order, typed by their definitions. */
 export function toParquet(file: FileDef, table: ColumnTable): Uint8Array {
-  const names = new Set(table.columnNames());
+  return columnsToParquet(file, tableColumns(table));
+}
+
+/** Parquet bytes of the file's columns, in order, typed by their definitions. */
+export function columnsToParquet(file: FileDef, columns: ColumnSource): Uint8Array {
+  const names = new Set(columns.names);
   for (const column of file.columns) {
     if (!names.has(column.name)) throw new TypeError(`${file.name}: the table has no column ${column.name}`);
   }
-  const n = table.numRows();
+  const n = columns.numRows;
   const out = new Bytes();
   const body = new Bytes();
   out.bytes(MAGIC);
   // Column statistics are left out: one row group holds the whole table, so they would let no
   // reader skip anything.
+  const scratch: Scratch = { defined: new Uint8Array(n), indices: new Int32Array(n) };
   const chunks = file.columns.map((column) =>
-    writeChunk(out, body, column, encodeColumn(file, column, table), n),
+    writeChunk(out, body, column, encodeColumn(file, column, columns.values(column.name), n, scratch), n),
   );
   const footerStart = out.pos;
   writeFooter(out, file, chunks, n);

@@ -1,9 +1,11 @@
-import type { ColumnTable } from 'arquero';
 import { type InstrumentDefinition, ROLES } from '../../shared/instruments/schema.ts';
 import { scaleNames } from '../../shared/instruments/score.ts';
 import type { FileDef } from '../columns.ts';
 import { columnLevels } from '../levels.ts';
-import { columnValues, csvCell } from './csv.ts';
+import { MODALITIES } from '../load/study-data.ts';
+import { scaleColumn } from '../score.ts';
+import { commaNumbers, csvCell, encoded, GrowingBuffer, NUMBER_BYTES, SAMPLE_ROWS } from './csv-bytes.ts';
+import { type LongRows, newOwner } from './scores-long.ts';
 
 // REDCap out (DESIGN §8, analyst tier): scores_long as a REDCap project's import file, with the data
 // dictionary that project needs. A record is a dyad (or, for therapist-level questionnaires, a
@@ -175,14 +177,15 @@ export function redcapDictionary(
   return { body: new TextEncoder().encode(text), rows: fields.length };
 }
 
-/** Rows per chunk of text while the import file is written. */
-const CHUNK_ROWS = 256;
-
-/** redcap_import.csv: a row per record, then every row of scores_long as an instance of its instrument's repeating form. */
+/**
+ * redcap_import.csv: a row per record, then every row of scores_long as an instance of its
+ * instrument's repeating form, written from the scored columns (as scores_long.csv is, see
+ * scores-long.ts): a record's cells are formatted once per dyad or therapist.
+ */
 export function redcapImport(
   longFile: FileDef,
   instruments: readonly InstrumentDefinition[],
-  long: ColumnTable,
+  long: LongRows,
 ): { body: Uint8Array; rows: number } {
   const { fields, forms, sites, modalities } = project(longFile, instruments);
   const header = [
@@ -192,72 +195,73 @@ export function redcapImport(
     ...fields.slice(1).map((f) => f.name),
   ];
   const at = new Map(header.map((name, i) => [name, i]));
-  const strings = (name: string) => columnValues(long, name) as ArrayLike<string | null>;
-  const numbers = (name: string) => columnValues(long, name) as ArrayLike<number | null>;
-  const dyad = strings('dyad');
-  const therapist = strings('therapist');
-  const site = strings('site');
-  const role = strings('role');
-  const instrument = strings('instrument');
-  const modality = strings('modality');
-  const session = numbers('session');
-  const week = numbers('week');
-  const interpreter = columnValues(long, 'interpreter') as ArrayLike<boolean | null>;
+  const { scored, order, dyadName, therapistName } = long;
+  const { data } = scored;
+  const r = data.responses;
   const code = (values: readonly string[], value: string): string => String(values.indexOf(value) + 1);
-  const roleCode = new Map(ROLES.map((name) => [name as string, code(ROLES, name)]));
+  const siteCode = data.sites.map((site) => code(sites, site.siteId));
+  const modalityCode = MODALITIES.map((modality) => code(modalities, modality));
+  const roleCell = ROLES.map((name) => encoded(`,${code(ROLES, name)}`));
+  const number = commaNumbers();
   // A form's fields are contiguous in the header: an instance row is its three key cells, empty
   // cells up to the form's first field, the form's cells, and empty cells to the end.
   const width = header.length;
-  const layout = new Map(
-    forms.map((form, index) => {
-      const first = at.get(form.role)!;
-      const last = first + 2 + form.scales.length;
-      return [
-        form.instrument,
-        {
-          index,
-          name: form.form,
-          scales: form.scales.map(({ scale }) => numbers(scale)),
-          before: ','.repeat(first - 3),
-          after: ','.repeat(width - 1 - last),
-        },
-      ];
-    }),
-  );
-  const chunks: Buffer[] = [Buffer.from(csvLine(header))];
-  let text = '';
-  let record = '';
-  let rows = long.numRows();
+  const layout = data.instruments.map((def) => {
+    const index = forms.findIndex((form) => form.instrument === def.id);
+    const form = forms[index];
+    if (!form) throw new Error(`redcap_import.csv: instrument ${def.id} has no form`);
+    const first = at.get(form.role)!;
+    const last = first + 2 + form.scales.length;
+    return {
+      index,
+      name: encoded(`,${form.form}`),
+      scales: form.scales.map(({ scale }) => scaleColumn(scored, scale)!),
+      before: encoded(','.repeat(first - 3)),
+      after: encoded(`${','.repeat(width - 1 - last)}\n`),
+    };
+  });
+  const out = new GrowingBuffer(csvLine(header));
+  const rowBytes =
+    Math.max(...layout.map((form) => form.name.length + form.before.length + form.after.length)) +
+    (Math.max(...layout.map((form) => form.scales.length)) + 4) * NUMBER_BYTES +
+    Math.max(0, ...dyadName.map((name) => name.length * 3), ...therapistName.map((name) => name.length * 3)) +
+    16;
+  let id: Uint8Array = new Uint8Array(0);
+  let rows = order.length;
   const instances = new Int32Array(forms.length);
-  for (let i = 0; i < long.numRows(); i++) {
-    const id = dyad[i] ?? therapist[i]!;
-    if (id !== record) {
-      record = id;
+  const n = order.length;
+  for (let row = 0; row < n; row++) {
+    const i = order[row]!;
+    const d = r.dyad[i]!;
+    if (row === 0 || newOwner(scored, i, order[row - 1]!)) {
+      const t = r.therapist[i]!;
+      const name = d < 0 ? therapistName[t]! : dyadName[d]!;
+      id = encoded(csvCell(name));
       instances.fill(0);
-      const row = header.map(() => '');
-      row[0] = id;
-      row[at.get('record_type')!] = dyad[i] === null ? '2' : '1';
-      row[at.get('site')!] = code(sites, site[i]!);
-      row[at.get('therapist')!] = therapist[i]!;
-      if (modality[i] != null) row[at.get('modality')!] = code(modalities, modality[i]!);
-      if (interpreter[i] != null) row[at.get('interpreter')!] = interpreter[i] ? '1' : '0';
-      text += csvLine(row);
+      const record = header.map(() => '');
+      record[0] = name;
+      record[at.get('record_type')!] = d < 0 ? '2' : '1';
+      record[at.get('site')!] = siteCode[r.site[i]!]!;
+      record[at.get('therapist')!] = therapistName[t]!;
+      if (d >= 0) {
+        record[at.get('modality')!] = modalityCode[data.dyads.modality[d]!]!;
+        record[at.get('interpreter')!] = data.dyads.interpreter[d] === 1 ? '1' : '0';
+      }
+      out.write(csvLine(record), 0);
       rows++;
     }
-    const form = layout.get(instrument[i]!)!;
-    const instance = ++instances[form.index]!;
-    const weeks = week[i];
-    text += `${csvCell(id)},${form.name},${instance}${form.before},${roleCode.get(role[i]!)},${session[i]},${typeof weeks === 'number' && Number.isFinite(weeks) ? weeks : ''}`;
-    for (const values of form.scales) {
-      const value = values[i];
-      text += typeof value === 'number' && Number.isFinite(value) ? `,${value}` : ',';
-    }
-    text += `${form.after}\n`;
-    if (i % CHUNK_ROWS === CHUNK_ROWS - 1) {
-      chunks.push(Buffer.from(text));
-      text = '';
-    }
+    const form = layout[r.instrument[i]!]!;
+    // After a sample of rows the whole file's size is known roughly: reserve it once.
+    out.room(rowBytes, row === SAMPLE_ROWS ? Math.ceil((out.size / row) * n * 1.02) : 0);
+    out.put(id);
+    out.put(form.name);
+    out.put(number(++instances[form.index]!));
+    out.put(form.before);
+    out.put(roleCell[r.role[i]!]!);
+    out.put(number(r.session[i]!));
+    out.put(number(d < 0 ? Number.NaN : scored.week[i]!));
+    for (const values of form.scales) out.put(number(values[i]!));
+    out.put(form.after);
   }
-  chunks.push(Buffer.from(text));
-  return { body: Buffer.concat(chunks), rows };
+  return { body: out.bytes(), rows };
 }

@@ -1,20 +1,16 @@
-import type { FileDef } from '../columns.ts';
-import type { Prerendered, ReleaseFile } from '../release.ts';
-import type { ScoredResponses } from '../score.ts';
+import type { ReleaseFile } from '../release.ts';
 import type { Stage, StageTimes } from '../stages.ts';
 import { runWorker } from '../threads.ts';
+import type { LongRows } from './scores-long.ts';
+import type { ScoresLongInput } from './scores-long-files.ts';
 
-/** What the scores_long worker gets: the scored responses (without raw answers) and the release id. */
+/** What the scores_long worker gets: the input (without raw answers) and its rows, computed once. */
 export interface ScoresLongTask {
-  scored: ScoredResponses;
-  file: FileDef;
-  /** scores_long's definition with the study's levels, for its REDCap form. */
-  described: FileDef;
-  releaseId: string;
-  secret: string;
+  input: ScoresLongInput;
+  long: LongRows;
 }
 
-/** What it returns: scores_long's CSV, Parquet and REDCap form, and the time each took there. */
+/** What the scores_long worker returns: scores_long's CSV and Parquet, and the time each took there. */
 export interface ScoresLongResult {
   files: ReleaseFile[];
   stages: Stage[];
@@ -23,29 +19,36 @@ export interface ScoresLongResult {
 const WORKER = new URL('./scores-long-worker.ts', import.meta.url);
 
 /**
- * Renders scores_long for `releaseId` on another thread (scores-long-worker.ts). The raw answers
- * are not sent: scores_long needs only the scores, so the copy stays about 80 bytes a response.
- * The worker's stage times are added to `times` marked "(worker)".
+ * Renders scores_long.csv and scores_long.parquet on another thread (scores-long-worker.ts); the
+ * REDCap form is left to the caller's thread, which balances the two at 1M responses. The raw
+ * answers are not sent: scores_long needs only the scores, so the copy stays about 80 bytes a
+ * response. The worker's stage times are added to `times` marked "(worker)".
  */
 export async function renderScoresLongInWorker(
-  scored: ScoredResponses,
-  file: FileDef,
-  described: FileDef,
-  releaseId: string,
-  secret: string,
+  input: ScoresLongInput,
+  long: LongRows,
   times?: StageTimes,
-): Promise<Prerendered> {
+): Promise<ReleaseFile[]> {
+  const { scored } = input;
   const r = scored.data.responses;
-  const slim: ScoredResponses = {
-    ...scored,
-    data: {
-      ...scored.data,
-      problems: [],
-      responses: { ...r, answers: new Int16Array(0), answerStart: new Int32Array(0), day: new Int32Array(0) },
+  const slim: ScoresLongInput = {
+    ...input,
+    scored: {
+      ...scored,
+      data: {
+        ...scored.data,
+        problems: [],
+        responses: {
+          ...r,
+          answers: new Int16Array(0),
+          answerStart: new Int32Array(0),
+          day: new Int32Array(0),
+        },
+      },
     },
   };
-  const task: ScoresLongTask = { scored: slim, file, described, releaseId, secret };
+  const task: ScoresLongTask = { input: slim, long: { ...long, scored: slim.scored } };
   const result = await runWorker<ScoresLongResult>(WORKER, task);
   for (const stage of result.stages) times?.add(`${stage.name} (worker)`, stage.seconds, stage.cpuSeconds);
-  return { releaseId, files: result.files };
+  return result.files;
 }
