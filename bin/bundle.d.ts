@@ -7,3 +7,9 @@ export function bundled(entry: string): Promise<string | undefined>;
 
 /** The folder under node_modules/.cache/tandem-bundles/ that holds the builds of `entry`. */
 export function cacheOf(entry: string): string;
+
+/**
+ * The path of the bundle of `entry` if one was built and none of its inputs changed since, else
+ * undefined (synchronous).
+ */
+export function freshBundle(entry: string): string | undefined;

@@ -33,14 +33,26 @@ const KEEP_OLD_BUILDS_MS = 60 * 60 * 1000;
  * @returns {Promise<string | undefined>}
  */
 export async function bundled(entry) {
-  const dir = cacheOf(entry);
-  const current = readCurrent(dir);
-  if (current && isFresh(current)) return join(dir, current.build, 'entry.mjs');
+  const fresh = freshBundle(entry);
+  if (fresh !== undefined) return fresh;
   try {
-    return await build(entry, dir);
+    return await build(entry, cacheOf(entry));
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The path of the bundle of `entry` if one was built and none of its inputs changed since, else
+ * undefined; synchronous, for a caller that must not yield before using it (a worker started
+ * before a long synchronous job).
+ * @param {string} entry
+ * @returns {string | undefined}
+ */
+export function freshBundle(entry) {
+  const dir = cacheOf(entry);
+  const current = readCurrent(dir);
+  return current && isFresh(current) ? join(dir, current.build, 'entry.mjs') : undefined;
 }
 
 /**
