@@ -1,12 +1,16 @@
 import type { Study } from '../../shared/study/schema.ts';
 import { runWorker } from '../threads.ts';
 import type { ByteRange } from './raw-export.ts';
-import type { ResponsePart } from './study-data.ts';
+import type { DyadsRead, ResponsePart } from './study-data.ts';
 
-/** What a parse worker is given: the folder, the validated study and its range of responses.jsonl. */
+/**
+ * What a parse worker is given: the folder, the validated study, the dyads the main thread read
+ * from dyads.jsonl (to validate responses against) and its range of responses.jsonl.
+ */
 export interface ParseTask {
   dir: string;
   study: Study;
+  dyads: DyadsRead;
   range: ByteRange;
 }
 

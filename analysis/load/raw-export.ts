@@ -44,23 +44,24 @@ export interface ByteRange {
 }
 
 /**
- * Calls `visit` with each line (without its LF or CRLF) whose first byte lies in the range of the
- * file, with its 1-based number within the range; returns how many lines that is. Reads in large
- * chunks and splits by hand: readline costs about a second more per million lines.
+ * Calls `visit` with each line whose first byte lies in the range of the file, as
+ * bytes[start, end) of a read buffer (without its LF; valid only during the call), with its
+ * 1-based number within the range; returns how many lines that is. Reads in large chunks and
+ * splits by hand: readline costs about a second more per million lines.
  */
 export function forEachLine(
   path: string,
   range: ByteRange,
-  visit: (text: string, line: number) => void,
+  visit: (bytes: Buffer, start: number, end: number, line: number) => void,
 ): number {
   const fd = openSync(path, 'r');
   try {
     let buffer = Buffer.allocUnsafe(READ_BYTES);
     let line = 0;
-    const lines = (text: string): void => {
+    const lines = (end: number): void => {
       let from = 0;
-      for (let lf = text.indexOf('\n'); lf !== -1; lf = text.indexOf('\n', from)) {
-        visit(trimCr(text.slice(from, lf)), ++line);
+      for (let lf = buffer.indexOf(0x0a, from); lf !== -1 && lf < end; lf = buffer.indexOf(0x0a, from)) {
+        visit(buffer, from, lf, ++line);
         from = lf + 1;
       }
     };
@@ -76,18 +77,17 @@ export function forEachLine(
       }
       const read = readSync(fd, buffer, kept, buffer.length - kept, position);
       if (read === 0) {
-        if (kept > 0) visit(trimCr(buffer.toString('utf8', 0, kept)), ++line);
+        if (kept > 0) visit(buffer, 0, kept, ++line);
         break;
       }
       const filled = kept + read;
       const base = position - kept;
       position += read;
-      // The last line of the range ends at the first LF at or after range.end − 1; decoding only
-      // whole lines never cuts a UTF-8 sequence.
+      // The last line of the range ends at the first LF at or after range.end − 1.
       const cut = range.end - 1 - base;
       const last = cut < filled ? buffer.indexOf(0x0a, Math.max(0, cut)) : -1;
       if (last !== -1 && last < filled) {
-        lines(buffer.toString('utf8', 0, last + 1));
+        lines(last + 1);
         return line;
       }
       const lastLf = buffer.lastIndexOf(0x0a, filled - 1);
@@ -95,7 +95,7 @@ export function forEachLine(
         kept = filled;
         continue;
       }
-      lines(buffer.toString('utf8', 0, lastLf + 1));
+      lines(lastLf + 1);
       kept = filled - lastLf - 1;
       buffer.copy(buffer, 0, lastLf + 1, filled);
     }
@@ -104,8 +104,6 @@ export function forEachLine(
     closeSync(fd);
   }
 }
-
-const trimCr = (text: string): string => (text.endsWith('\r') ? text.slice(0, -1) : text);
 
 /** The offset of the first line that starts at or after `offset`. */
 function lineStartFrom(fd: number, buffer: Buffer, offset: number): number {
@@ -120,6 +118,30 @@ function lineStartFrom(fd: number, buffer: Buffer, offset: number): number {
 }
 
 /**
+ * Parses one line of JSON lines (UTF-8 bytes[start, end), a trailing CR dropped), handing its value
+ * to `add`; a line that is not JSON goes to `malformed`, a blank line is skipped.
+ */
+function parseLine(
+  bytes: Buffer,
+  start: number,
+  end: number,
+  line: number,
+  add: (value: unknown, line: number) => void,
+  malformed: (line: number, message: string) => void,
+): void {
+  const text = bytes.toString('utf8', start, end > start && bytes[end - 1] === 0x0d ? end - 1 : end);
+  if (text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim().length === 0)) return;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    malformed(line, 'not JSON');
+    return;
+  }
+  add(value, line);
+}
+
+/**
  * Parses the JSON lines of a range, handing each value to `add` with its line number; a line that
  * is not JSON goes to `malformed`. Blank lines are skipped. Returns the lines of the range.
  */
@@ -129,17 +151,9 @@ export function readJsonLines(
   add: (value: unknown, line: number) => void,
   malformed: (line: number, message: string) => void,
 ): number {
-  return forEachLine(path, range, (text, line) => {
-    if (text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim().length === 0)) return;
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch {
-      malformed(line, 'not JSON');
-      return;
-    }
-    add(value, line);
-  });
+  return forEachLine(path, range, (bytes, start, end, line) =>
+    parseLine(bytes, start, end, line, add, malformed),
+  );
 }
 
 const whole = (path: string): ByteRange => ({ start: 0, end: statSync(path).size });
@@ -155,14 +169,18 @@ export function readDyads(dir: string, builder: StudyDataBuilder): void {
   );
 }
 
-/** Reads one range of responses.jsonl into the builder; returns the lines of the range. */
+/**
+ * Reads one range of responses.jsonl into the builder; returns the lines of the range. Lines the
+ * builder's scanner does not take apart are parsed with JSON.parse (StudyDataBuilder.addResponseLine).
+ */
 export function readResponses(dir: string, builder: StudyDataBuilder, range: ByteRange): number {
-  return readJsonLines(
-    join(dir, 'responses.jsonl'),
-    range,
-    (value, line) => builder.addResponse(value, 'responses.jsonl', line),
-    (line, message) => builder.addMalformed('responses.jsonl', line, message),
-  );
+  const source = 'responses.jsonl';
+  const add = (value: unknown, line: number): void => void builder.addResponse(value, source, line);
+  const malformed = (line: number, message: string): void => builder.addMalformed(source, line, message);
+  return forEachLine(join(dir, source), range, (bytes, start, end, line) => {
+    if (!builder.addResponseLine(bytes, start, end, source, line))
+      parseLine(bytes, start, end, line, add, malformed);
+  });
 }
 
 export interface LoadOptions {
@@ -207,7 +225,8 @@ export async function loadRawExport(dir: string, options: LoadOptions = {}): Pro
     start: Math.floor((size * i) / threads),
     end: Math.floor((size * (i + 1)) / threads),
   }));
-  const workers = ranges.slice(1).map((range) => parseInWorker({ dir, study, range }));
+  const dyads = builder.dyadsRead();
+  const workers = ranges.slice(1).map((range) => parseInWorker({ dir, study, dyads, range }));
   // This thread parses the first range while the workers parse theirs.
   let lineOffset = readResponses(dir, builder, ranges[0]!);
   for (const result of await Promise.all(workers)) {

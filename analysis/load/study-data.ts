@@ -4,6 +4,7 @@ import type { Modality } from '../../shared/ports.ts';
 import { studyInstruments } from '../../shared/study/instruments.ts';
 import type { Site, Study } from '../../shared/study/schema.ts';
 import { GrowableColumn, Interner } from './grow.ts';
+import { ResponseLineScanner } from './response-line.ts';
 
 // A study's dyads and responses in columnar form (DESIGN §11: a million responses in well under
 // 1 GB): ids are interned to dense indexes, every attribute is a typed array, and nothing keeps a
@@ -61,6 +62,17 @@ export interface DyadColumns {
   status: Uint8Array;
   /** 0 when the dyad has not ended. */
   lastSession: Int32Array;
+}
+
+/**
+ * The dyads one builder read, as DyadColumns but in the order read, with `therapist` indexing
+ * `therapistIds`: what a parse worker's builder is given (addDyadsRead) instead of reading
+ * dyads.jsonl again.
+ */
+export interface DyadsRead extends Omit<DyadColumns, 'count'> {
+  therapistIds: string[];
+  /** Site of each therapist (the first one seen). */
+  therapistSite: Int32Array;
 }
 
 export interface ResponseColumns {
@@ -274,6 +286,36 @@ export class StudyDataBuilder {
     return null;
   }
 
+  /** The dyads added so far, and their therapists (copies; before any response is added). */
+  dyadsRead(): DyadsRead {
+    return {
+      id: [...this.dyadIds.values],
+      site: this.dyadSite.finish(),
+      therapist: this.dyadTherapist.finish(),
+      modality: this.dyadModality.finish(),
+      interpreter: this.dyadInterpreter.finish(),
+      enrolledDay: this.dyadEnrolled.finish(),
+      status: this.dyadStatus.finish(),
+      lastSession: this.dyadLast.finish(),
+      therapistIds: [...this.therapistIds.values],
+      therapistSite: this.therapistSite.finish(),
+    };
+  }
+
+  /** Adds the dyads another builder read (dyadsRead), as if this one had read them; before any dyad or response. */
+  addDyadsRead(dyads: DyadsRead): void {
+    for (const id of dyads.id) this.dyadIds.intern(id);
+    for (const id of dyads.therapistIds) this.therapistIds.intern(id);
+    this.dyadSite.extend(dyads.site);
+    this.dyadTherapist.extend(dyads.therapist);
+    this.dyadModality.extend(dyads.modality);
+    this.dyadInterpreter.extend(dyads.interpreter);
+    this.dyadEnrolled.extend(dyads.enrolledDay);
+    this.dyadStatus.extend(dyads.status);
+    this.dyadLast.extend(dyads.lastSession);
+    this.therapistSite.extend(dyads.therapistSite);
+  }
+
   private therapistOf(therapistId: string, siteIndex: number): number {
     const before = this.therapistIds.values.length;
     const index = this.therapistIds.intern(therapistId);
@@ -294,44 +336,46 @@ export class StudyDataBuilder {
     return false;
   }
 
+  /**
+   * Adds one line of responses.jsonl if the scanner takes it apart (see response-line.ts); false
+   * when it does not, and nothing was added: parse the line with JSON.parse and addResponse().
+   */
+  addResponseLine(bytes: Buffer, start: number, end: number, source: string, line: number): boolean {
+    this.scanner ??= new ResponseLineScanner(this.instruments, NO_ANSWER);
+    const scanner = this.scanner;
+    if (!scanner.scan(bytes, start, end)) return false;
+    const head = this.checkHead(scanner.fields);
+    if (head === WITHDRAWN) {
+      this.withdrawn++;
+      return true;
+    }
+    // A line whose problem is not in its answers is reported by the JSON.parse path.
+    if (head !== null) return false;
+    const answerStart = this.answers.length;
+    this.answers.extend(scanner.answers.subarray(0, this.instruments[this.head.instrument]!.items.length));
+    this.commit(scanner.fields.therapistId as string, scanner.fields.session as number, answerStart);
+    this.line.push(line);
+    this.sourceIndex.push(this.sources.intern(source));
+    return true;
+  }
+
+  private scanner: ResponseLineScanner | undefined;
+
+  /** The therapist id checkHead() last found to be an id. */
+  private checkedTherapistId: string | undefined;
+
+  /** What checkHead() found out about the response it accepted. */
+  private readonly head = { site: 0, role: 0, instrument: 0, day: 0, dyad: -1 };
+
   private appendResponse(value: unknown): string | null | typeof WITHDRAWN {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'expected a JSON object';
     const r = value as Fields;
-    if (typeof r.siteId !== 'string') return `siteId: expected a string, got ${show(r.siteId)}`;
-    const siteIndex = this.siteIndex.get(r.siteId);
-    if (siteIndex === undefined) return `siteId: unknown site ${show(r.siteId)}`;
-    if (!isId(r.therapistId)) return `therapistId: expected an id, got ${show(r.therapistId)}`;
-    const roleIndex = ROLES.indexOf(r.role as Role);
-    if (roleIndex < 0) return `role: expected one of ${ROLES.join(', ')}, got ${show(r.role)}`;
-    if (!isPositiveInt(r.session, MAX_SESSION))
-      return `session: expected a session number, got ${show(r.session)}`;
-    if (typeof r.instrument !== 'string') return `instrument: expected a string, got ${show(r.instrument)}`;
-    const instrumentIndex = this.instrumentIndex.get(r.instrument);
-    if (instrumentIndex === undefined) return `instrument: unknown instrument ${show(r.instrument)}`;
-    const def = this.instruments[instrumentIndex]!;
-    if (!def.roles.includes(r.role as Role))
-      return `role: ${r.instrument} is not answered by ${show(r.role)}`;
-    const day = this.dayOf(r.submittedOn);
-    if (Number.isNaN(day)) return `submittedOn: expected a date, got ${show(r.submittedOn)}`;
-    if (typeof r.language !== 'string') return `language: expected a string, got ${show(r.language)}`;
-
-    let dyadIndex = -1;
-    if (def.level === 'dyad') {
-      if (typeof r.dyadId !== 'string') return `dyadId: ${r.instrument} needs a dyad, got ${show(r.dyadId)}`;
-      const known = this.dyadIds.get(r.dyadId);
-      if (known === undefined) return `dyadId: unknown dyad ${show(r.dyadId)}`;
-      if (this.dyadSite.get(known) !== siteIndex)
-        return `siteId: ${show(r.siteId)} is not the site of dyad ${r.dyadId}`;
-      if (this.therapistIds.values[this.dyadTherapist.get(known)] !== r.therapistId)
-        return `therapistId: ${show(r.therapistId)} is not the therapist of dyad ${r.dyadId}`;
-      if (this.dyadStatus.get(known) === WITHDRAWN_STATUS) return WITHDRAWN;
-      dyadIndex = known;
-    } else if (r.dyadId !== null && r.dyadId !== undefined) {
-      return `dyadId: ${r.instrument} is a therapist-level instrument, so dyadId must be null`;
-    }
-
+    const head = this.checkHead(r);
+    if (head !== null) return head;
     if (typeof r.answers !== 'object' || r.answers === null || Array.isArray(r.answers))
       return `answers: expected an object, got ${show(r.answers)}`;
+    const instrumentIndex = this.head.instrument;
+    const def = this.instruments[instrumentIndex]!;
     const positions = this.itemPositions[instrumentIndex]!;
     const start = this.answers.length;
     const items = def.items.length;
@@ -362,19 +406,74 @@ export class StudyDataBuilder {
       this.answers.truncate(start);
       return failure;
     }
-
-    const therapistIndex =
-      dyadIndex >= 0 ? this.dyadTherapist.get(dyadIndex) : this.therapistOf(r.therapistId, siteIndex);
-    // Duplicate natural keys are found in finish(), where each owner's responses lie together.
-    this.site.push(siteIndex);
-    this.therapist.push(therapistIndex);
-    this.dyad.push(dyadIndex);
-    this.role.push(roleIndex);
-    this.session.push(r.session as number);
-    this.instrument.push(instrumentIndex);
-    this.day.push(day);
-    this.answerStart.push(start);
+    this.commit(r.therapistId as string, r.session as number, start);
     return null;
+  }
+
+  /**
+   * Checks every field of a response but its answers, leaving what it found in `head`; changes
+   * nothing else (both the JSON.parse path and the scanner's call it).
+   */
+  private checkHead(r: Fields): string | null | typeof WITHDRAWN {
+    if (typeof r.siteId !== 'string') return `siteId: expected a string, got ${show(r.siteId)}`;
+    const siteIndex = this.siteIndex.get(r.siteId);
+    if (siteIndex === undefined) return `siteId: unknown site ${show(r.siteId)}`;
+    // A therapist's lines follow one another: the id checked last needs no second look.
+    if (r.therapistId !== this.checkedTherapistId) {
+      if (!isId(r.therapistId)) return `therapistId: expected an id, got ${show(r.therapistId)}`;
+      this.checkedTherapistId = r.therapistId;
+    }
+    const roleIndex = ROLES.indexOf(r.role as Role);
+    if (roleIndex < 0) return `role: expected one of ${ROLES.join(', ')}, got ${show(r.role)}`;
+    if (!isPositiveInt(r.session, MAX_SESSION))
+      return `session: expected a session number, got ${show(r.session)}`;
+    if (typeof r.instrument !== 'string') return `instrument: expected a string, got ${show(r.instrument)}`;
+    const instrumentIndex = this.instrumentIndex.get(r.instrument);
+    if (instrumentIndex === undefined) return `instrument: unknown instrument ${show(r.instrument)}`;
+    const def = this.instruments[instrumentIndex]!;
+    if (!def.roles.includes(r.role as Role))
+      return `role: ${r.instrument} is not answered by ${show(r.role)}`;
+    const day = this.dayOf(r.submittedOn);
+    if (Number.isNaN(day)) return `submittedOn: expected a date, got ${show(r.submittedOn)}`;
+    if (typeof r.language !== 'string') return `language: expected a string, got ${show(r.language)}`;
+
+    let dyadIndex = -1;
+    if (def.level === 'dyad') {
+      if (typeof r.dyadId !== 'string') return `dyadId: ${r.instrument} needs a dyad, got ${show(r.dyadId)}`;
+      const known = this.dyadIds.get(r.dyadId);
+      if (known === undefined) return `dyadId: unknown dyad ${show(r.dyadId)}`;
+      if (this.dyadSite.get(known) !== siteIndex)
+        return `siteId: ${show(r.siteId)} is not the site of dyad ${r.dyadId}`;
+      if (this.therapistIds.values[this.dyadTherapist.get(known)] !== r.therapistId)
+        return `therapistId: ${show(r.therapistId)} is not the therapist of dyad ${r.dyadId}`;
+      if (this.dyadStatus.get(known) === WITHDRAWN_STATUS) return WITHDRAWN;
+      dyadIndex = known;
+    } else if (r.dyadId !== null && r.dyadId !== undefined) {
+      return `dyadId: ${r.instrument} is a therapist-level instrument, so dyadId must be null`;
+    }
+    const head = this.head;
+    head.site = siteIndex;
+    head.role = roleIndex;
+    head.instrument = instrumentIndex;
+    head.day = day;
+    head.dyad = dyadIndex;
+    return null;
+  }
+
+  /** Appends the response that checkHead() accepted, whose answers start at `answerStart`. */
+  private commit(therapistId: string, session: number, answerStart: number): void {
+    const head = this.head;
+    const therapistIndex =
+      head.dyad >= 0 ? this.dyadTherapist.get(head.dyad) : this.therapistOf(therapistId, head.site);
+    // Duplicate natural keys are found in finish(), where each owner's responses lie together.
+    this.site.push(head.site);
+    this.therapist.push(therapistIndex);
+    this.dyad.push(head.dyad);
+    this.role.push(head.role);
+    this.session.push(session);
+    this.instrument.push(head.instrument);
+    this.day.push(head.day);
+    this.answerStart.push(answerStart);
   }
 
   /**
@@ -408,12 +507,6 @@ export class StudyDataBuilder {
     for (const column of [this.day, this.answerStart, this.answers, this.line, this.sourceIndex])
       column.truncate(0);
     return part;
-  }
-
-  /** Forgets the problems recorded so far (a parse worker's dyads are the main builder's to report). */
-  clearProblems(): void {
-    this.problems.length = 0;
-    this.skipped = 0;
   }
 
   /**

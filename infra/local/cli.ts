@@ -340,10 +340,13 @@ const COMMANDS: Record<string, Command> = {
       const { aggregate } = await import('../../analysis/publish.ts');
       const { StageTimes } = await import('../../analysis/stages.ts');
       const times = timings === undefined ? undefined : new StageTimes();
-      const { openLocalData } = await import('./access.ts');
-      const { pseudonymSecret } = await import('./server.ts');
-      // The local store is needed unless both input and output are folders.
-      const local = from !== undefined && out !== undefined ? undefined : await openLocalData(DATA_DIR);
+      const { pseudonymSecret } = await import('./local-secret.ts');
+      // The local store (and the SDK and emulators behind it) is needed unless both input and
+      // output are folders.
+      const local =
+        from !== undefined && out !== undefined
+          ? undefined
+          : await import('./access.ts').then(({ openLocalData }) => openLocalData(DATA_DIR));
       try {
         const result = await aggregate({
           ...(from === undefined ? (local ? { store: local.store } : {}) : { from }),

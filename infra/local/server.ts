@@ -1,5 +1,5 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { type AddressInfo, isIPv6 } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -26,6 +26,7 @@ import {
   subjectOf,
   unauthorized,
 } from './identity.ts';
+import { localSecret, pseudonymSecret } from './local-secret.ts';
 import { invitedUsers } from './staff.ts';
 
 /** The repository root: handler paths in ROUTES are relative to it. */
@@ -73,21 +74,8 @@ export interface LocalServer {
 
 type Handler = (event: HttpEvent, context: Context) => Promise<unknown>;
 
-/** The pseudonym secret: generated once and kept in `dataDir/secret`; random per run in memory. */
-export function pseudonymSecret(dataDir: string | undefined): string {
-  return localSecret(dataDir, 'secret');
-}
-
-/** A secret generated once and kept in `dataDir/{name}` (mode 600); random per run in memory. */
-export function localSecret(dataDir: string | undefined, name: string): string {
-  if (dataDir === undefined) return randomBytes(32).toString('hex');
-  const file = join(dataDir, name);
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  const secret = randomBytes(32).toString('hex');
-  mkdirSync(dataDir, { recursive: true });
-  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
-  return secret;
-}
+// Re-exported where they used to live; the aggregate command imports local-secret.ts itself.
+export { localSecret, pseudonymSecret };
 
 function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
