@@ -18,14 +18,12 @@ import {
   type ManifestFile,
   manifestEntry,
   type Prerendered,
-  type ReleaseFile,
   releaseFiles,
   renderOpenFiles,
 } from './release.ts';
 import { type StageTimes, timeAsync, timed } from './stages.ts';
 import { COMPARED_WITH, type PreviousRelease } from './write/changes.ts';
-import type { LongRows } from './write/scores-long.ts';
-import { redcapFiles, type ScoresLongInput, scoresLongOf } from './write/scores-long-files.ts';
+import { type ScoresLongInput, scoresLongOf } from './write/scores-long-files.ts';
 import { renderScoresLongInWorker } from './write/scores-long-pool.ts';
 
 // Publishing (DESIGN §8): files under releases/{id}/, then manifest.json, then
@@ -263,24 +261,16 @@ export async function aggregate(options: AggregateOptions): Promise<AggregateRes
     options.threads ??
     (data.responses.count >= OFFLOAD_MIN_RESPONSES ? Math.min(4, availableParallelism()) : 1);
   let prerendered: Promise<Prerendered> | undefined;
-  let offloaded: { input: ScoresLongInput; long: LongRows; tables: Promise<ReleaseFile[]> } | undefined;
   const computed = computeRelease(data, k, times, (scored) => {
     if (threads < 2) return;
     const file = scoresLong(releaseScaleNames(data.instruments));
     const [described] = withStudyLevels([file], data);
     const input: ScoresLongInput = { scored, file, described: described!, releaseId, secret: options.secret };
     const long = scoresLongOf(input, times);
-    offloaded = { input, long, tables: renderScoresLongInWorker(input, long, times) };
+    prerendered = renderScoresLongInWorker(input, long, times).then((files) => ({ releaseId, files }));
     // Awaited in publishRelease; until then a failure must not count as unhandled.
-    offloaded.tables.catch(() => {});
-  });
-  if (offloaded) {
-    // The REDCap form on this thread once the statistics are done, while the worker writes scores_long.
-    const { input, long, tables } = offloaded;
-    const redcap = redcapFiles(input, long, times);
-    prerendered = tables.then((files) => ({ releaseId, files: [...files, ...redcap] }));
     prerendered.catch(() => {});
-  }
+  });
   const manifest = await publishRelease(sink, computed, {
     releaseId,
     secret: options.secret,

@@ -23,7 +23,11 @@ export interface ScoresLongInput {
 
 /** scores_long's CSV, Parquet and REDCap form (import and dictionary) for one release id. */
 export function renderScoresLong(input: ScoresLongInput, times?: StageTimes): ReleaseFile[] {
-  const long = scoresLongOf(input, times);
+  return scoresLongFiles(input, scoresLongOf(input, times), times);
+}
+
+/** The same files from rows computed already (the worker gets them from the main thread). */
+export function scoresLongFiles(input: ScoresLongInput, long: LongRows, times?: StageTimes): ReleaseFile[] {
   return [...scoresLongTables(input, long, times), ...redcapFiles(input, long, times)];
 }
 
@@ -35,11 +39,7 @@ export function scoresLongOf(input: ScoresLongInput, times?: StageTimes): LongRo
 }
 
 /** scores_long.csv and scores_long.parquet. */
-export function scoresLongTables(
-  { file }: ScoresLongInput,
-  long: LongRows,
-  times?: StageTimes,
-): ReleaseFile[] {
+function scoresLongTables({ file }: ScoresLongInput, long: LongRows, times?: StageTimes): ReleaseFile[] {
   const common = { tier: file.tier, rows: long.order.length };
   const parquet = parquetName(file.name);
   return [
@@ -59,7 +59,7 @@ export function scoresLongTables(
 }
 
 /** redcap_import.csv and redcap_dictionary.csv, scores_long as a REDCap project. */
-export function redcapFiles(
+function redcapFiles(
   { scored, described }: ScoresLongInput,
   long: LongRows,
   times?: StageTimes,
