@@ -41,7 +41,7 @@ import {
   wellbeingRows,
 } from './tables.ts';
 import type { PreviousRelease } from './write/changes.ts';
-import { CSV_TYPE, codebookJson, codebookMarkdown, PARQUET_TYPE, parquetName } from './write/codebook.ts';
+import { codebookJson, codebookMarkdown, csvAndParquet } from './write/codebook.ts';
 import { sortForRelease, toCsv } from './write/csv.ts';
 import { toParquet } from './write/parquet.ts';
 import { renderReport } from './write/report.ts';
@@ -199,24 +199,14 @@ export function renderOpenFiles(computed: ComputedRelease, times?: StageTimes): 
   return OPEN_FILES.flatMap((file) => tableFiles(file, computed.tables.get(file.name)!, times));
 }
 
-/** A table's CSV and its Parquet twin, each timed as the stage `write {name}`. */
+/** A table's CSV and its Parquet twin. */
 function tableFiles(file: FileDef, rows: ColumnTable, times?: StageTimes): ReleaseFile[] {
-  const common = { tier: file.tier, rows: rows.numRows() };
-  const parquet = parquetName(file.name);
-  return [
-    {
-      ...common,
-      name: file.name,
-      contentType: CSV_TYPE,
-      body: timed(times, `write ${file.name}`, () => toCsv(file, rows)),
-    },
-    {
-      ...common,
-      name: parquet,
-      contentType: PARQUET_TYPE,
-      body: timed(times, `write ${parquet}`, () => toParquet(file, rows)),
-    },
-  ];
+  return csvAndParquet(
+    file,
+    rows.numRows(),
+    { csv: () => toCsv(file, rows), parquet: () => toParquet(file, rows) },
+    times,
+  );
 }
 
 /** What a writer of release-id-dependent files gets. */
@@ -244,7 +234,7 @@ export interface Prerendered {
 export type ReleaseWriter = (input: WriterInput, times?: StageTimes) => Iterable<ReleaseFile>;
 
 /** scores_long (analyst tier): pseudonyms depend on the release id, so it is rendered per id. */
-function* scoresLongFiles(
+function* scoresLongWriter(
   { computed, releaseId, secret, prerendered, described }: WriterInput,
   times?: StageTimes,
 ): Iterable<ReleaseFile> {
@@ -306,7 +296,7 @@ function* reportFile({ computed, releaseId }: WriterInput, times?: StageTimes): 
 }
 
 /** The writers of the files after the open tables, in release order. */
-export const WRITERS: readonly ReleaseWriter[] = [scoresLongFiles, codebookFiles, reportFile];
+export const WRITERS: readonly ReleaseWriter[] = [scoresLongWriter, codebookFiles, reportFile];
 
 /** What releaseFiles may be given besides the computed release. */
 export interface ReleaseFileOptions {

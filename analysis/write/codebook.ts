@@ -1,5 +1,7 @@
 import type { ColumnDef, ColumnType, FileDef, Tier } from '../columns.ts';
 import { columnLevels, type Level } from '../levels.ts';
+import type { ReleaseFile } from '../release.ts';
+import { type StageTimes, timed } from '../stages.ts';
 
 // The codebook is generated from the same FileDefs the CSV and Parquet writers use, so every column
 // of every released table has an entry. Each CSV's Parquet twin gets its own entry with the same
@@ -34,6 +36,31 @@ export const parquetName = (csvName: string): string => csvName.replace(/\.csv$/
 /** Content types of a release's CSV files and of their Parquet twins. */
 export const CSV_TYPE = 'text/csv; charset=utf-8';
 export const PARQUET_TYPE = 'application/vnd.apache.parquet';
+
+/** A table's CSV and its Parquet twin, each rendered when asked and timed as the stage `write {name}`. */
+export function csvAndParquet(
+  file: FileDef,
+  rows: number,
+  render: { csv: () => Uint8Array; parquet: () => Uint8Array },
+  times?: StageTimes,
+): ReleaseFile[] {
+  const common = { tier: file.tier, rows };
+  const parquet = parquetName(file.name);
+  return [
+    {
+      ...common,
+      name: file.name,
+      contentType: CSV_TYPE,
+      body: timed(times, `write ${file.name}`, render.csv),
+    },
+    {
+      ...common,
+      name: parquet,
+      contentType: PARQUET_TYPE,
+      body: timed(times, `write ${parquet}`, render.parquet),
+    },
+  ];
+}
 
 function entry(column: ColumnDef): CodebookColumn {
   const levels = columnLevels(column);

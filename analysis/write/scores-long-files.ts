@@ -2,7 +2,7 @@ import type { FileDef } from '../columns.ts';
 import type { ReleaseFile } from '../release.ts';
 import type { ScoredResponses } from '../score.ts';
 import { type StageTimes, timed } from '../stages.ts';
-import { CSV_TYPE, PARQUET_TYPE, parquetName } from './codebook.ts';
+import { CSV_TYPE, csvAndParquet } from './codebook.ts';
 import { columnsToParquet } from './parquet.ts';
 import { redcapDictionary, redcapImport } from './redcap.ts';
 import { type LongRows, scoresLongColumns, scoresLongCsv, scoresLongRows } from './scores-long.ts';
@@ -40,22 +40,15 @@ export function scoresLongOf(input: ScoresLongInput, times?: StageTimes): LongRo
 
 /** scores_long.csv and scores_long.parquet. */
 function scoresLongTables({ file }: ScoresLongInput, long: LongRows, times?: StageTimes): ReleaseFile[] {
-  const common = { tier: file.tier, rows: long.order.length };
-  const parquet = parquetName(file.name);
-  return [
+  return csvAndParquet(
+    file,
+    long.order.length,
     {
-      ...common,
-      name: file.name,
-      contentType: CSV_TYPE,
-      body: timed(times, `write ${file.name}`, () => scoresLongCsv(file, long)),
+      csv: () => scoresLongCsv(file, long),
+      parquet: () => columnsToParquet(file, scoresLongColumns(file, long)),
     },
-    {
-      ...common,
-      name: parquet,
-      contentType: PARQUET_TYPE,
-      body: timed(times, `write ${parquet}`, () => columnsToParquet(file, scoresLongColumns(file, long))),
-    },
-  ];
+    times,
+  );
 }
 
 /** redcap_import.csv and redcap_dictionary.csv, scores_long as a REDCap project. */
