@@ -13,8 +13,16 @@ import { bundled, freshBundle } from '../bin/bundle.js';
 // and a .ts entry would be resolved before any hook exists there, so that entry is one line of
 // JavaScript that loads the module through tsx's API.
 
-/** Starts the TypeScript worker module with `workerData` (for workers that exchange many messages). */
+/**
+ * Starts the TypeScript worker module with `workerData`, from its bundle when a fresh one is there
+ * and through tsx otherwise (the bundle is then built for the next run; a failed build leaves the
+ * tsx path). Workers that exchange many messages use this directly; one-answer workers use runWorker.
+ */
 export function startWorker(module: URL, workerData: unknown): Worker {
+  const path = fileURLToPath(module);
+  const script = freshBundle(path);
+  if (script) return new Worker(script, { workerData });
+  void bundled(path);
   // Resolved here, not at load: the nightly Lambda's bundle loads this module without tsx.
   const tsxApi = import.meta.resolve('tsx/esm/api');
   const entry = `import(${JSON.stringify(tsxApi)}).then(({ tsImport }) => tsImport(${JSON.stringify(module.href)}, ${JSON.stringify(module.href)}))`;
@@ -26,11 +34,7 @@ export function startWorker(module: URL, workerData: unknown): Worker {
  * with its error, or when it exits without answering.
  */
 export function runWorker<T>(module: URL, workerData: unknown): Promise<T> {
-  const path = fileURLToPath(module);
-  const script = freshBundle(path);
-  const worker = script ? new Worker(script, { workerData }) : startWorker(module, workerData);
-  // For the next run; a failed build leaves the tsx path.
-  if (!script) void bundled(path);
+  const worker = startWorker(module, workerData);
   return new Promise((resolve, reject) => {
     let settled = false;
     worker.once('message', (result: T) => {
