@@ -1,4 +1,6 @@
 import { fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
@@ -46,6 +48,10 @@ export interface IngestRun {
   serverCpuMsPerSubmission: number;
   /** The kernel's part of it (system time: sockets, mostly). */
   serverSystemMsPerSubmission: number;
+  /** The load generator's CPU time (this process) over the run, per submission: taken from the same two cores. */
+  loadGeneratorCpuMsPerSubmission: number;
+  /** The emulator process's CPU time over the run, per submission (NaN off Linux; 10 ms ticks). */
+  emulatorCpuMsPerSubmission: number;
   /** Answers other than 201. */
   unexpectedStatuses: number;
 }
@@ -148,19 +154,51 @@ async function enrolDyads(url: string, count: number): Promise<string[]> {
   return links;
 }
 
+/**
+ * The load generator's one request: a JSON POST over a kept-alive `node:http` agent, answering the
+ * status once the body is read. `fetch` (undici) cost the generator 1.7–2.5 ms of CPU per request
+ * against 0.5–0.9 ms for this (`tandem bench --ingest`, both emulators, c=8 and 32), and on two
+ * cores that CPU is taken from the server and the emulator being measured, which no participant's
+ * phone does.
+ */
+function poster(base: string, agent: Agent) {
+  return (path: string, body: unknown) =>
+    new Promise<number>((resolve, reject) => {
+      const payload = JSON.stringify(body);
+      const req = request(
+        new URL(path, base),
+        {
+          method: 'POST',
+          agent,
+          headers: {
+            'content-type': 'application/json',
+            accept: 'application/json',
+            'content-length': Buffer.byteLength(payload),
+          },
+        },
+        (response) => {
+          response.on('error', reject);
+          response.on('end', () => resolve(response.statusCode ?? 0));
+          response.resume();
+        },
+      );
+      req.on('error', reject);
+      req.end(payload);
+    });
+}
+
 /** Every scheduled session of every link, session-major: a dyad's sessions arrive one after another, as in life. */
-function submissionTasks(url: string, links: string[], sessions: number, onStatus: (status: number) => void) {
+function submissionTasks(
+  post: (path: string, body: unknown) => Promise<number>,
+  links: string[],
+  sessions: number,
+  onStatus: (status: number) => void,
+) {
   const tasks: Array<() => Promise<void>> = [];
   for (let session = 1; session <= sessions; session++) {
     for (const [i, link] of links.entries()) {
       tasks.push(async () => {
-        const response = await fetch(new URL(link, url), {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', accept: 'application/json' },
-          body: JSON.stringify({ session, instrument: 'alliance-client', answers: alliance(i + session) }),
-        });
-        await response.arrayBuffer();
-        onStatus(response.status);
+        onStatus(await post(link, { session, instrument: 'alliance-client', answers: alliance(i + session) }));
       });
     }
   }
@@ -205,6 +243,18 @@ export async function startServerProcess(dynamodbEndpoint: string) {
   };
 }
 
+/** A process's CPU time so far in ms (user + system, from /proc: Linux), or NaN where it cannot be read. */
+function processCpuMs(pid: number): number {
+  try {
+    // Fields after the command's closing parenthesis; utime and stime are the 12th and 13th, in ticks.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 const profileFile = (dir: string, emulator: IngestEmulator, concurrency: number) =>
   join(dir, `ingest-${emulator.replace(/\W+/g, '-')}-c${concurrency}.cpuprofile`);
 
@@ -224,19 +274,23 @@ export async function measureIngest(emulator: IngestEmulator, options: IngestOpt
   try {
     const server = await startServerProcess(dynamo.endpoint);
     const client = dynamoDbClient({ region: 'eu-central-1', endpoint: dynamo.endpoint });
+    const agent = new Agent({ keepAlive: true, maxSockets: top });
     try {
-      // One set of dyads per run, and a warm-up set whose first session loads the submission
-      // handler and warms its code before anything is timed.
-      const warmup = await enrolDyads(server.url, 8);
+      // One set of dyads per run, and a warm-up set that submits as the first run does, untimed:
+      // the server's code and the emulator's are compiled before anything is timed (DynamoDB
+      // Local's JIT was still compiling through a first timed run after 8 warm-up submissions, and
+      // the run's latency told of the emulator's start, not of the submission path).
+      const warmup = await enrolDyads(server.url, options.dyads);
       const sets = [];
       for (const _ of concurrencies) sets.push(await enrolDyads(server.url, options.dyads));
+      const post = poster(server.url, agent);
       let submitted = 0;
       let refused = 0;
       const count = (status: number) => {
         submitted++;
         if (status !== 201) refused++;
       };
-      await pool(submissionTasks(server.url, warmup, 1, count), 8);
+      await pool(submissionTasks(post, warmup, options.sessions, count), concurrencies[0] ?? 1);
 
       // The yardstick: raw PutItem on the same emulator instance at the top concurrency, half the
       // top run's count right before it and half right after, so that a change in the machine's
@@ -273,15 +327,19 @@ export async function measureIngest(emulator: IngestEmulator, options: IngestOpt
       for (const [index, concurrency] of concurrencies.entries()) {
         if (concurrency === top) await rawPutItems(rawHalf);
         let unexpectedStatuses = 0;
-        const tasks = submissionTasks(server.url, sets[index] ?? [], options.sessions, (status) => {
+        const tasks = submissionTasks(post, sets[index] ?? [], options.sessions, (status) => {
           count(status);
           if (status !== 201) unexpectedStatuses++;
         });
         if (options.profileDir) await server.startProfile();
         const cpuBefore = await server.cpuUsage();
+        const ownBefore = process.cpuUsage();
+        const emulatorBefore = processCpuMs(dynamo.pid);
         const started = performance.now();
         const latencies = await pool(tasks, concurrency);
         const seconds = (performance.now() - started) / 1000;
+        const own = process.cpuUsage(ownBefore);
+        const emulatorMs = processCpuMs(dynamo.pid) - emulatorBefore;
         const cpu = await server.cpuUsage();
         if (options.profileDir)
           await server.stopProfile(profileFile(options.profileDir, emulator, concurrency));
@@ -296,6 +354,8 @@ export async function measureIngest(emulator: IngestEmulator, options: IngestOpt
           p99Ms: quantile(latencies, 0.99),
           serverCpuMsPerSubmission: cpuMs / tasks.length,
           serverSystemMsPerSubmission: (cpu.system - cpuBefore.system) / 1000 / tasks.length,
+          loadGeneratorCpuMsPerSubmission: (own.user + own.system) / 1000 / tasks.length,
+          emulatorCpuMsPerSubmission: emulatorMs / tasks.length,
           unexpectedStatuses,
         });
       }
@@ -319,6 +379,7 @@ export async function measureIngest(emulator: IngestEmulator, options: IngestOpt
         distinct,
       };
     } finally {
+      agent.destroy();
       client.destroy();
       await server.stop();
     }
@@ -393,7 +454,7 @@ export async function benchIngest(
     }
     for (const run of result.runs) {
       log(
-        `     c=${run.concurrency}: ${run.submissionsPerSecond.toFixed(1)} submissions/s, p50 ${ms(run.p50Ms)}, p95 ${ms(run.p95Ms)}, p99 ${ms(run.p99Ms)}, server CPU ${ms(run.serverCpuMsPerSubmission)}/submission`,
+        `     c=${run.concurrency}: ${run.submissionsPerSecond.toFixed(1)} submissions/s, p50 ${ms(run.p50Ms)}, p95 ${ms(run.p95Ms)}, p99 ${ms(run.p99Ms)}, server CPU ${ms(run.serverCpuMsPerSubmission)}/submission, load generator ${ms(run.loadGeneratorCpuMsPerSubmission)}, emulator ${ms(run.emulatorCpuMsPerSubmission)}`,
       );
     }
     const top = result.runs.at(-1);
