@@ -198,7 +198,9 @@ function submissionTasks(
   for (let session = 1; session <= sessions; session++) {
     for (const [i, link] of links.entries()) {
       tasks.push(async () => {
-        onStatus(await post(link, { session, instrument: 'alliance-client', answers: alliance(i + session) }));
+        onStatus(
+          await post(link, { session, instrument: 'alliance-client', answers: alliance(i + session) }),
+        );
       });
     }
   }
