@@ -1,4 +1,4 @@
-import { ROLES } from '../shared/instruments/schema.ts';
+import { ROLES } from '../shared/instruments/roles.ts';
 import { parseSessions, type SessionTerm, scheduledUpTo } from '../shared/study/sessions.ts';
 import type { SiteEnrolment } from './columns.ts';
 import type { StudyData } from './load/study-data.ts';

@@ -1,4 +1,4 @@
-import { ROLES } from '../shared/instruments/schema.ts';
+import { ROLES } from '../shared/instruments/roles.ts';
 import { ALL_SITES } from './columns.ts';
 import { groupRows } from './group.ts';
 import type { ScoredResponses } from './score.ts';

@@ -1,4 +1,4 @@
-import { ROLES, type Role } from '../shared/instruments/schema.ts';
+import { ROLES, type Role } from '../shared/instruments/roles.ts';
 import { ALL_SITES } from './columns.ts';
 import { MODALITIES, NO_ANSWER } from './load/study-data.ts';
 import { type ScoredResponses, scaleColumn } from './score.ts';

@@ -1,6 +1,6 @@
 import type { Study } from '../../shared/study/schema.ts';
 import { runWorker } from '../threads.ts';
-import type { ByteRange } from './raw-export.ts';
+import type { ByteRange } from './lines.ts';
 import type { DyadsRead, ResponsePart } from './study-data.ts';
 
 /**

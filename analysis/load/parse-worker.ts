@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import { readResponses } from './lines.ts';
 import type { ParseResult, ParseTask } from './parse-pool.ts';
-import { readResponses } from './raw-export.ts';
 import { StudyDataBuilder } from './study-data.ts';
 
 // One range of responses.jsonl, parsed and validated into typed columns by the same builder the

@@ -1,5 +1,6 @@
 import { ID_PATTERN } from '../../shared/ids.ts';
-import { type InstrumentDefinition, ROLES, type Role } from '../../shared/instruments/schema.ts';
+import { ROLES, type Role } from '../../shared/instruments/roles.ts';
+import type { InstrumentDefinition } from '../../shared/instruments/schema.ts';
 import type { Modality } from '../../shared/ports.ts';
 import { studyInstruments } from '../../shared/study/instruments.ts';
 import type { Site, Study } from '../../shared/study/schema.ts';

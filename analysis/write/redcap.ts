@@ -1,4 +1,5 @@
-import { type InstrumentDefinition, ROLES } from '../../shared/instruments/schema.ts';
+import { ROLES } from '../../shared/instruments/roles.ts';
+import type { InstrumentDefinition } from '../../shared/instruments/schema.ts';
 import { scaleNames } from '../../shared/instruments/score.ts';
 import type { FileDef } from '../columns.ts';
 import { columnLevels } from '../levels.ts';

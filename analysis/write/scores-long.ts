@@ -1,4 +1,4 @@
-import { ROLES } from '../../shared/instruments/schema.ts';
+import { ROLES } from '../../shared/instruments/roles.ts';
 import type { FileDef } from '../columns.ts';
 import { MODALITIES } from '../load/study-data.ts';
 import { pseudonyms } from '../pseudonyms.ts';

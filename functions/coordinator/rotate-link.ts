@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { rotateLink } from '../../shared/enrolment/rotate-link.ts';
-import { ROLES } from '../../shared/instruments/schema.ts';
+import { ROLES } from '../../shared/instruments/roles.ts';
 import { json } from '../http/respond.ts';
 import { httpRoute } from '../http/route.ts';
 import { actorOf, Code, enrolmentDeps, NoBody, SiteId } from './deps.ts';

@@ -1,10 +1,10 @@
 import * as z from 'zod/mini';
+import { ROLES } from './roles.ts';
 
 /** Text in several languages, keyed by BCP-47 language code (`en`, `de`, `ar`). */
 export const LocalizedText = z.record(z.string(), z.string());
 export type LocalizedText = z.infer<typeof LocalizedText>;
 
-export const ROLES = ['client', 'therapist', 'interpreter'] as const;
 export const Role = z.enum(ROLES);
 export type Role = z.infer<typeof Role>;
 

@@ -15,7 +15,7 @@ import {
   scoresLongCsv,
   scoresLongRows,
 } from '../../analysis/write/scores-long.ts';
-import { ROLES } from '../../shared/instruments/schema.ts';
+import { ROLES } from '../../shared/instruments/roles.ts';
 import { fixture, writeFixture } from '../release/fixture.ts';
 
 // scores_long is written from the scored typed columns as bytes (write/scores-long.ts). The oracle
