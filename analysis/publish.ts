@@ -24,7 +24,7 @@ import {
 import { type StageTimes, timeAsync, timed } from './stages.ts';
 import { COMPARED_WITH, type PreviousRelease } from './write/changes.ts';
 import { type ScoresLongInput, scoresLongOf } from './write/scores-long-files.ts';
-import { renderScoresLongInWorker } from './write/scores-long-pool.ts';
+import { startScoresLongWorkers } from './write/scores-long-pool.ts';
 
 // Publishing (DESIGN §8): files under releases/{id}/, then manifest.json, then
 // releases/latest.json, so a reader who follows latest.json never sees a half-written release.
@@ -261,16 +261,30 @@ export async function aggregate(options: AggregateOptions): Promise<AggregateRes
     options.threads ??
     (data.responses.count >= OFFLOAD_MIN_RESPONSES ? Math.min(4, availableParallelism()) : 1);
   let prerendered: Promise<Prerendered> | undefined;
-  const computed = computeRelease(data, k, times, (scored) => {
-    if (threads < 2) return;
-    const file = scoresLong(releaseScaleNames(data.instruments));
-    const [described] = withStudyLevels([file], data);
-    const input: ScoresLongInput = { scored, file, described: described!, releaseId, secret: options.secret };
-    const long = scoresLongOf(input, times);
-    prerendered = renderScoresLongInWorker(input, long, times).then((files) => ({ releaseId, files }));
-    // Awaited in publishRelease; until then a failure must not count as unhandled.
-    prerendered.catch(() => {});
-  });
+  // Started now, so that they load their modules while this thread scores alone.
+  const workers = threads >= 2 ? startScoresLongWorkers(threads) : undefined;
+  let computed: ComputedRelease;
+  try {
+    computed = computeRelease(data, k, times, (scored) => {
+      if (!workers) return;
+      const file = scoresLong(releaseScaleNames(data.instruments));
+      const [described] = withStudyLevels([file], data);
+      const input: ScoresLongInput = {
+        scored,
+        file,
+        described: described!,
+        releaseId,
+        secret: options.secret,
+      };
+      const long = scoresLongOf(input, times);
+      prerendered = workers.render(input, long, times).then((files) => ({ releaseId, files }));
+      // Awaited in publishRelease; until then a failure must not count as unhandled.
+      prerendered.catch(() => {});
+    });
+  } catch (error) {
+    workers?.stop();
+    throw error;
+  }
   const manifest = await publishRelease(sink, computed, {
     releaseId,
     secret: options.secret,

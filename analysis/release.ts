@@ -88,6 +88,8 @@ export interface ReleaseFile {
   rows: number | null;
   contentType: string;
   body: Uint8Array;
+  /** The body's SHA-256 (hex), when the thread that rendered it computed it already. */
+  sha256?: string;
 }
 
 /** Everything of a release that does not depend on its id, computed once. */
@@ -183,6 +185,11 @@ export function computeRelease(
 
 const sha256 = (body: Uint8Array): string => createHash('sha256').update(body).digest('hex');
 
+/** The file with its SHA-256 recorded, for a thread that renders files another one publishes. */
+export function withSha256(file: ReleaseFile): ReleaseFile {
+  return { ...file, sha256: sha256(file.body) };
+}
+
 /** The manifest entry of a rendered file. */
 export function manifestEntry(file: ReleaseFile): ManifestFile {
   return {
@@ -190,7 +197,7 @@ export function manifestEntry(file: ReleaseFile): ManifestFile {
     tier: file.tier,
     rows: file.rows,
     bytes: file.body.byteLength,
-    sha256: sha256(file.body),
+    sha256: file.sha256 ?? sha256(file.body),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { InstrumentDefinition } from '../shared/instruments/schema.ts';
 import { keyedAnswer, PRORATE_MIN_SHARE, scaleItems } from '../shared/instruments/score.ts';
 import { releaseScaleNames } from './columns.ts';
+import { sharedFloat64, sharedInt32 } from './load/grow.ts';
 import { NO_ANSWER, type StudyData } from './load/study-data.ts';
 
 // Every response scored as shared/instruments/score.ts defines it, column by column: the scale
@@ -62,8 +63,9 @@ export function scoreResponses(data: StudyData): ScoredResponses {
   const plans = data.instruments.map((def) => planInstrument(def, scaleNames));
   const { responses, dyads } = data;
   const n = responses.count;
-  const scales = scaleNames.map(() => new Float64Array(n).fill(Number.NaN));
-  const week = new Int32Array(n);
+  // On shared memory: the scores_long worker reads them without a copy.
+  const scales = scaleNames.map(() => sharedFloat64(n).fill(Number.NaN));
+  const week = sharedInt32(n);
   const { answers, answerStart, instrument, dyad, day } = responses;
   for (let i = 0; i < n; i++) {
     const plan = plans[instrument[i]!]!;

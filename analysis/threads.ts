@@ -30,11 +30,10 @@ export function startWorker(module: URL, workerData: unknown): Worker {
 }
 
 /**
- * Runs the worker module with `workerData` and resolves with the first message it posts; rejects
- * with its error, or when it exits without answering.
+ * The first message `worker` posts; rejects with its error, or when it exits without answering
+ * (`what` names it in that error).
  */
-export function runWorker<T>(module: URL, workerData: unknown): Promise<T> {
-  const worker = startWorker(module, workerData);
+export function firstAnswer<T>(worker: Worker, what: string): Promise<T> {
   return new Promise((resolve, reject) => {
     let settled = false;
     worker.once('message', (result: T) => {
@@ -46,8 +45,15 @@ export function runWorker<T>(module: URL, workerData: unknown): Promise<T> {
       reject(error);
     });
     worker.once('exit', (code) => {
-      if (!settled)
-        reject(new Error(`worker ${module.pathname} exited with code ${code} before it answered`));
+      if (!settled) reject(new Error(`worker ${what} exited with code ${code} before it answered`));
     });
   });
+}
+
+/**
+ * Runs the worker module with `workerData` and resolves with the first message it posts; rejects
+ * with its error, or when it exits without answering.
+ */
+export function runWorker<T>(module: URL, workerData: unknown): Promise<T> {
+  return firstAnswer<T>(startWorker(module, workerData), module.pathname);
 }

@@ -4,7 +4,7 @@ import type { InstrumentDefinition } from '../../shared/instruments/schema.ts';
 import type { Modality } from '../../shared/ports.ts';
 import { studyInstruments } from '../../shared/study/instruments.ts';
 import type { Site, Study } from '../../shared/study/schema.ts';
-import { GrowableColumn, Interner } from './grow.ts';
+import { GrowableColumn, Interner, sharedInt32, sharedUint8 } from './grow.ts';
 import { ResponseLineScanner } from './response-line.ts';
 
 // A study's dyads and responses in columnar form (DESIGN §11: a million responses in well under
@@ -695,7 +695,7 @@ export class StudyDataBuilder {
 
 /** column[order[i]] for each i, mapped through `map` when given (negative values stay). */
 function permuteInt32(column: Int32Array, order: Int32Array, map?: Int32Array): Int32Array {
-  const result = new Int32Array(order.length);
+  const result = sharedInt32(order.length);
   for (let i = 0; i < order.length; i++) {
     const value = column[order[i]!]!;
     result[i] = map && value >= 0 ? map[value]! : value;
@@ -705,7 +705,7 @@ function permuteInt32(column: Int32Array, order: Int32Array, map?: Int32Array): 
 
 /** column[order[i]] for each i. */
 function permuteUint8(column: Uint8Array, order: Int32Array): Uint8Array {
-  const result = new Uint8Array(order.length);
+  const result = sharedUint8(order.length);
   for (let i = 0; i < order.length; i++) result[i] = column[order[i]!]!;
   return result;
 }

@@ -37,29 +37,38 @@ export const parquetName = (csvName: string): string => csvName.replace(/\.csv$/
 export const CSV_TYPE = 'text/csv; charset=utf-8';
 export const PARQUET_TYPE = 'application/vnd.apache.parquet';
 
+/** A file of a release by name, rendered when asked. */
+export interface FileRenderer {
+  name: string;
+  render: () => ReleaseFile;
+}
+
 /** A table's CSV and its Parquet twin, each rendered when asked and timed as the stage `write {name}`. */
+export function csvAndParquetRenderers(
+  file: FileDef,
+  rows: number,
+  render: { csv: () => Uint8Array; parquet: () => Uint8Array },
+  times?: StageTimes,
+): FileRenderer[] {
+  const common = { tier: file.tier, rows };
+  const renderer = (name: string, contentType: string, body: () => Uint8Array): FileRenderer => ({
+    name,
+    render: () => ({ ...common, name, contentType, body: timed(times, `write ${name}`, body) }),
+  });
+  return [
+    renderer(file.name, CSV_TYPE, render.csv),
+    renderer(parquetName(file.name), PARQUET_TYPE, render.parquet),
+  ];
+}
+
+/** A table's CSV and its Parquet twin, rendered now (see csvAndParquetRenderers). */
 export function csvAndParquet(
   file: FileDef,
   rows: number,
   render: { csv: () => Uint8Array; parquet: () => Uint8Array },
   times?: StageTimes,
 ): ReleaseFile[] {
-  const common = { tier: file.tier, rows };
-  const parquet = parquetName(file.name);
-  return [
-    {
-      ...common,
-      name: file.name,
-      contentType: CSV_TYPE,
-      body: timed(times, `write ${file.name}`, render.csv),
-    },
-    {
-      ...common,
-      name: parquet,
-      contentType: PARQUET_TYPE,
-      body: timed(times, `write ${parquet}`, render.parquet),
-    },
-  ];
+  return csvAndParquetRenderers(file, rows, render, times).map((renderer) => renderer.render());
 }
 
 function entry(column: ColumnDef): CodebookColumn {

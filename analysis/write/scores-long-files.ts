@@ -2,7 +2,7 @@ import type { FileDef } from '../columns.ts';
 import type { ReleaseFile } from '../release.ts';
 import type { ScoredResponses } from '../score.ts';
 import { type StageTimes, timed } from '../stages.ts';
-import { CSV_TYPE, csvAndParquet } from './codebook.ts';
+import { CSV_TYPE, csvAndParquetRenderers, type FileRenderer } from './codebook.ts';
 import { columnsToParquet } from './parquet.ts';
 import { redcapDictionary, redcapImport } from './redcap.ts';
 import { type LongRows, scoresLongColumns, scoresLongCsv, scoresLongRows } from './scores-long.ts';
@@ -21,14 +21,27 @@ export interface ScoresLongInput {
   secret: string;
 }
 
-/** scores_long's CSV, Parquet and REDCap form (import and dictionary) for one release id. */
+/** scores_long's CSV, Parquet and REDCap form (import and dictionary) for one release id, on this thread. */
 export function renderScoresLong(input: ScoresLongInput, times?: StageTimes): ReleaseFile[] {
   return scoresLongFiles(input, scoresLongOf(input, times), times);
 }
 
-/** The same files from rows computed already (the worker gets them from the main thread). */
-export function scoresLongFiles(input: ScoresLongInput, long: LongRows, times?: StageTimes): ReleaseFile[] {
-  return [...scoresLongTables(input, long, times), ...redcapFiles(input, long, times)];
+/** A worker's share of the files: those at positions index, index + of, index + 2·of, … of release order. */
+export interface FileShare {
+  index: number;
+  of: number;
+}
+
+/** The same files from rows computed already, in release order; with a share, only its files. */
+export function scoresLongFiles(
+  input: ScoresLongInput,
+  long: LongRows,
+  times?: StageTimes,
+  share: FileShare = { index: 0, of: 1 },
+): ReleaseFile[] {
+  return [...scoresLongTables(input, long, times), ...redcapFiles(input, long, times)]
+    .filter((_, position) => position % share.of === share.index)
+    .map((renderer) => renderer.render());
 }
 
 /** The rows of scores_long for the input's release id. */
@@ -39,8 +52,8 @@ export function scoresLongOf(input: ScoresLongInput, times?: StageTimes): LongRo
 }
 
 /** scores_long.csv and scores_long.parquet. */
-function scoresLongTables({ file }: ScoresLongInput, long: LongRows, times?: StageTimes): ReleaseFile[] {
-  return csvAndParquet(
+function scoresLongTables({ file }: ScoresLongInput, long: LongRows, times?: StageTimes): FileRenderer[] {
+  return csvAndParquetRenderers(
     file,
     long.order.length,
     {
@@ -56,19 +69,26 @@ function redcapFiles(
   { scored, described }: ScoresLongInput,
   long: LongRows,
   times?: StageTimes,
-): ReleaseFile[] {
+): FileRenderer[] {
   return [
-    timed(times, 'write redcap_import.csv', () => ({
-      tier: 'analyst' as const,
-      name: 'redcap_import.csv',
-      contentType: CSV_TYPE,
-      ...redcapImport(described, scored.data.instruments, long),
-    })),
     {
-      tier: 'analyst',
+      name: 'redcap_import.csv',
+      render: () =>
+        timed(times, 'write redcap_import.csv', () => ({
+          tier: 'analyst' as const,
+          name: 'redcap_import.csv',
+          contentType: CSV_TYPE,
+          ...redcapImport(described, scored.data.instruments, long),
+        })),
+    },
+    {
       name: 'redcap_dictionary.csv',
-      contentType: CSV_TYPE,
-      ...redcapDictionary(described, scored.data.instruments),
+      render: () => ({
+        tier: 'analyst',
+        name: 'redcap_dictionary.csv',
+        contentType: CSV_TYPE,
+        ...redcapDictionary(described, scored.data.instruments),
+      }),
     },
   ];
 }
