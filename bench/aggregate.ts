@@ -3,11 +3,17 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { PARSE_WORKER } from '../analysis/load/parse-pool.ts';
 import type { Stage } from '../analysis/stages.ts';
+import { SCORES_LONG_WORKER } from '../analysis/write/scores-long-pool.ts';
+import { bundled } from '../bin/bundle.js';
 
 const run = promisify(execFile);
 const CLI = resolve('bin/tandem.js');
+/** The module `tandem aggregate` runs from, bundled (bin/tandem.js). */
+const CLI_SOURCE = new URL('../infra/local/cli.ts', import.meta.url);
 const PROBE = resolve('bench/probe.mjs');
 /**
  * The yardsticks of DESIGN §11, byte for byte the scripts of `../shared/yardsticks/` (copied here
@@ -129,6 +135,10 @@ export async function measureAggregate(
   rounds: number,
 ): Promise<AggregateMeasure> {
   const from = await rawExport(sites, dyads, responses);
+  // The bundles a release runs from (bin/bundle.js) are built before anything is timed: a fresh
+  // checkout builds each on first use, and a worker whose bundle is missing or stale loads through
+  // tsx meanwhile, which made the first 1M round after a change about 0.8 s slower than the others.
+  for (const entry of [CLI_SOURCE, PARSE_WORKER, SCORES_LONG_WORKER]) await bundled(fileURLToPath(entry));
   const each: {
     duckdb: Awaited<ReturnType<typeof yardstick>>;
     floor: Awaited<ReturnType<typeof yardstick>>;

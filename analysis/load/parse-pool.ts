@@ -20,7 +20,9 @@ export interface ParseResult {
   lines: number;
 }
 
-const WORKER = new URL('./parse-worker.ts', import.meta.url);
+/** The parse worker's module. */
+export const PARSE_WORKER = new URL('./parse-worker.ts', import.meta.url);
 
 /** Parses one range of responses.jsonl on another thread (parse-worker.ts). */
-export const parseInWorker = (task: ParseTask): Promise<ParseResult> => runWorker<ParseResult>(WORKER, task);
+export const parseInWorker = (task: ParseTask): Promise<ParseResult> =>
+  runWorker<ParseResult>(PARSE_WORKER, task);

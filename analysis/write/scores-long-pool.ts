@@ -17,7 +17,8 @@ export interface ScoresLongResult {
   stages: Stage[];
 }
 
-const WORKER = new URL('./scores-long-worker.ts', import.meta.url);
+/** The scores_long worker's module. */
+export const SCORES_LONG_WORKER = new URL('./scores-long-worker.ts', import.meta.url);
 
 /** scores_long workers started ahead of their task (scores-long-worker.ts); they render one task. */
 export interface ScoresLongWorkers {
@@ -42,9 +43,9 @@ export interface ScoresLongWorkers {
  * (load/grow.ts), so nothing of a million rows is copied.
  */
 export function startScoresLongWorkers(count: number): ScoresLongWorkers {
-  const workers = Array.from({ length: count }, () => startWorker(WORKER, undefined));
+  const workers = Array.from({ length: count }, () => startWorker(SCORES_LONG_WORKER, undefined));
   const answers = workers.map((worker) => {
-    const answer = firstAnswer<ScoresLongResult>(worker, WORKER.pathname);
+    const answer = firstAnswer<ScoresLongResult>(worker, SCORES_LONG_WORKER.pathname);
     // Awaited in render; workers stopped unused must not count as unhandled failures.
     answer.catch(() => {});
     return answer;
