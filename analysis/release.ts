@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { type ColumnTable, table } from 'arquero';
 import {
   agreement,
@@ -43,6 +42,7 @@ import {
 import type { PreviousRelease } from './write/changes.ts';
 import { codebookJson, codebookMarkdown, csvAndParquet } from './write/codebook.ts';
 import { sortForRelease, toCsv } from './write/csv.ts';
+import { sha256 } from './write/digest.ts';
 import { toParquet } from './write/parquet.ts';
 import { renderReport } from './write/report.ts';
 import { withResearchFiles } from './write/research.ts';
@@ -181,13 +181,6 @@ export function computeRelease(
     files: [...OPEN_FILES, scoresLong(releaseScaleNames(data.instruments))],
     sites: timed(times, 'enrolment', () => siteEnrolment(data)),
   };
-}
-
-const sha256 = (body: Uint8Array): string => createHash('sha256').update(body).digest('hex');
-
-/** The file with its SHA-256 recorded, for a thread that renders files another one publishes. */
-export function withSha256(file: ReleaseFile): ReleaseFile {
-  return { ...file, sha256: sha256(file.body) };
 }
 
 /** The manifest entry of a rendered file. */

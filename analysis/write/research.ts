@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import type { FileDef } from '../columns.ts';
 import type { StudyData } from '../load/study-data.ts';
 import type { ReleaseFile } from '../release.ts';
 import { changesMarkdown, type FileSummary, type PreviousRelease } from './changes.ts';
 import { dataPackageJson } from './datapackage.ts';
+import { sha256 } from './digest.ts';
 import { loaderFiles } from './loaders/index.ts';
 import { zipFiles } from './zip.ts';
 
@@ -29,8 +29,6 @@ const text = (name: string, tier: ReleaseFile['tier'], contentType: string, body
   contentType,
   body: new TextEncoder().encode(body),
 });
-
-const sha256 = (body: Uint8Array): string => createHash('sha256').update(body).digest('hex');
 
 /** The release's files as given, then the loaders, datapackage.json, changes.md and open-files.zip. */
 export function* withResearchFiles(

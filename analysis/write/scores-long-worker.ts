@@ -1,6 +1,6 @@
 import { parentPort } from 'node:worker_threads';
-import { withSha256 } from '../release.ts';
 import { StageTimes } from '../stages.ts';
+import { withSha256 } from './digest.ts';
 import { scoresLongFiles } from './scores-long-files.ts';
 import type { ScoresLongResult, ScoresLongTask } from './scores-long-pool.ts';
 

@@ -1,7 +1,9 @@
-import { mkdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { PARSE_WORKER } from '../../analysis/load/parse-pool.ts';
+import { SCORES_LONG_WORKER } from '../../analysis/write/scores-long-pool.ts';
 import { bundled, cacheOf } from '../../bin/bundle.js';
 
 // bin/bundle.js: the bundle `tandem aggregate` and the worker threads run is rebuilt whenever a
@@ -61,5 +63,24 @@ describe('bundled', () => {
     expect(second.path).not.toBe(first.path);
     expect(second.value).toBe(6);
     expect(statSync(second.path).isFile()).toBe(true);
+  });
+});
+
+describe("the release's worker bundles", () => {
+  // A worker that imports a package loads it at its start, beside the main thread's work: zod took
+  // the parse worker about 0.1 s, release.ts's table library more. Both workers need Node alone.
+  it.each([
+    ['parse', PARSE_WORKER],
+    ['scores_long', SCORES_LONG_WORKER],
+  ])('the %s worker imports only node: modules', async (_, module) => {
+    const path = await bundled(fileURLToPath(module));
+    expect(path).toBeDefined();
+    const folder = dirname(path!);
+    const imported = new Set<string>();
+    for (const name of readdirSync(folder))
+      for (const [, specifier] of readFileSync(join(folder, name), 'utf8').matchAll(/from\s*"([^"]+)"/g))
+        if (!specifier!.startsWith('.')) imported.add(specifier!);
+    expect([...imported].filter((specifier) => !specifier.startsWith('node:'))).toEqual([]);
+    expect(imported.size).toBeGreaterThan(0);
   });
 });
