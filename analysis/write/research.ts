@@ -3,7 +3,7 @@ import type { StudyData } from '../load/study-data.ts';
 import type { ReleaseFile } from '../release.ts';
 import { changesMarkdown, type FileSummary, type PreviousRelease } from './changes.ts';
 import { dataPackageJson } from './datapackage.ts';
-import { sha256 } from './digest.ts';
+import { withSha256 } from './digest.ts';
 import { loaderFiles } from './loaders/index.ts';
 import { zipFiles } from './zip.ts';
 
@@ -38,14 +38,16 @@ export function* withResearchFiles(
   const open: ReleaseFile[] = [];
   const summaries: FileSummary[] = [];
   const keep = (file: ReleaseFile): ReleaseFile => {
-    // Analyst-tier files change in every release (new pseudonyms): they are not hashed twice.
-    summaries.push({
-      name: file.name,
-      rows: file.rows,
-      sha256: file.tier === 'open' ? sha256(file.body) : '',
-    });
-    if (file.tier === 'open') open.push(file);
-    return file;
+    // Analyst-tier files change in every release (new pseudonyms): changes.md leaves their digest
+    // out. An open file's digest goes with it, so the manifest does not hash it again.
+    if (file.tier !== 'open') {
+      summaries.push({ name: file.name, rows: file.rows, sha256: '' });
+      return file;
+    }
+    const hashed = file.sha256 === undefined ? withSha256(file) : file;
+    summaries.push({ name: file.name, rows: file.rows, sha256: hashed.sha256! });
+    open.push(hashed);
+    return hashed;
   };
   for (const file of files) yield keep(file);
   for (const loader of loaderFiles(ctx.described))
