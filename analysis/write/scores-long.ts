@@ -208,9 +208,12 @@ export function scoresLongColumns(file: FileDef, long: LongRows): ColumnSource {
     for (let row = 0; row < n; row++) index[row] = code(order[row]!);
     return index;
   };
-  /** Per row, its dyad (−1 for therapist-level responses). */
-  const dyads = (): Int32Array => codes((i) => r.dyad[i]!);
-  const byDyad = (values: ArrayLike<unknown>): IndexedColumn => ({ index: dyads(), values });
+  /** Per row, its dyad (−1 for therapist-level responses): the index of three columns, built once. */
+  let dyads: Int32Array | undefined;
+  const byDyad = (values: ArrayLike<unknown>): IndexedColumn => {
+    dyads ??= codes((i) => r.dyad[i]!);
+    return { index: dyads, values };
+  };
   const columns = new Map<string, () => IndexedColumn>([
     ['dyad', () => byDyad(dyadName)],
     ['therapist', () => ({ index: codes((i) => r.therapist[i]!), values: therapistName })],
