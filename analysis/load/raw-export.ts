@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { detailsFromIssues, ValidationError } from '../../shared/errors.ts';
 import { Study } from '../../shared/study/schema.ts';
 import { type ByteRange, readJsonLines, readResponses } from './lines.ts';
-import { parseInWorker } from './parse-pool.ts';
+import { startParseWorker } from './parse-pool.ts';
 import { type StudyData, StudyDataBuilder } from './study-data.ts';
 
 /** Progress messages for a terminal; optional. */
@@ -36,6 +36,15 @@ export async function readStudyFile(dir: string): Promise<Study> {
 }
 
 const whole = (path: string): ByteRange => ({ start: 0, end: statSync(path).size });
+
+/** The size of a file, 0 if it cannot be read (its error is reported where it is read). */
+function sizeOf(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
+}
 
 /** Reads dyads.jsonl into the builder. */
 export function readDyads(dir: string, builder: StudyDataBuilder): void {
@@ -75,24 +84,33 @@ const MAIN_THREAD_WEIGHT = 1.2;
  * in file order: the result, line numbers of problems included, is the one a single thread gives.
  */
 export async function loadRawExport(dir: string, options: LoadOptions = {}): Promise<StudyData> {
-  const study = await readStudyFile(dir);
-  const builder = new StudyDataBuilder(study);
   const sources = ['dyads.jsonl', 'responses.jsonl'].map((name) => join(dir, name));
-  const size = sources.map((path) => {
-    try {
-      return statSync(path).size;
-    } catch (cause) {
-      if ((cause as NodeJS.ErrnoException).code === 'ENOENT')
-        throw new ValidationError(`${path} is missing`, { cause });
-      throw cause;
-    }
-  })[1]!;
-  options.progress?.('reading dyads.jsonl');
-  readDyads(dir, builder);
   const threads = Math.max(
     1,
-    options.threads ?? (size < PARALLEL_MIN_BYTES ? 1 : Math.min(4, availableParallelism())),
+    options.threads ?? (sizeOf(sources[1]!) < PARALLEL_MIN_BYTES ? 1 : Math.min(4, availableParallelism())),
   );
+  // Started first: they load their modules while this thread reads the study and the dyads.
+  const workers = Array.from({ length: threads - 1 }, () => startParseWorker());
+  let builder: StudyDataBuilder;
+  let size: number;
+  try {
+    builder = new StudyDataBuilder(await readStudyFile(dir));
+    size = sources.map((path) => {
+      try {
+        return statSync(path).size;
+      } catch (cause) {
+        if ((cause as NodeJS.ErrnoException).code === 'ENOENT')
+          throw new ValidationError(`${path} is missing`, { cause });
+        throw cause;
+      }
+    })[1]!;
+    options.progress?.('reading dyads.jsonl');
+    readDyads(dir, builder);
+  } catch (error) {
+    for (const worker of workers) worker.stop();
+    throw error;
+  }
+  const { study } = builder;
   options.progress?.(`reading responses.jsonl${threads > 1 ? ` on ${threads} threads` : ''}`);
   // This thread's range is the first and larger: a worker starts parsing later (its start) and
   // parses more slowly at first (its code not yet optimised).
@@ -105,10 +123,10 @@ export async function loadRawExport(dir: string, options: LoadOptions = {}): Pro
     return { start, end: Math.floor((size * before) / total) };
   });
   const dyads = builder.dyadsRead();
-  const workers = ranges.slice(1).map((range) => parseInWorker({ dir, study, dyads, range }));
+  const parts = ranges.slice(1).map((range, k) => workers[k]!.parse({ dir, study, dyads, range }));
   // This thread parses the first range while the workers parse theirs.
   let lineOffset = readResponses(dir, builder, ranges[0]!);
-  for (const result of await Promise.all(workers)) {
+  for (const result of await Promise.all(parts)) {
     builder.absorb(result.part, 'responses.jsonl', lineOffset);
     lineOffset += result.lines;
   }
