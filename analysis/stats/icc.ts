@@ -16,6 +16,13 @@ export interface IccRow {
 // its grand mean: every REML evaluation is then one pass over groups, never over dyads.
 interface Groups {
   n: Float64Array;
+  /**
+   * The distinct group sizes, and each group's index among them: every REML evaluation takes the
+   * logarithm of 1 + n·γ once per distinct size, not once per group (a few dozen sizes against
+   * hundreds of therapists; the same values summed in the same order, so the same bits).
+   */
+  sizes: Float64Array;
+  sizeOf: Int32Array;
   sum: Float64Array;
   sumSq: Float64Array;
   /** Index of the outer group (site) of each inner group. */
@@ -58,8 +65,19 @@ function group(y: ArrayLike<number>, inner: ArrayLike<string>, outer: ArrayLike<
     sum[gi]! += d;
     sumSq[gi]! += d * d;
   }
+  const sizeIndex = new Map<number, number>();
+  const sizeOf = Int32Array.from(n, (size) => {
+    let index = sizeIndex.get(size);
+    if (index === undefined) {
+      index = sizeIndex.size;
+      sizeIndex.set(size, index);
+    }
+    return index;
+  });
   return {
     n: Float64Array.from(n),
+    sizes: Float64Array.from(sizeIndex.keys()),
+    sizeOf,
     sum: Float64Array.from(sum),
     sumSq: Float64Array.from(sumSq),
     outer: Int32Array.from(outerOf),
@@ -78,16 +96,24 @@ interface Fit {
  * Profiled REML criterion of y = μ + a_site + b_inner + e, with γo = var(a)/σ² and γi = var(b)/σ²,
  * from the closed forms of the block-diagonal V (Woodbury within each site); constants dropped.
  */
-function reml(g: Groups, gammaOuter: number, gammaInner: number, m: Float64Array, q: Float64Array): Fit {
+function reml(
+  g: Groups,
+  gammaOuter: number,
+  gammaInner: number,
+  m: Float64Array,
+  q: Float64Array,
+  logs: Float64Array,
+): Fit {
   m.fill(0);
   q.fill(0);
+  for (let k = 0; k < g.sizes.length; k++) logs[k] = Math.log(1 + g.sizes[k]! * gammaInner);
   let logDet = 0;
   let yHy = 0;
   for (let t = 0; t < g.n.length; t++) {
     const n = g.n[t]!;
     const s = g.sum[t]!;
     const d = 1 + n * gammaInner;
-    logDet += Math.log(d);
+    logDet += logs[g.sizeOf[t]!]!;
     yHy += g.sumSq[t]! - (gammaInner * s * s) / d;
     const o = g.outer[t]!;
     m[o]! += n / d;
@@ -160,8 +186,9 @@ export function iccTherapist(y: ArrayLike<number>, therapist: ArrayLike<string>)
   }
   const m = new Float64Array(g.outerCount);
   const q = new Float64Array(g.outerCount);
-  const best = minimizeNonNegative((theta) => reml(g, 0, theta * theta, m, q).deviance);
-  const sigma2 = reml(g, 0, best.x * best.x, m, q).sigma2;
+  const logs = new Float64Array(g.sizes.length);
+  const best = minimizeNonNegative((theta) => reml(g, 0, theta * theta, m, q, logs).deviance);
+  const sigma2 = reml(g, 0, best.x * best.x, m, q, logs).sigma2;
   return rows(
     'therapist',
     [
@@ -194,12 +221,13 @@ export function iccSiteTherapist(
   if (reason !== null) return rows('site/therapist', levels(null, null, null), g.nObs, reason);
   const m = new Float64Array(nSites);
   const q = new Float64Array(nSites);
+  const logs = new Float64Array(g.sizes.length);
   // Profile: for each site ratio, the best therapist ratio; then the best site ratio.
   const innerBest = (thetaSite: number) =>
-    minimizeNonNegative((theta) => reml(g, thetaSite * thetaSite, theta * theta, m, q).deviance);
+    minimizeNonNegative((theta) => reml(g, thetaSite * thetaSite, theta * theta, m, q, logs).deviance);
   const outer = minimizeNonNegative((thetaSite) => innerBest(thetaSite).value);
   const inner = innerBest(outer.x);
-  const fit = reml(g, outer.x * outer.x, inner.x * inner.x, m, q);
+  const fit = reml(g, outer.x * outer.x, inner.x * inner.x, m, q, logs);
   return rows(
     'site/therapist',
     levels(outer.x * outer.x * fit.sigma2, inner.x * inner.x * fit.sigma2, fit.sigma2),
