@@ -4,6 +4,9 @@
 type TypedArray = Int32Array | Int16Array | Uint8Array | Float64Array;
 type TypedArrayConstructor<T extends TypedArray> = new (length: number) => T;
 
+/** Values below this many are appended by a loop (GrowableColumn.extend). */
+const FEW = 64;
+
 /** An append-only typed-array column that doubles its capacity as it fills. */
 export class GrowableColumn<T extends TypedArray> {
   private data: T;
@@ -28,11 +31,20 @@ export class GrowableColumn<T extends TypedArray> {
     this.length += count;
   }
 
-  /** Appends every value of `values`. */
-  extend(values: ArrayLike<number>): void {
-    this.reserve(this.length + values.length);
-    this.data.set(values as never, this.length);
-    this.length += values.length;
+  /**
+   * Appends the first `count` values of `values` (all by default). A few values (a response's
+   * answers, a million times) are copied in a loop: a subarray view and a set() call per response
+   * cost more than the copy.
+   */
+  extend(values: ArrayLike<number>, count = values.length): void {
+    this.reserve(this.length + count);
+    if (count === values.length && count > FEW) this.data.set(values as never, this.length);
+    else {
+      const data = this.data;
+      let at = this.length;
+      for (let k = 0; k < count; k++) data[at++] = values[k]!;
+    }
+    this.length += count;
   }
 
   /** The value at `index` (< length). */

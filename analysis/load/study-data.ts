@@ -353,7 +353,7 @@ export class StudyDataBuilder {
     // A line whose problem is not in its answers is reported by the JSON.parse path.
     if (head !== null) return false;
     const answerStart = this.answers.length;
-    this.answers.extend(scanner.answers.subarray(0, this.instruments[this.head.instrument]!.items.length));
+    this.answers.extend(scanner.answers, this.instruments[this.head.instrument]!.items.length);
     this.commit(scanner.fields.therapistId as string, scanner.fields.session as number, answerStart);
     this.line.push(line);
     this.sourceIndex.push(this.sources.intern(source));
