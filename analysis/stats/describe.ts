@@ -77,7 +77,9 @@ export function sortedCopy(values: ArrayLike<number>): Float64Array {
   const counts = new Int32Array(range);
   for (let i = 0; i < n; i++) {
     const value = values[i]!;
-    if (Number.isInteger(value) && !Object.is(value, -0)) counts[value - min]!++;
+    // `| 0`: V8 holds `value - min` as a double, and a store at a double index took the slow path
+    // (the counting loop alone 4–5× slower in an isolated test).
+    if (Number.isInteger(value) && !Object.is(value, -0)) counts[(value - min) | 0]!++;
   }
   const rest = new Float64Array(others).sort();
   const sorted = new Float64Array(n);
@@ -90,8 +92,8 @@ export function sortedCopy(values: ArrayLike<number>): Float64Array {
     // The sort puts −0 before 0, and NaN after everything.
     while (next < rest.length && (rest[next]! < value || (rest[next] === value && Object.is(rest[next], -0))))
       sorted[at++] = rest[next++]!;
-    sorted.fill(value, at, at + count);
-    at += count;
+    // A loop, not fill(): groups are small, and a call per distinct value cost more than the values.
+    for (const to = at + count; at < to; ) sorted[at++] = value;
   }
   while (next < rest.length) sorted[at++] = rest[next++]!;
   return sorted;
