@@ -5,7 +5,15 @@ import type { FileDef } from '../columns.ts';
 import { columnLevels } from '../levels.ts';
 import { MODALITIES } from '../load/study-data.ts';
 import { scaleColumn } from '../score.ts';
-import { commaNumbers, csvCell, encoded, GrowingBuffer, NUMBER_BYTES, SAMPLE_ROWS } from './csv-bytes.ts';
+import {
+  commaNumbers,
+  copyInto,
+  csvCell,
+  encoded,
+  GrowingBuffer,
+  NUMBER_BYTES,
+  SAMPLE_ROWS,
+} from './csv-bytes.ts';
 import { type LongRows, newOwner } from './scores-long.ts';
 
 // REDCap out (DESIGN §8, analyst tier): scores_long as a REDCap project's import file, with the data
@@ -253,16 +261,16 @@ export function redcapImport(
     }
     const form = layout[r.instrument[i]!]!;
     // After a sample of rows the whole file's size is known roughly: reserve it once.
-    out.room(rowBytes, row === SAMPLE_ROWS ? Math.ceil((out.size / row) * n * 1.02) : 0);
-    out.put(id);
-    out.put(form.name);
-    out.put(number(++instances[form.index]!));
-    out.put(form.before);
-    out.put(roleCell[r.role[i]!]!);
-    out.put(number(r.session[i]!));
-    out.put(number(d < 0 ? Number.NaN : scored.week[i]!));
-    for (const values of form.scales) out.put(number(values[i]!));
-    out.put(form.after);
+    const bytes = out.room(rowBytes, row === SAMPLE_ROWS ? Math.ceil((out.size / row) * n * 1.02) : 0);
+    let end = copyInto(bytes, out.size, id);
+    end = copyInto(bytes, end, form.name);
+    end = copyInto(bytes, end, number(++instances[form.index]!));
+    end = copyInto(bytes, end, form.before);
+    end = copyInto(bytes, end, roleCell[r.role[i]!]!);
+    end = copyInto(bytes, end, number(r.session[i]!));
+    end = copyInto(bytes, end, number(d < 0 ? Number.NaN : scored.week[i]!));
+    for (const values of form.scales) end = copyInto(bytes, end, number(values[i]!));
+    out.written(copyInto(bytes, end, form.after));
   }
   return { body: out.bytes(), rows };
 }

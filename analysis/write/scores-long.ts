@@ -6,6 +6,7 @@ import type { ScoredResponses } from '../score.ts';
 import {
   commaNumbers,
   concat,
+  copyInto,
   csvCell,
   EMPTY,
   encoded,
@@ -167,26 +168,26 @@ export function scoresLongCsv(file: FileDef, long: LongRows): Uint8Array {
         d < 0 ? encoded(',,') : concat(modalityCell[data.dyads.modality[d]!]!, encoded(`,${interpreter}`));
     }
     // After a sample of rows the whole file's size is known roughly: reserve it once.
-    out.room(rowBytes, row === SAMPLE_ROWS ? Math.ceil((out.size / row) * n * 1.02) : 0);
+    const bytes = out.room(rowBytes, row === SAMPLE_ROWS ? Math.ceil((out.size / row) * n * 1.02) : 0);
     const role = r.role[i]!;
     let head = upToRole[role];
     if (head === undefined) {
       head = concat(before, roleCell[role]!);
       upToRole[role] = head;
     }
-    out.put(head);
-    out.put(number(r.session[i]!));
+    let at = copyInto(bytes, out.size, head);
+    at = copyInto(bytes, at, number(r.session[i]!));
     const instrument = r.instrument[i]!;
-    out.put(instrumentCell[instrument]!);
+    at = copyInto(bytes, at, instrumentCell[instrument]!);
     const runs = scales[instrument]!;
     for (let s = 0; s < runs.values.length; s++) {
-      out.put(runs.empty[s]!);
-      out.put(number(runs.values[s]![i]!));
+      at = copyInto(bytes, at, runs.empty[s]!);
+      at = copyInto(bytes, at, number(runs.values[s]![i]!));
     }
-    out.put(runs.rest);
-    out.put(after);
-    out.put(number(d < 0 ? Number.NaN : scored.week[i]!));
-    out.put(NEWLINE);
+    at = copyInto(bytes, at, runs.rest);
+    at = copyInto(bytes, at, after);
+    at = copyInto(bytes, at, number(d < 0 ? Number.NaN : scored.week[i]!));
+    out.written(copyInto(bytes, at, NEWLINE));
   }
   return out.bytes();
 }
