@@ -161,7 +161,7 @@ const bitWidth = (max: number): number => (max <= 0 ? 0 : 32 - Math.clz32(max));
  * Writes `count` values in the RLE/bit-packed hybrid encoding: runs of 8 or more equal values as
  * RLE runs, everything between them bit-packed in groups of 8 (the last group padded with zeros).
  */
-function hybrid(out: Bytes, values: Uint8Array | Int32Array, count: number, width: number): void {
+function hybrid(out: Bytes, values: Int32Array, count: number, width: number): void {
   const valueBytes = (width + 7) >> 3;
   let i = 0;
   while (i < count) {
@@ -210,7 +210,7 @@ function hybrid(out: Bytes, values: Uint8Array | Int32Array, count: number, widt
 interface Encoded {
   type: number;
   /** 1 where the row has a value, 0 where it is null. */
-  defined: Uint8Array;
+  defined: Int32Array;
   /** Present values. */
   count: number;
   /** Distinct present values in order of first use, and each present value's index among them. */
@@ -244,7 +244,7 @@ const isIndexed = (column: ArrayLike<unknown> | IndexedColumn): column is Indexe
 
 /** Per-row arrays of the column being encoded, allocated once per file. */
 interface Scratch {
-  defined: Uint8Array;
+  defined: Int32Array;
   indices: Int32Array;
 }
 
@@ -292,7 +292,7 @@ const writeInt64s: PlainWriter = (out, entries, indices, count) => {
 };
 /** Booleans in the RLE encoding (length, then the hybrid at bit width 1): sorted flags come in runs. */
 const writeBooleans: PlainWriter = (out, entries, indices, count) => {
-  const bits = new Uint8Array(count);
+  const bits = new Int32Array(count);
   for (let i = 0; i < count; i++) bits[i] = entries[indices ? indices[i]! : i] === true ? 1 : 0;
   const lengthAt = out.pos;
   out.int32(0);
@@ -612,7 +612,9 @@ export function columnsToParquet(file: FileDef, columns: ColumnSource): Uint8Arr
   out.bytes(MAGIC);
   // Column statistics are left out: one row group holds the whole table, so they would let no
   // reader skip anything.
-  const scratch: Scratch = { defined: new Uint8Array(n), indices: new Int32Array(n) };
+  // Int32Array like the indices, so that hybrid() sees one array type: given flags as a Uint8Array
+  // and indices as an Int32Array, V8 compiled it 13 times at 1M responses.
+  const scratch: Scratch = { defined: new Int32Array(n), indices: new Int32Array(n) };
   const chunks = file.columns.map((column) =>
     writeChunk(out, body, column, encodeColumn(file, column, columns.values(column.name), n, scratch), n),
   );
