@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -140,6 +140,21 @@ describe('loadRawExport on several threads', () => {
     const one = await loadRawExport(dir, { threads: 1 });
     expect(one.skipped).toBe(4);
     for (const threads of [2, 3, 7]) expect(await loadRawExport(dir, { threads })).toEqual(one);
+  }, 60_000);
+
+  // The parse workers start before study.json is read (raw-export.ts): a bad or missing file must
+  // still be reported as with one thread, first things first, and the started workers stopped.
+  it('reports a missing study.json before a missing dyads.jsonl, and a bad study, as one thread does', async () => {
+    const empty = await mkdtemp(join(tmpdir(), 'tandem-load-'));
+    for (const threads of [1, 3])
+      await expect(loadRawExport(empty, { threads })).rejects.toThrow(/cannot read .*study\.json/);
+    const { dir } = await exportWithLines(fixture([3]), (lines) => lines);
+    await rm(join(dir, 'dyads.jsonl'));
+    for (const threads of [1, 3])
+      await expect(loadRawExport(dir, { threads })).rejects.toThrow(/dyads\.jsonl is missing/);
+    await writeFile(join(dir, 'study.json'), JSON.stringify({ studyId: 'x', sites: [] }));
+    for (const threads of [1, 3])
+      await expect(loadRawExport(dir, { threads })).rejects.toMatchObject({ status: 400 });
   }, 60_000);
 });
 
