@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import { bundled, freshBundle } from '../bin/bundle.js';
 
 // Work on another core (DESIGN §11: a release uses both cores). Workers are TypeScript modules like
-// the rest of the pipeline. runWorker starts a worker from an esbuild bundle of its module
+// the rest of the pipeline. startWorker starts a worker from an esbuild bundle of its module
 // (bin/bundle.js: rebuilt when a source changes), which loads in about 0.1 s of CPU where loading
 // the module graph through tsx took about 0.5 s. The worker must start at once: its callers go on
 // with seconds of synchronous work (parsing their own share, the statistics), and a worker created
@@ -16,7 +16,7 @@ import { bundled, freshBundle } from '../bin/bundle.js';
 /**
  * Starts the TypeScript worker module with `workerData`, from its bundle when a fresh one is there
  * and through tsx otherwise (the bundle is then built for the next run; a failed build leaves the
- * tsx path). Workers that exchange many messages use this directly; one-answer workers use runWorker.
+ * tsx path). A worker's first answer is awaited with firstAnswer.
  */
 export function startWorker(module: URL, workerData: unknown): Worker {
   const path = fileURLToPath(module);
@@ -48,12 +48,4 @@ export function firstAnswer<T>(worker: Worker, what: string): Promise<T> {
       if (!settled) reject(new Error(`worker ${what} exited with code ${code} before it answered`));
     });
   });
-}
-
-/**
- * Runs the worker module with `workerData` and resolves with the first message it posts; rejects
- * with its error, or when it exits without answering.
- */
-export function runWorker<T>(module: URL, workerData: unknown): Promise<T> {
-  return firstAnswer<T>(startWorker(module, workerData), module.pathname);
 }
