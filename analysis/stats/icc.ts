@@ -29,6 +29,8 @@ interface Groups {
   outer: Int32Array;
   outerCount: number;
   nObs: number;
+  /** Scratch of reml(): per outer group, and per distinct size. */
+  scratch: { m: Float64Array; q: Float64Array; logs: Float64Array };
 }
 
 function group(y: ArrayLike<number>, inner: ArrayLike<string>, outer: ArrayLike<string> | null): Groups {
@@ -83,6 +85,11 @@ function group(y: ArrayLike<number>, inner: ArrayLike<string>, outer: ArrayLike<
     outer: Int32Array.from(outerOf),
     outerCount: outerIndex.size,
     nObs,
+    scratch: {
+      m: new Float64Array(outerIndex.size),
+      q: new Float64Array(outerIndex.size),
+      logs: new Float64Array(sizeIndex.size),
+    },
   };
 }
 
@@ -96,14 +103,8 @@ interface Fit {
  * Profiled REML criterion of y = μ + a_site + b_inner + e, with γo = var(a)/σ² and γi = var(b)/σ²,
  * from the closed forms of the block-diagonal V (Woodbury within each site); constants dropped.
  */
-function reml(
-  g: Groups,
-  gammaOuter: number,
-  gammaInner: number,
-  m: Float64Array,
-  q: Float64Array,
-  logs: Float64Array,
-): Fit {
+function reml(g: Groups, gammaOuter: number, gammaInner: number): Fit {
+  const { m, q, logs } = g.scratch;
   m.fill(0);
   q.fill(0);
   for (let k = 0; k < g.sizes.length; k++) logs[k] = Math.log(1 + g.sizes[k]! * gammaInner);
@@ -184,11 +185,8 @@ export function iccTherapist(y: ArrayLike<number>, therapist: ArrayLike<string>)
       reason,
     );
   }
-  const m = new Float64Array(g.outerCount);
-  const q = new Float64Array(g.outerCount);
-  const logs = new Float64Array(g.sizes.length);
-  const best = minimizeNonNegative((theta) => reml(g, 0, theta * theta, m, q, logs).deviance);
-  const sigma2 = reml(g, 0, best.x * best.x, m, q, logs).sigma2;
+  const best = minimizeNonNegative((theta) => reml(g, 0, theta * theta).deviance);
+  const sigma2 = reml(g, 0, best.x * best.x).sigma2;
   return rows(
     'therapist',
     [
@@ -219,15 +217,12 @@ export function iccSiteTherapist(
     { level: 'residual' as const, variance: residual, nGroups: g.nObs },
   ];
   if (reason !== null) return rows('site/therapist', levels(null, null, null), g.nObs, reason);
-  const m = new Float64Array(nSites);
-  const q = new Float64Array(nSites);
-  const logs = new Float64Array(g.sizes.length);
   // Profile: for each site ratio, the best therapist ratio; then the best site ratio.
   const innerBest = (thetaSite: number) =>
-    minimizeNonNegative((theta) => reml(g, thetaSite * thetaSite, theta * theta, m, q, logs).deviance);
+    minimizeNonNegative((theta) => reml(g, thetaSite * thetaSite, theta * theta).deviance);
   const outer = minimizeNonNegative((thetaSite) => innerBest(thetaSite).value);
   const inner = innerBest(outer.x);
-  const fit = reml(g, outer.x * outer.x, inner.x * inner.x, m, q, logs);
+  const fit = reml(g, outer.x * outer.x, inner.x * inner.x);
   return rows(
     'site/therapist',
     levels(outer.x * outer.x * fit.sigma2, inner.x * inner.x * fit.sigma2, fit.sigma2),
