@@ -1,7 +1,7 @@
 import { ROLES, type Role } from '../shared/instruments/roles.ts';
 import { ALL_SITES } from './columns.ts';
-import { MODALITIES, NO_ANSWER } from './load/study-data.ts';
-import { type ScoredResponses, scaleColumn } from './score.ts';
+import { MODALITIES, NO_ANSWER, type ResponseColumns } from './load/study-data.ts';
+import { type InstrumentPlan, type ScoredResponses, scaleColumn } from './score.ts';
 import { agreement as agreementOf } from './stats/agreement.ts';
 import { cronbachAlphaOfMatrix } from './stats/alpha.ts';
 import { describe } from './stats/describe.ts';
@@ -194,11 +194,7 @@ function bySiteOf(
 }
 
 /** Keyed answers, a row per administration (NaN where the item was not answered). */
-function keyedMatrix(
-  r: ScoredResponses['data']['responses'],
-  bySite: Int32Array,
-  plan: ScoredResponses['plans'][number],
-): Float64Array {
+function keyedMatrix(r: ResponseColumns, bySite: Int32Array, plan: InstrumentPlan): Float64Array {
   const items = plan.def.items.length;
   const min = plan.def.scale.min;
   const keyed = new Float64Array(bySite.length * items);
